@@ -1,0 +1,207 @@
+//! The one error type of fsql.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Boxed source error (the driver's or Diesel's own error).
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Everything that can go wrong in fsql. Every message says what was wrong and where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Nothing matched: Flask-SQLAlchemy's `abort(404)`. Web layers answer 404 with the
+    /// description.
+    #[error("404 Not Found: {description}")]
+    NotFound {
+        /// What was not found, for the response body.
+        description: String,
+    },
+
+    /// A configuration value is wrong.
+    #[error("invalid configuration: {key} = {value:?}: {reason}")]
+    Config {
+        /// The setting (`"pool_size"`, `"FSQL_BINDS"`).
+        key: String,
+        /// The value given.
+        value: String,
+        /// What is wrong with it and what would be right.
+        reason: String,
+    },
+
+    /// A model's bind key has no database URL.
+    #[error(
+        "model `{model}` uses bind key {key:?}, but no database is configured for that key \
+         (configured binds: {}); add it with Database::builder().bind({key:?}, \"<url>\")",
+        format_binds(available)
+    )]
+    UnknownBind {
+        /// The model.
+        model: &'static str,
+        /// Its bind key.
+        key: String,
+        /// The binds that are configured (`None` = the default database).
+        available: Vec<Option<String>>,
+    },
+
+    /// A database URL could not be understood. The URL is shown with its password masked.
+    #[error("invalid database URL `{url}`: {reason}")]
+    Url {
+        /// The URL, password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A connection could not be opened or taken from the pool.
+    #[error("could not connect to `{url}`: {source}")]
+    Connection {
+        /// The URL, password masked.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// A statement failed.
+    #[error("{}", DatabaseDisplay(self))]
+    Database {
+        /// What kind of failure, for matching (unique violation, foreign key ...).
+        kind: DatabaseErrorKind,
+        /// The model whose statement failed, when there is one.
+        model: Option<&'static str>,
+        /// The SQL that failed, without parameter values.
+        statement: Option<String>,
+        /// The driver's message.
+        message: String,
+        /// The underlying error (a `diesel::result::Error`).
+        #[source]
+        source: BoxError,
+    },
+
+    /// The models' schema is inconsistent (a foreign key to a missing table, a cycle ...).
+    #[error("schema error: {0}")]
+    Schema(String),
+}
+
+fn format_binds(available: &[Option<String>]) -> String {
+    if available.is_empty() {
+        return "none".to_owned();
+    }
+    available
+        .iter()
+        .map(|b| match b {
+            None => "the default database".to_owned(),
+            Some(k) => format!("{k:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct DatabaseDisplay<'a>(&'a Error);
+
+impl fmt::Display for DatabaseDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Error::Database {
+            kind,
+            model,
+            statement,
+            message,
+            ..
+        } = self.0
+        else {
+            return Ok(());
+        };
+        write!(f, "database error ({kind})")?;
+        if let Some(model) = model {
+            write!(f, " for model `{model}`")?;
+        }
+        write!(f, ": {message}")?;
+        if let Some(statement) = statement {
+            write!(f, "; statement: {statement}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The kind of a [`Error::Database`], independent of the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabaseErrorKind {
+    /// A `UNIQUE` constraint or primary key was violated.
+    UniqueViolation,
+    /// A foreign key was violated.
+    ForeignKeyViolation,
+    /// `NULL` into a `NOT NULL` column.
+    NotNullViolation,
+    /// A `CHECK` constraint was violated.
+    CheckViolation,
+    /// A serializable transaction could not be completed; retry it.
+    SerializationFailure,
+    /// A write inside a read-only transaction.
+    ReadOnlyTransaction,
+    /// The connection was closed.
+    ClosedConnection,
+    /// A transaction could not be begun, committed or rolled back.
+    Transaction,
+    /// A row could not be turned into the model (type mismatch between model and table).
+    Deserialization,
+    /// A value could not be sent to the database.
+    Serialization,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for DatabaseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UniqueViolation => "unique violation",
+            Self::ForeignKeyViolation => "foreign key violation",
+            Self::NotNullViolation => "not-null violation",
+            Self::CheckViolation => "check violation",
+            Self::SerializationFailure => "serialization failure",
+            Self::ReadOnlyTransaction => "read-only transaction",
+            Self::ClosedConnection => "closed connection",
+            Self::Transaction => "transaction",
+            Self::Deserialization => "cannot read row",
+            Self::Serialization => "cannot send value",
+            Self::Other => "other",
+        })
+    }
+}
+
+impl Error {
+    /// A `NotFound` with Werkzeug's default 404 description.
+    pub fn not_found() -> Self {
+        Self::NotFound {
+            description: NOT_FOUND_DESCRIPTION.to_owned(),
+        }
+    }
+
+    /// A `NotFound` with a description of your own.
+    pub fn not_found_with(description: impl Into<String>) -> Self {
+        Self::NotFound {
+            description: description.into(),
+        }
+    }
+
+    /// True for [`Error::NotFound`]: the HTTP status is 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+
+    /// The kind of a database error, `None` for other errors.
+    pub fn database_kind(&self) -> Option<DatabaseErrorKind> {
+        match self {
+            Self::Database { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+/// Werkzeug's description for 404, which Flask-SQLAlchemy's `abort(404)` shows.
+pub const NOT_FOUND_DESCRIPTION: &str = "The requested URL was not found on the server. If you \
+     entered the URL manually please check your spelling and try again.";

@@ -1,0 +1,26 @@
+//! Backend-free runtime of fsql: the pieces of Flask-SQLAlchemy that do not touch a database.
+//!
+//! - [`naming`]: the CamelCase → snake_case table-name rule.
+//! - [`metadata`]: plain-data descriptions of tables, columns, keys and indexes, built at compile
+//!   time by `#[derive(Model)]`.
+//! - [`registry`]: every model in the binary, grouped by bind key and sorted by foreign-key
+//!   dependency.
+//! - [`error`]: the one error type of fsql.
+//!
+//! Users reach all of this through the `fsql` facade crate.
+
+#![warn(missing_docs)]
+
+pub mod convention;
+pub mod error;
+pub mod metadata;
+pub mod naming;
+pub mod registry;
+
+pub use error::{DatabaseErrorKind, Error, Result};
+pub use metadata::{ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, OnDelete, TableMeta};
+pub use naming::camel_to_snake;
+pub use registry::{MetaData, ModelRegistration, Registry};
+
+#[doc(hidden)]
+pub use inventory;

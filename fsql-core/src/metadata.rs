@@ -1,0 +1,155 @@
+//! Plain-data descriptions of tables, built at compile time by `#[derive(Model)]`.
+//!
+//! Everything here is `'static` and `const`-constructible so that a model's description is one
+//! `static` in the binary: nothing is rebuilt per query.
+
+use std::fmt;
+
+/// A table: what `CREATE TABLE` needs and what the registry sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableMeta {
+    /// The Rust name of the model (`"User"`), for error messages.
+    pub model: &'static str,
+    /// The SQL table name (`"user"`).
+    pub name: &'static str,
+    /// The bind key (`Some("auth")`), or `None` for the default database.
+    pub bind: Option<&'static str>,
+    /// Columns in declaration order.
+    pub columns: &'static [ColumnMeta],
+    /// Names of the primary-key columns, in declaration order.
+    pub primary_key: &'static [&'static str],
+    /// Foreign-key constraints.
+    pub foreign_keys: &'static [ForeignKeyMeta],
+    /// Indexes other than the ones implied by `index` on a column.
+    pub indexes: &'static [IndexMeta],
+}
+
+impl TableMeta {
+    /// The column with this SQL name.
+    pub fn column(&self, name: &str) -> Option<&'static ColumnMeta> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Every index of the table: one per column marked `index` (unique when the column is
+    /// also `unique`), then the explicit ones.
+    pub fn all_indexes(&self) -> Vec<IndexMeta> {
+        let mut out: Vec<IndexMeta> = self
+            .columns
+            .iter()
+            .filter(|c| c.index)
+            .map(|c| IndexMeta {
+                name: None,
+                columns: std::slice::from_ref(&c.name),
+                unique: c.unique,
+            })
+            .collect();
+        out.extend_from_slice(self.indexes);
+        out
+    }
+}
+
+/// One column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnMeta {
+    /// The SQL column name.
+    pub name: &'static str,
+    /// The Rust field it comes from.
+    pub field: &'static str,
+    /// Its SQL type.
+    pub ty: ColumnType,
+    /// `NULL` allowed (the field is an `Option`).
+    pub nullable: bool,
+    /// Part of the primary key.
+    pub primary_key: bool,
+    /// The database assigns its value on insert (a single integer primary key).
+    pub autoincrement: bool,
+    /// `UNIQUE` (a unique index instead when `index` is also set, as SQLAlchemy does).
+    pub unique: bool,
+    /// Has an index of its own (`ix_<table>_<column>` by default).
+    pub index: bool,
+    /// Server-side default, an SQL literal or expression written into the DDL.
+    pub server_default: Option<&'static str>,
+}
+
+/// The SQL type of a column, independent of the backend; DDL renders it per dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// 16-bit integer (`i16`).
+    SmallInt,
+    /// 32-bit integer (`i32`).
+    Integer,
+    /// 64-bit integer (`i64`).
+    BigInt,
+    /// 32-bit float (`f32`).
+    Float,
+    /// 64-bit float (`f64`).
+    Double,
+    /// Boolean (`bool`).
+    Bool,
+    /// Text without a length (`String`).
+    Text,
+    /// `VARCHAR(n)` (`String` with `length = n`).
+    Varchar(u32),
+    /// Binary data (`Vec<u8>`).
+    Binary,
+    /// A date without time (`chrono::NaiveDate`).
+    Date,
+    /// A time of day (`chrono::NaiveTime`).
+    Time,
+    /// A date and time without zone (`chrono::NaiveDateTime`).
+    Timestamp,
+    /// A type written verbatim into the DDL (`#[fsql(sql_type = .., ddl_type = "..")]`).
+    Custom(&'static str),
+}
+
+impl ColumnType {
+    /// True for the integer types, the ones a single primary key autoincrements.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Self::SmallInt | Self::Integer | Self::BigInt)
+    }
+}
+
+/// What the database does to referring rows when the referred row is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OnDelete {
+    /// `ON DELETE CASCADE`
+    Cascade,
+    /// `ON DELETE SET NULL`
+    SetNull,
+    /// `ON DELETE RESTRICT`
+    Restrict,
+}
+
+impl fmt::Display for OnDelete {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+            Self::Restrict => "RESTRICT",
+        })
+    }
+}
+
+/// A foreign-key constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKeyMeta {
+    /// Referring columns in this table.
+    pub columns: &'static [&'static str],
+    /// The referred table's name.
+    pub referred_table: &'static str,
+    /// The referred columns.
+    pub referred_columns: &'static [&'static str],
+    /// `ON DELETE` action, if any.
+    pub on_delete: Option<OnDelete>,
+}
+
+/// An index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexMeta {
+    /// Explicit name; `None` lets the naming convention name it.
+    pub name: Option<&'static str>,
+    /// Indexed columns.
+    pub columns: &'static [&'static str],
+    /// `CREATE UNIQUE INDEX`.
+    pub unique: bool,
+}

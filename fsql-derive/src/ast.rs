@@ -1,0 +1,198 @@
+//! The struct, parsed into an owned model that keeps spans for errors.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::ext::IdentExt;
+use syn::{Data, DeriveInput, Fields, Ident, Type, Visibility};
+
+use crate::attr::{ContainerAttrs, FieldAttrs};
+use crate::ctxt::Ctxt;
+use crate::types::{self, Scalar};
+
+pub struct Model<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a Visibility,
+    pub attrs: ContainerAttrs,
+    /// The SQL table name.
+    pub table_name: String,
+    /// The Rust module `diesel::table!` creates (the table name made a valid identifier).
+    pub table_mod: Ident,
+    pub fields: Vec<Field<'a>>,
+}
+
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub attrs: FieldAttrs,
+    /// The SQL column name.
+    pub column: String,
+    /// `Option<T>` field.
+    pub nullable: bool,
+    /// `T` of `Option<T>`, else the field type.
+    pub inner: &'a Type,
+    /// What fsql knows the Rust type as, if anything.
+    pub scalar: Option<Scalar>,
+}
+
+impl<'a> Model<'a> {
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let attrs = ContainerAttrs::from_ast(cx, input);
+        if !input.generics.params.is_empty() {
+            cx.error_spanned_by(
+                &input.generics,
+                "#[derive(Model)] does not support generic structs: a model maps to one table",
+            );
+        }
+        let named = match &input.data {
+            Data::Struct(s) => match &s.fields {
+                Fields::Named(n) => n,
+                _ => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "#[derive(Model)] needs a struct with named fields: each field is a column",
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                cx.error_spanned_by(&input.ident, "#[derive(Model)] applies to structs only");
+                return None;
+            }
+        };
+        let table_name = match attrs.table_name.get() {
+            Some(t) => t.clone(),
+            None => fsql_core::camel_to_snake(&input.ident.unraw().to_string()),
+        };
+        let table_mod = rust_ident(&table_name, input.ident.span());
+        let fields = named
+            .named
+            .iter()
+            .map(|f| Field::from_ast(cx, f))
+            .collect();
+        Some(Self {
+            ident: &input.ident,
+            vis: &input.vis,
+            attrs,
+            table_name,
+            table_mod,
+            fields,
+        })
+    }
+
+    pub fn primary_key(&self) -> Vec<&Field<'a>> {
+        self.fields.iter().filter(|f| f.is_primary_key()).collect()
+    }
+
+    /// The single integer key the database assigns on insert, if the model has one.
+    pub fn autoincrement(&self) -> Option<&Field<'a>> {
+        match self.primary_key().as_slice() {
+            [only] if only.scalar.is_some_and(Scalar::is_integer) && only.attrs.sql_type.get().is_none() => {
+                Some(*only)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn bind(&self) -> Option<&str> {
+        self.attrs.bind.get().map(String::as_str)
+    }
+}
+
+impl<'a> Field<'a> {
+    fn from_ast(cx: &Ctxt, field: &'a syn::Field) -> Self {
+        let attrs = FieldAttrs::from_ast(cx, field);
+        let ident = field.ident.as_ref().expect("named fields have identifiers");
+        let column = match attrs.column.get() {
+            Some(c) => c.clone(),
+            None => ident.unraw().to_string(),
+        };
+        let (nullable, inner) = match types::option_inner(&field.ty) {
+            Some(inner) => (true, inner),
+            None => (false, &field.ty),
+        };
+        Self {
+            ident,
+            ty: &field.ty,
+            scalar: Scalar::of_rust(inner),
+            attrs,
+            column,
+            nullable,
+            inner,
+        }
+    }
+
+    pub fn is_primary_key(&self) -> bool {
+        self.attrs.primary_key.is_set()
+    }
+
+    /// Nullable in SQL: an `Option` field that is not part of the key (an `Option` key means
+    /// "not assigned yet", the column itself is NOT NULL).
+    pub fn sql_nullable(&self) -> bool {
+        self.nullable && !self.is_primary_key()
+    }
+
+    /// The scalar used for the DDL.
+    pub fn ddl_scalar(&self) -> Option<Scalar> {
+        match self.attrs.sql_type.get() {
+            Some(t) => Scalar::of_diesel(t),
+            None => self.scalar,
+        }
+    }
+
+    /// Diesel's SQL type of the column, `Nullable<..>` included.
+    pub fn diesel_type(&self) -> TokenStream {
+        let base = match (self.attrs.sql_type.get(), self.scalar) {
+            (Some(t), _) => quote!(#t),
+            (None, Some(s)) => s.diesel_type(),
+            // Reported by valid.rs; keep generating so one error does not hide others.
+            (None, None) => quote!(::diesel::sql_types::Text),
+        };
+        if self.sql_nullable() {
+            quote!(::diesel::sql_types::Nullable<#base>)
+        } else {
+            base
+        }
+    }
+
+    /// The Rust type Diesel reads the column into.
+    pub fn row_type(&self) -> &Type {
+        if self.nullable && self.is_primary_key() {
+            self.inner
+        } else {
+            self.ty
+        }
+    }
+}
+
+/// A table or column name as a Rust identifier: invalid characters become `_`, keywords get a
+/// trailing `_` (raw identifiers cannot spell `self`, `crate` ...).
+pub fn rust_ident(name: &str, span: Span) -> Ident {
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if syn::parse_str::<Ident>(&s).is_err() {
+        s.push('_');
+    }
+    format_ident!("{}", s, span = span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rust_ident;
+    use proc_macro2::Span;
+
+    #[test]
+    fn idents_for_names() {
+        let id = |s: &str| rust_ident(s, Span::call_site()).to_string();
+        assert_eq!(id("user"), "user");
+        assert_eq!(id("order"), "order");
+        assert_eq!(id("type"), "type_");
+        assert_eq!(id("self"), "self_");
+        assert_eq!(id("my-table"), "my_table");
+        assert_eq!(id("2fa"), "_2fa");
+    }
+}

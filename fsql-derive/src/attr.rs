@@ -1,0 +1,317 @@
+//! One typed struct per attribute site: `#[fsql(..)]` on the struct, and on a field.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, *};
+
+/// A value given at most once; keeps the tokens it came from for spans.
+pub struct Attr<T> {
+    name: Symbol,
+    value: Option<(TokenStream, T)>,
+}
+
+impl<T> Attr<T> {
+    fn none(name: Symbol) -> Self {
+        Self { name, value: None }
+    }
+
+    fn set<A: ToTokens>(&mut self, cx: &Ctxt, at: A, value: T) {
+        let tokens = at.into_token_stream();
+        if self.value.is_some() {
+            cx.error_spanned_by(tokens, format!("duplicate fsql attribute `{}`", self.name));
+        } else {
+            self.value = Some((tokens, value));
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(_, v)| v)
+    }
+
+    /// The value with the tokens it was written as.
+    pub fn get_with_tokens(&self) -> Option<(&TokenStream, &T)> {
+        self.value.as_ref().map(|(t, v)| (t, v))
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+/// `#[fsql(..)]` on the struct.
+pub struct ContainerAttrs {
+    pub table_name: Attr<String>,
+    pub bind: Attr<String>,
+}
+
+/// `on_delete = ".."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnDelete {
+    Cascade,
+    SetNull,
+    Restrict,
+}
+
+/// `#[fsql(..)]` on a field.
+pub struct FieldAttrs {
+    pub primary_key: Attr<()>,
+    pub unique: Attr<()>,
+    pub index: Attr<()>,
+    pub length: Attr<u32>,
+    pub column: Attr<String>,
+    pub default: Attr<String>,
+    pub default_fn: Attr<syn::Path>,
+    pub sql_type: Attr<syn::Type>,
+    pub ddl_type: Attr<String>,
+    /// `(table, column)`
+    pub foreign_key: Attr<(String, String)>,
+    pub references: Attr<syn::Path>,
+    pub on_delete: Attr<OnDelete>,
+}
+
+fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) -> syn::Result<()> {
+    let name = meta.path.to_token_stream().to_string().replace(' ', "");
+    cx.error_spanned_by(
+        &meta.path,
+        format!("unknown fsql attribute `{name}` on a {site}; expected one of: {}", symbol::list(valid)),
+    );
+    skip_value(meta)
+}
+
+/// Consumes `= value` or `(..)` after an attribute so parsing can go on after an error.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
+    }
+    Ok(())
+}
+
+fn flag(meta: &ParseNestedMeta<'_>, name: Symbol) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format!("`{name}` takes no value: write `#[fsql({name})]`")));
+    }
+    Ok(())
+}
+
+fn string(meta: &ParseNestedMeta<'_>, name: Symbol, example: &str) -> syn::Result<String> {
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
+            let value = s.value();
+            if value.trim().is_empty() {
+                return Err(syn::Error::new(s.span(), format!("`{name}` must not be empty")));
+            }
+            Ok(value)
+        }
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{name}` must be a string literal, e.g. `{name} = {example}`"),
+        )),
+    }
+}
+
+impl ContainerAttrs {
+    pub fn from_ast(cx: &Ctxt, item: &syn::DeriveInput) -> Self {
+        let mut table_name = Attr::none(TABLE_NAME);
+        let mut bind = Attr::none(BIND);
+        for attr in item.attrs.iter().filter(|a| a.path() == FSQL) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.path == TABLE_NAME {
+                    let v = string(&meta, TABLE_NAME, "\"users\"")?;
+                    table_name.set(cx, &meta.path, v);
+                } else if meta.path == BIND {
+                    let v = string(&meta, BIND, "\"auth\"")?;
+                    bind.set(cx, &meta.path, v);
+                } else {
+                    unknown(cx, &meta, CONTAINER_ATTRS, "struct")?;
+                }
+                Ok(())
+            });
+            if let Err(e) = parsed {
+                cx.syn_error(e);
+            }
+        }
+        Self { table_name, bind }
+    }
+}
+
+impl FieldAttrs {
+    pub fn from_ast(cx: &Ctxt, field: &syn::Field) -> Self {
+        let mut a = Self {
+            primary_key: Attr::none(PRIMARY_KEY),
+            unique: Attr::none(UNIQUE),
+            index: Attr::none(INDEX),
+            length: Attr::none(LENGTH),
+            column: Attr::none(COLUMN),
+            default: Attr::none(DEFAULT),
+            default_fn: Attr::none(DEFAULT_FN),
+            sql_type: Attr::none(SQL_TYPE),
+            ddl_type: Attr::none(DDL_TYPE),
+            foreign_key: Attr::none(FOREIGN_KEY),
+            references: Attr::none(REFERENCES),
+            on_delete: Attr::none(ON_DELETE),
+        };
+        for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
+            let parsed = attr.parse_nested_meta(|meta| a.parse_one(cx, &meta));
+            if let Err(e) = parsed {
+                cx.syn_error(e);
+            }
+        }
+        a
+    }
+
+    fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        let p = &meta.path;
+        if p == PRIMARY_KEY {
+            flag(meta, PRIMARY_KEY)?;
+            self.primary_key.set(cx, p, ());
+        } else if p == UNIQUE {
+            flag(meta, UNIQUE)?;
+            self.unique.set(cx, p, ());
+        } else if p == INDEX {
+            flag(meta, INDEX)?;
+            self.index.set(cx, p, ());
+        } else if p == LENGTH {
+            let expr: Expr = meta.value()?.parse()?;
+            let n = match &expr {
+                Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => i.base10_parse::<u32>().ok().filter(|n| *n > 0),
+                _ => None,
+            };
+            match n {
+                Some(n) => self.length.set(cx, p, n),
+                None => cx.error_spanned_by(&expr, "`length` must be a positive integer, e.g. `length = 80`"),
+            }
+        } else if p == COLUMN {
+            let v = string(meta, COLUMN, "\"user_name\"")?;
+            self.column.set(cx, p, v);
+        } else if p == DEFAULT {
+            let expr: Expr = meta.value()?.parse()?;
+            match sql_literal(&expr) {
+                Some(sql) => self.default.set(cx, p, sql),
+                None => cx.error_spanned_by(
+                    &expr,
+                    "`default` is a server default written into the DDL: a string holding SQL \
+                     (`default = \"CURRENT_TIMESTAMP\"`, `default = \"'guest'\"`), a number or a \
+                     bool; for a Rust function use `default_fn = path::to::fn`",
+                ),
+            }
+        } else if p == DEFAULT_FN {
+            let expr: Expr = meta.value()?.parse()?;
+            match expr {
+                Expr::Path(ep) if ep.qself.is_none() => self.default_fn.set(cx, p, ep.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`default_fn` must be a path to a function taking no arguments, e.g. \
+                     `default_fn = chrono::Utc::now`",
+                ),
+            }
+        } else if p == SQL_TYPE {
+            let ty: syn::Type = meta.value()?.parse()?;
+            self.sql_type.set(cx, p, ty);
+        } else if p == DDL_TYPE {
+            let v = string(meta, DDL_TYPE, "\"CITEXT\"")?;
+            self.ddl_type.set(cx, p, v);
+        } else if p == FOREIGN_KEY {
+            let lit: LitStr = match meta.value()?.parse::<Expr>()? {
+                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => s,
+                other => {
+                    cx.error_spanned_by(other, "`foreign_key` must be a string \"table.column\", e.g. `foreign_key = \"user.id\"`");
+                    return Ok(());
+                }
+            };
+            match parse_foreign_key(&lit.value()) {
+                Ok(fk) => self.foreign_key.set(cx, p, fk),
+                Err(why) => cx.error_spanned_by(&lit, why),
+            }
+        } else if p == REFERENCES {
+            let expr: Expr = meta.value()?.parse()?;
+            match expr {
+                Expr::Path(ep) if ep.qself.is_none() => self.references.set(cx, p, ep.path),
+                other => cx.error_spanned_by(other, "`references` names a model type, e.g. `references = User`"),
+            }
+        } else if p == ON_DELETE {
+            let lit: Expr = meta.value()?.parse()?;
+            let value = match &lit {
+                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
+                    match s.value().to_ascii_lowercase().replace('_', " ").as_str() {
+                        "cascade" => Some(OnDelete::Cascade),
+                        "set null" => Some(OnDelete::SetNull),
+                        "restrict" => Some(OnDelete::Restrict),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match value {
+                Some(v) => self.on_delete.set(cx, p, v),
+                None => cx.error_spanned_by(
+                    &lit,
+                    "`on_delete` must be one of \"cascade\", \"set null\", \"restrict\"",
+                ),
+            }
+        } else {
+            unknown(cx, meta, FIELD_ATTRS, "field")?;
+        }
+        Ok(())
+    }
+}
+
+/// The SQL text of a `default = ..` value.
+fn sql_literal(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(ExprLit { lit, .. }) => match lit {
+            Lit::Str(s) if !s.value().trim().is_empty() => Some(s.value()),
+            Lit::Int(i) => Some(i.base10_digits().to_owned()),
+            Lit::Float(f) => Some(f.base10_digits().to_owned()),
+            Lit::Bool(b) => Some(if b.value { "TRUE" } else { "FALSE" }.to_owned()),
+            _ => None,
+        },
+        Expr::Unary(ExprUnary { op: UnOp::Neg(_), expr, .. }) => match &**expr {
+            Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => Some(format!("-{}", i.base10_digits())),
+            Expr::Lit(ExprLit { lit: Lit::Float(f), .. }) => Some(format!("-{}", f.base10_digits())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn parse_foreign_key(text: &str) -> Result<(String, String), String> {
+    let bad = || {
+        format!(
+            "malformed foreign_key {text:?}: expected \"table.column\" (the referred table's SQL \
+             name and column), e.g. foreign_key = \"user.id\"; or use `references = Model`"
+        )
+    };
+    let (table, column) = text.split_once('.').ok_or_else(bad)?;
+    let ok = |s: &str| !s.is_empty() && !s.contains('.') && !s.chars().any(char::is_whitespace);
+    if ok(table) && ok(column) {
+        Ok((table.to_owned(), column.to_owned()))
+    } else {
+        Err(bad())
+    }
+}
+
+/// The span of an attribute's value, for errors about it.
+pub fn span_of<T>(attr: &Attr<T>) -> Span {
+    attr.get_with_tokens().map_or_else(Span::call_site, |(t, _)| t.span())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_foreign_key;
+
+    #[test]
+    fn foreign_key_strings() {
+        assert_eq!(parse_foreign_key("user.id").unwrap(), ("user".into(), "id".into()));
+        for bad in ["user", "user.", ".id", "a.b.c", "us er.id", ""] {
+            assert!(parse_foreign_key(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Diesel's `Queryable`, `Selectable`, `Insertable`, `AsChangeset`, `HasTable` and
+//! `Identifiable`, written for the model. Diesel's own derives cannot be used: they would read
+//! every field as a column and guess the table as `users`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ast::{Field, Model};
+
+pub fn expand(m: &Model<'_>) -> TokenStream {
+    let queryable = queryable(m);
+    let selectable = selectable(m);
+    let insertable = insertable(m);
+    let changeset = changeset(m);
+    let identifiable = identifiable(m);
+    quote! {
+        #queryable
+        #selectable
+        #insertable
+        #changeset
+        #identifiable
+    }
+}
+
+fn queryable(m: &Model<'_>) -> TokenStream {
+    let ident = m.ident;
+    let sql_types: Vec<_> = (0..m.fields.len()).map(|i| format_ident!("__ST{}", i)).collect();
+    let row_types: Vec<_> = m.fields.iter().map(Field::row_type).collect();
+    let build = m.fields.iter().enumerate().map(|(i, f)| {
+        let id = f.ident;
+        let i = syn::Index::from(i);
+        if f.nullable && f.is_primary_key() {
+            quote!(#id: ::core::option::Option::Some(row.#i))
+        } else {
+            quote!(#id: row.#i)
+        }
+    });
+    quote! {
+        impl<__DB: ::diesel::backend::Backend, #(#sql_types),*>
+            ::diesel::deserialize::Queryable<(#(#sql_types,)*), __DB> for #ident
+        where
+            (#(#row_types,)*): ::diesel::deserialize::FromStaticSqlRow<(#(#sql_types,)*), __DB>,
+        {
+            type Row = (#(#row_types,)*);
+
+            fn build(row: Self::Row) -> ::diesel::deserialize::Result<Self> {
+                ::core::result::Result::Ok(Self {
+                    #(#build,)*
+                })
+            }
+        }
+    }
+}
+
+fn selectable(m: &Model<'_>) -> TokenStream {
+    let ident = m.ident;
+    let table_mod = &m.table_mod;
+    let cols: Vec<_> = m.fields.iter().map(|f| f.ident).collect();
+    quote! {
+        impl<__DB: ::diesel::backend::Backend> ::diesel::Selectable<__DB> for #ident {
+            type SelectExpression = (#(#table_mod::#cols,)*);
+
+            fn construct_selection() -> Self::SelectExpression {
+                (#(#table_mod::#cols,)*)
+            }
+        }
+    }
+}
+
+fn insertable(m: &Model<'_>) -> TokenStream {
+    let ident = m.ident;
+    let table_mod = &m.table_mod;
+    let auto = m.autoincrement().map(|f| f.ident);
+    let (types, values): (Vec<_>, Vec<_>) = m
+        .fields
+        .iter()
+        .map(|f| {
+            let id = f.ident;
+            let col = quote!(#table_mod::#id);
+            let ty = f.ty;
+            let inner = f.inner;
+            if Some(id) == auto {
+                // Left at its default (0, or None), the key is assigned by the database: the
+                // column is left out of the INSERT.
+                let value = if f.nullable {
+                    quote!(self.#id.as_ref().map(|v| #col.eq(v)))
+                } else {
+                    quote! {
+                        if self.#id == <#ty as ::core::default::Default>::default() {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(#col.eq(&self.#id))
+                        }
+                    }
+                };
+                return (quote!(::core::option::Option<::diesel::dsl::Eq<#col, &'__a #inner>>), value);
+            }
+            if let Some(func) = f.attrs.default_fn.get() {
+                let value = if f.nullable {
+                    quote!(#col.eq(::core::clone::Clone::clone(&self.#id).or_else(|| ::core::option::Option::Some(#func()))))
+                } else {
+                    quote! {
+                        #col.eq(if self.#id == <#ty as ::core::default::Default>::default() {
+                            #func()
+                        } else {
+                            ::core::clone::Clone::clone(&self.#id)
+                        })
+                    }
+                };
+                return (quote!(::diesel::dsl::Eq<#col, #ty>), value);
+            }
+            if f.nullable && f.attrs.default.is_set() {
+                // None lets the server default apply.
+                return (
+                    quote!(::core::option::Option<::diesel::dsl::Eq<#col, &'__a #inner>>),
+                    quote!(self.#id.as_ref().map(|v| #col.eq(v))),
+                );
+            }
+            (quote!(::diesel::dsl::Eq<#col, &'__a #ty>), quote!(#col.eq(&self.#id)))
+        })
+        .unzip();
+    quote! {
+        impl<'__a> ::diesel::Insertable<#table_mod::table> for &'__a #ident {
+            type Values = <(#(#types,)*) as ::diesel::Insertable<#table_mod::table>>::Values;
+
+            fn values(self) -> Self::Values {
+                use ::diesel::ExpressionMethods as _;
+                ::diesel::Insertable::<#table_mod::table>::values((#(#values,)*))
+            }
+        }
+    }
+}
+
+fn changeset(m: &Model<'_>) -> TokenStream {
+    let ident = m.ident;
+    let table_mod = &m.table_mod;
+    let fields: Vec<_> = m.fields.iter().filter(|f| !f.is_primary_key()).collect();
+    if fields.is_empty() {
+        return TokenStream::new();
+    }
+    let types = fields.iter().map(|f| {
+        let id = f.ident;
+        let ty = f.ty;
+        quote!(::diesel::dsl::Eq<#table_mod::#id, &'__a #ty>)
+    });
+    let values = fields.iter().map(|f| {
+        let id = f.ident;
+        quote!(#table_mod::#id.eq(&self.#id))
+    });
+    quote! {
+        impl<'__a> ::diesel::AsChangeset for &'__a #ident {
+            type Target = #table_mod::table;
+            type Changeset = <(#(#types,)*) as ::diesel::AsChangeset>::Changeset;
+
+            fn as_changeset(self) -> Self::Changeset {
+                use ::diesel::ExpressionMethods as _;
+                ::diesel::AsChangeset::as_changeset((#(#values,)*))
+            }
+        }
+    }
+}
+
+fn identifiable(m: &Model<'_>) -> TokenStream {
+    let ident = m.ident;
+    let table_mod = &m.table_mod;
+    let has_table = quote! {
+        impl ::diesel::associations::HasTable for #ident {
+            type Table = #table_mod::table;
+
+            fn table() -> Self::Table {
+                #table_mod::table
+            }
+        }
+    };
+    let pk = m.primary_key();
+    // An `Option` key has no value to identify an unsaved row by.
+    if pk.iter().any(|f| f.nullable) || pk.is_empty() {
+        return has_table;
+    }
+    let (id_ty, id_expr) = match pk.as_slice() {
+        [one] => {
+            let (ty, id) = (one.ty, one.ident);
+            (quote!(&'__a #ty), quote!(&self.#id))
+        }
+        many => {
+            let tys = many.iter().map(|f| f.ty);
+            let ids = many.iter().map(|f| f.ident);
+            (quote!((#(&'__a #tys,)*)), quote!((#(&self.#ids,)*)))
+        }
+    };
+    quote! {
+        #has_table
+
+        impl<'__a> ::diesel::Identifiable for &'__a #ident {
+            type Id = #id_ty;
+
+            fn id(self) -> Self::Id {
+                #id_expr
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The model's `TableMeta`: a `const` the DDL and the registry read.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::{Field, Model};
+use crate::attr::OnDelete;
+
+pub fn expand(m: &Model<'_>) -> TokenStream {
+    let model_name = m.ident.to_string();
+    let table_name = &m.table_name;
+    let bind = option_str(m.bind());
+    let auto = m.autoincrement().map(|f| f.ident);
+    let columns = m.fields.iter().map(|f| column(f, Some(f.ident) == auto));
+    let pk = m.primary_key().into_iter().map(|f| &f.column);
+    let fks = m.fields.iter().filter_map(foreign_key);
+    quote! {
+        &::fsql::__private::TableMeta {
+            model: #model_name,
+            name: #table_name,
+            bind: #bind,
+            columns: &[#(#columns),*],
+            primary_key: &[#(#pk),*],
+            foreign_keys: &[#(#fks),*],
+            indexes: &[],
+        }
+    }
+}
+
+fn option_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn column(f: &Field<'_>, autoincrement: bool) -> TokenStream {
+    let name = &f.column;
+    let field = syn::ext::IdentExt::unraw(f.ident).to_string();
+    let ty = match (f.attrs.ddl_type.get(), f.ddl_scalar()) {
+        (Some(ddl), _) => {
+            let s = ddl;
+            quote!(::fsql::__private::ColumnType::Custom(#s))
+        }
+        (None, Some(scalar)) => scalar.column_type(f.attrs.length.get().copied()),
+        (None, None) => quote!(::fsql::__private::ColumnType::Text),
+    };
+    let nullable = f.sql_nullable();
+    let primary_key = f.is_primary_key();
+    let unique = f.attrs.unique.is_set();
+    let index = f.attrs.index.is_set();
+    let server_default = option_str(f.attrs.default.get().map(String::as_str));
+    quote! {
+        ::fsql::__private::ColumnMeta {
+            name: #name,
+            field: #field,
+            ty: #ty,
+            nullable: #nullable,
+            primary_key: #primary_key,
+            autoincrement: #autoincrement,
+            unique: #unique,
+            index: #index,
+            server_default: #server_default,
+        }
+    }
+}
+
+fn foreign_key(f: &Field<'_>) -> Option<TokenStream> {
+    let column = &f.column;
+    let on_delete = match f.attrs.on_delete.get() {
+        None => quote!(::core::option::Option::None),
+        Some(action) => {
+            let v = match action {
+                OnDelete::Cascade => quote!(Cascade),
+                OnDelete::SetNull => quote!(SetNull),
+                OnDelete::Restrict => quote!(Restrict),
+            };
+            quote!(::core::option::Option::Some(::fsql::__private::OnDelete::#v))
+        }
+    };
+    let (table, columns) = if let Some((table, col)) = f.attrs.foreign_key.get() {
+        (quote!(#table), quote!(&[#col]))
+    } else if let Some(model) = f.attrs.references.get() {
+        // Spanned at the attribute so "not a model" points at `references = ..`.
+        let span = model.span();
+        (
+            quote_spanned!(span=> <#model as ::fsql::__private::Model>::TABLE_NAME),
+            quote_spanned!(span=> <#model as ::fsql::__private::Model>::PRIMARY_KEY_COLUMNS),
+        )
+    } else {
+        return None;
+    };
+    Some(quote! {
+        ::fsql::__private::ForeignKeyMeta {
+            columns: &[#column],
+            referred_table: #table,
+            referred_columns: #columns,
+            on_delete: #on_delete,
+        }
+    })
+}

@@ -1,0 +1,104 @@
+//! Code generation. Each submodule produces one part of the output.
+
+mod diesel_impls;
+mod meta;
+mod model;
+mod table;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::ast::Model;
+use crate::ctxt::Ctxt;
+use crate::{fallback, valid};
+
+/// `#[derive(Model)]` as a `proc_macro2` function, so it can be unit-tested.
+pub fn derive_model(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::new();
+    let Some(model) = Model::from_ast(&cx, input) else {
+        return with_fallback(input, cx);
+    };
+    valid::check(&cx, &model);
+    if cx.has_errors() {
+        return with_fallback(input, cx);
+    }
+    let table = table::expand(&model);
+    let diesel_impls = diesel_impls::expand(&model);
+    let model_impl = model::expand(&model);
+    quote! {
+        #table
+        #diesel_impls
+        #model_impl
+    }
+}
+
+fn with_fallback(input: &DeriveInput, cx: Ctxt) -> TokenStream {
+    let errors = match cx.check() {
+        Ok(()) => TokenStream::new(),
+        Err(e) => e.to_compile_error(),
+    };
+    let fallback = fallback::expand(input);
+    quote! {
+        #errors
+        #fallback
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derive_model;
+    use syn::parse_quote;
+
+    fn pretty(input: syn::DeriveInput) -> String {
+        let tokens = derive_model(&input);
+        match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(file) => prettyplease::unparse(&file),
+            Err(_) => tokens.to_string(),
+        }
+    }
+
+    #[test]
+    fn simple_user() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct User {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(unique, length = 80)]
+                pub username: String,
+                pub email: Option<String>,
+            }
+        }));
+    }
+
+    #[test]
+    fn composite_key_foreign_keys_and_defaults() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(table_name = "order", bind = "shop")]
+            pub struct Order {
+                #[fsql(primary_key)]
+                pub shop_id: i64,
+                #[fsql(primary_key, length = 20)]
+                pub number: String,
+                #[fsql(references = User, on_delete = "cascade", index)]
+                pub user_id: i32,
+                #[fsql(foreign_key = "coupon.code", on_delete = "set null")]
+                pub coupon: Option<String>,
+                #[fsql(column = "type", default = "'retail'")]
+                pub kind: Option<String>,
+                #[fsql(default_fn = now)]
+                pub placed: i64,
+            }
+        }));
+    }
+
+    #[test]
+    fn errors_come_with_a_fallback_impl() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Broken {
+                #[fsql(primry_key)]
+                pub id: u32,
+            }
+        }));
+    }
+}

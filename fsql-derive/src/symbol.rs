@@ -1,0 +1,72 @@
+//! Every attribute name, once.
+
+use std::fmt;
+use syn::{Ident, Path};
+
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub struct Symbol(pub &'static str);
+
+pub const FSQL: Symbol = Symbol("fsql");
+
+// Container attributes.
+pub const TABLE_NAME: Symbol = Symbol("table_name");
+pub const BIND: Symbol = Symbol("bind");
+
+// Field attributes.
+pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
+pub const UNIQUE: Symbol = Symbol("unique");
+pub const INDEX: Symbol = Symbol("index");
+pub const LENGTH: Symbol = Symbol("length");
+pub const COLUMN: Symbol = Symbol("column");
+pub const DEFAULT: Symbol = Symbol("default");
+pub const DEFAULT_FN: Symbol = Symbol("default_fn");
+pub const SQL_TYPE: Symbol = Symbol("sql_type");
+pub const DDL_TYPE: Symbol = Symbol("ddl_type");
+pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
+pub const REFERENCES: Symbol = Symbol("references");
+pub const ON_DELETE: Symbol = Symbol("on_delete");
+
+pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND];
+pub const FIELD_ATTRS: &[Symbol] = &[
+    PRIMARY_KEY,
+    UNIQUE,
+    INDEX,
+    LENGTH,
+    COLUMN,
+    DEFAULT,
+    DEFAULT_FN,
+    SQL_TYPE,
+    DDL_TYPE,
+    FOREIGN_KEY,
+    REFERENCES,
+    ON_DELETE,
+];
+
+/// `a, b, c` for error messages listing the valid choices.
+pub fn list(symbols: &[Symbol]) -> String {
+    symbols.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
+}
+
+impl PartialEq<Symbol> for Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for &Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl PartialEq<Symbol> for Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}

@@ -1,0 +1,164 @@
+//! Rust field types → SQL column types.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The Rust types fsql maps by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    SmallInt,
+    Integer,
+    BigInt,
+    Float,
+    Double,
+    Bool,
+    Text,
+    Binary,
+    Date,
+    Time,
+    Timestamp,
+}
+
+pub const SUPPORTED: &str = "i16, i32, i64, f32, f64, bool, String, Vec<u8>, chrono::NaiveDate, \
+     chrono::NaiveTime, chrono::NaiveDateTime (feature `chrono`), and Option<T> of these";
+
+impl Scalar {
+    /// The Diesel SQL type.
+    pub fn diesel_type(self) -> TokenStream {
+        let name = match self {
+            Self::SmallInt => quote!(SmallInt),
+            Self::Integer => quote!(Integer),
+            Self::BigInt => quote!(BigInt),
+            Self::Float => quote!(Float),
+            Self::Double => quote!(Double),
+            Self::Bool => quote!(Bool),
+            Self::Text => quote!(Text),
+            Self::Binary => quote!(Binary),
+            Self::Date => quote!(Date),
+            Self::Time => quote!(Time),
+            Self::Timestamp => quote!(Timestamp),
+        };
+        quote!(::diesel::sql_types::#name)
+    }
+
+    /// The backend-free column type (`fsql_core::ColumnType` variant name).
+    pub fn column_type(self, length: Option<u32>) -> TokenStream {
+        let variant = match self {
+            Self::SmallInt => quote!(SmallInt),
+            Self::Integer => quote!(Integer),
+            Self::BigInt => quote!(BigInt),
+            Self::Float => quote!(Float),
+            Self::Double => quote!(Double),
+            Self::Bool => quote!(Bool),
+            Self::Text => match length {
+                Some(n) => return quote!(::fsql::__private::ColumnType::Varchar(#n)),
+                None => quote!(Text),
+            },
+            Self::Binary => quote!(Binary),
+            Self::Date => quote!(Date),
+            Self::Time => quote!(Time),
+            Self::Timestamp => quote!(Timestamp),
+        };
+        quote!(::fsql::__private::ColumnType::#variant)
+    }
+
+    pub fn is_integer(self) -> bool {
+        matches!(self, Self::SmallInt | Self::Integer | Self::BigInt)
+    }
+
+    /// The scalar of a Rust type, by its last path segment.
+    pub fn of_rust(ty: &Type) -> Option<Self> {
+        let seg = last_segment(ty)?;
+        let name = seg.ident.to_string();
+        Some(match name.as_str() {
+            "i16" => Self::SmallInt,
+            "i32" => Self::Integer,
+            "i64" => Self::BigInt,
+            "f32" => Self::Float,
+            "f64" => Self::Double,
+            "bool" => Self::Bool,
+            "String" => Self::Text,
+            "NaiveDate" => Self::Date,
+            "NaiveTime" => Self::Time,
+            "NaiveDateTime" => Self::Timestamp,
+            "Vec" => match single_generic(seg)? {
+                Type::Path(p) if p.path.is_ident("u8") => Self::Binary,
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The scalar of a Diesel SQL type given with `sql_type = ..`, for the DDL.
+    pub fn of_diesel(ty: &Type) -> Option<Self> {
+        let name = last_segment(ty)?.ident.to_string();
+        Some(match name.as_str() {
+            "SmallInt" | "Int2" | "Smallint" => Self::SmallInt,
+            "Integer" | "Int4" => Self::Integer,
+            "BigInt" | "Int8" | "Bigint" => Self::BigInt,
+            "Float" | "Float4" => Self::Float,
+            "Double" | "Float8" => Self::Double,
+            "Bool" => Self::Bool,
+            "Text" | "VarChar" | "Varchar" => Self::Text,
+            "Binary" | "Blob" | "Bytea" => Self::Binary,
+            "Date" => Self::Date,
+            "Time" => Self::Time,
+            "Timestamp" | "Datetime" => Self::Timestamp,
+            _ => return None,
+        })
+    }
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        Type::Group(g) => last_segment(&g.elem),
+        Type::Paren(p) => last_segment(&p.elem),
+        _ => None,
+    }
+}
+
+fn single_generic(seg: &syn::PathSegment) -> Option<&Type> {
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match (args.args.len(), args.args.first()) {
+        (1, Some(GenericArgument::Type(t))) => Some(t),
+        _ => None,
+    }
+}
+
+/// `Option<T>` → `Some(T)`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let seg = last_segment(ty)?;
+    if seg.ident != "Option" {
+        return None;
+    }
+    single_generic(seg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn rust_types() {
+        let cases: Vec<(Type, Option<Scalar>)> = vec![
+            (parse_quote!(i32), Some(Scalar::Integer)),
+            (parse_quote!(std::string::String), Some(Scalar::Text)),
+            (parse_quote!(Vec<u8>), Some(Scalar::Binary)),
+            (parse_quote!(Vec<i32>), None),
+            (parse_quote!(chrono::NaiveDateTime), Some(Scalar::Timestamp)),
+            (parse_quote!(u32), None),
+            (parse_quote!(&str), None),
+        ];
+        for (ty, expect) in cases {
+            assert_eq!(Scalar::of_rust(&ty), expect, "{}", quote!(#ty));
+        }
+        let opt: Type = parse_quote!(Option<String>);
+        assert_eq!(Scalar::of_rust(option_inner(&opt).unwrap()), Some(Scalar::Text));
+        assert!(option_inner(&parse_quote!(String)).is_none());
+    }
+}

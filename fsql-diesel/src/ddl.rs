@@ -1,0 +1,369 @@
+//! `CREATE TABLE` / `CREATE INDEX` / `DROP TABLE` from [`TableMeta`], rendered by sea-query.
+//!
+//! The type of each column per dialect is decided here, in [`column_type`], and nowhere else;
+//! sea-query writes the statements and quotes every identifier for the dialect, so a table
+//! named `user` or `order` and a column named `type` work. sea-query panics on a few
+//! combinations it does not support, so every table is validated first ([`validate`]) and the
+//! rendering itself is fenced so that a missed case is an error, never a crash.
+
+use sea_query::{
+    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, SchemaBuilder, Table,
+    TableCreateStatement,
+};
+
+use crate::url::BackendKind;
+use fsql_core::convention::{ConstraintTarget, NamingConvention};
+use fsql_core::{ColumnMeta, ColumnType, Error, OnDelete, Result, TableMeta};
+
+/// The SQL dialect DDL is rendered for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect(BackendKind);
+
+impl Dialect {
+    /// The dialect of a backend.
+    pub fn of(backend: BackendKind) -> Self {
+        Self(backend)
+    }
+
+    fn render<S>(self, f: impl Fn(&dyn SchemaRender) -> S) -> Result<S> {
+        match self.0 {
+            #[cfg(feature = "sqlite")]
+            BackendKind::Sqlite => Ok(f(&sea_query::SqliteQueryBuilder)),
+            other => Err(Error::Schema(format!(
+                "DDL for the `{other}` backend is not compiled in"
+            ))),
+        }
+    }
+}
+
+// sea-query's builders are separate types; this lets one code path render for any of them.
+trait SchemaRender {
+    fn table(&self, stmt: &TableCreateStatement) -> String;
+    fn index(&self, stmt: &IndexCreateStatement) -> String;
+    fn drop_table(&self, stmt: &sea_query::TableDropStatement) -> String;
+}
+
+impl<B: SchemaBuilder + Default> SchemaRender for B {
+    fn table(&self, stmt: &TableCreateStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn index(&self, stmt: &IndexCreateStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn drop_table(&self, stmt: &sea_query::TableDropStatement) -> String {
+        stmt.to_string(B::default())
+    }
+}
+
+/// The column type as the dialect spells it.
+///
+/// SQLite follows what SQLAlchemy emits there (`INTEGER`, `VARCHAR(80)`, `DATETIME` ...) so
+/// that a database made by Flask-SQLAlchemy and one made by fsql are the same. An
+/// autoincrement key is always `INTEGER` on SQLite: only that exact spelling makes the
+/// column an alias of the rowid, which is what assigns keys on insert.
+pub fn column_type(column: &ColumnMeta, dialect: Dialect) -> String {
+    match dialect.0 {
+        BackendKind::Sqlite => {
+            if column.autoincrement {
+                return "INTEGER".to_owned();
+            }
+            match column.ty {
+                ColumnType::SmallInt => "SMALLINT".to_owned(),
+                ColumnType::Integer => "INTEGER".to_owned(),
+                ColumnType::BigInt => "BIGINT".to_owned(),
+                ColumnType::Float => "FLOAT".to_owned(),
+                ColumnType::Double => "DOUBLE".to_owned(),
+                ColumnType::Bool => "BOOLEAN".to_owned(),
+                ColumnType::Text => "TEXT".to_owned(),
+                ColumnType::Varchar(n) => format!("VARCHAR({n})"),
+                ColumnType::Binary => "BLOB".to_owned(),
+                ColumnType::Date => "DATE".to_owned(),
+                ColumnType::Time => "TIME".to_owned(),
+                ColumnType::Timestamp => "DATETIME".to_owned(),
+                ColumnType::Custom(s) => s.to_owned(),
+            }
+        }
+        BackendKind::Postgres | BackendKind::Mysql => match column.ty {
+            ColumnType::Custom(s) => s.to_owned(),
+            other => format!("{other:?}").to_uppercase(),
+        },
+    }
+}
+
+/// Checks what sea-query would panic on, and what no database would accept.
+pub fn validate(table: &TableMeta) -> Result<()> {
+    let err = |what: String| Err(Error::Schema(format!("model `{}` (table `{}`): {what}", table.model, table.name)));
+    if table.name.is_empty() {
+        return err("the table name is empty".to_owned());
+    }
+    if table.columns.is_empty() {
+        return err("the table has no columns".to_owned());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for c in table.columns {
+        if c.name.is_empty() || c.name.contains('\0') {
+            return err(format!("field `{}` has an empty or invalid column name", c.field));
+        }
+        if !seen.insert(c.name) {
+            return err(format!("two fields map to column `{}`", c.name));
+        }
+        if matches!(c.ty, ColumnType::Varchar(0)) {
+            return err(format!("column `{}` has length 0", c.name));
+        }
+        if matches!(c.ty, ColumnType::Custom(s) if s.trim().is_empty()) {
+            return err(format!("column `{}` has an empty DDL type", c.name));
+        }
+    }
+    if table.primary_key.is_empty() {
+        return err("the table has no primary key".to_owned());
+    }
+    let has = |name: &str| table.column(name).is_some();
+    for pk in table.primary_key {
+        if !has(pk) {
+            return err(format!("primary key column `{pk}` does not exist"));
+        }
+    }
+    for fk in table.foreign_keys {
+        if fk.columns.is_empty() || fk.columns.len() != fk.referred_columns.len() {
+            return err(format!(
+                "foreign key to `{}` has {} column(s) referring to {} column(s)",
+                fk.referred_table,
+                fk.columns.len(),
+                fk.referred_columns.len()
+            ));
+        }
+        if let Some(c) = fk.columns.iter().find(|c| !has(c)) {
+            return err(format!("foreign key column `{c}` does not exist"));
+        }
+        if fk.referred_table.is_empty() {
+            return err("a foreign key refers to an empty table name".to_owned());
+        }
+        if fk.on_delete == Some(OnDelete::SetNull) {
+            for c in fk.columns {
+                if table.column(c).is_some_and(|c| !c.nullable) {
+                    return err(format!(
+                        "foreign key column `{c}` has on_delete = \"set null\" but is not \
+                         nullable; make the field an Option"
+                    ));
+                }
+            }
+        }
+    }
+    for ix in table.indexes {
+        if ix.columns.is_empty() {
+            return err("an index has no columns".to_owned());
+        }
+        if let Some(c) = ix.columns.iter().find(|c| !has(c)) {
+            return err(format!("index column `{c}` does not exist"));
+        }
+    }
+    Ok(())
+}
+
+/// The statements that create `table` and its indexes; existing ones are left alone
+/// (`IF NOT EXISTS`), so running them twice is harmless.
+pub fn create_table(table: &TableMeta, dialect: Dialect, naming: &NamingConvention) -> Result<Vec<String>> {
+    validate(table)?;
+    let mut stmt = Table::create();
+    stmt.table(table.name).if_not_exists();
+    for c in table.columns {
+        let mut def = ColumnDef::new(c.name);
+        def.custom(column_type(c, dialect));
+        if !c.nullable || c.primary_key {
+            def.not_null();
+        }
+        if let Some(default) = c.server_default {
+            def.default(sea_query::Expr::cust(default));
+        }
+        stmt.col(&mut def);
+    }
+    let target = |columns: &'static [&'static str], referred: Option<&'static str>| ConstraintTarget {
+        table,
+        columns,
+        referred_table: referred,
+        constraint_name: None,
+    };
+    let mut pk = Index::create();
+    for c in table.primary_key {
+        pk.col(*c);
+    }
+    if let Some(t) = &naming.pk {
+        pk.name(NamingConvention::render(t, &target(table.primary_key, None)));
+    }
+    stmt.primary_key(&mut pk);
+    // A column that is both `unique` and `index` gets a unique index instead (SQLAlchemy's rule).
+    for c in table.columns.iter().filter(|c| c.unique && !c.index && !c.primary_key) {
+        let mut uq = Index::create();
+        uq.unique().col(c.name);
+        if let Some(t) = &naming.uq {
+            uq.name(NamingConvention::render(t, &target(std::slice::from_ref(&c.name), None)));
+        }
+        stmt.index(&mut uq);
+    }
+    for fk in table.foreign_keys {
+        let mut f = ForeignKey::create();
+        f.from_tbl(table.name).to_tbl(fk.referred_table);
+        for c in fk.columns {
+            f.from_col(*c);
+        }
+        for c in fk.referred_columns {
+            f.to_col(*c);
+        }
+        if let Some(action) = fk.on_delete {
+            f.on_delete(match action {
+                OnDelete::Cascade => ForeignKeyAction::Cascade,
+                OnDelete::SetNull => ForeignKeyAction::SetNull,
+                OnDelete::Restrict => ForeignKeyAction::Restrict,
+            });
+        }
+        if let Some(t) = &naming.fk {
+            f.name(NamingConvention::render(t, &target(fk.columns, Some(fk.referred_table))));
+        }
+        stmt.foreign_key(&mut f);
+    }
+    let mut out = vec![fenced(table, || dialect.render(|b| b.table(&stmt)))?];
+    for ix in table.all_indexes() {
+        let name = match (ix.name, &naming.ix) {
+            (Some(n), _) => n.to_owned(),
+            (None, Some(t)) => NamingConvention::render(t, &target(ix.columns, None)),
+            // No convention for indexes: SQL needs a name, so use SQLAlchemy's default one.
+            (None, None) => NamingConvention::render("ix_%(column_0_label)s", &target(ix.columns, None)),
+        };
+        let mut i = Index::create();
+        i.if_not_exists().name(name).table(table.name);
+        if ix.unique {
+            i.unique();
+        }
+        for c in ix.columns {
+            i.col(*c);
+        }
+        out.push(fenced(table, || dialect.render(|b| b.index(&i)))?);
+    }
+    Ok(out)
+}
+
+/// `DROP TABLE IF EXISTS` for `table` (its indexes go with it).
+pub fn drop_table(table: &TableMeta, dialect: Dialect) -> Result<String> {
+    let mut stmt = Table::drop();
+    stmt.table(table.name).if_exists();
+    fenced(table, || dialect.render(|b| b.drop_table(&stmt)))
+}
+
+fn fenced(table: &TableMeta, f: impl FnOnce() -> Result<String>) -> Result<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::Schema(format!(
+            "cannot render DDL for model `{}` (table `{}`); this is a bug in fsql's validation, \
+             please report it with the model's definition",
+            table.model, table.name
+        )))
+    })
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::*;
+    use fsql_core::{ForeignKeyMeta, IndexMeta};
+
+    const fn col(name: &'static str, ty: ColumnType) -> ColumnMeta {
+        ColumnMeta {
+            name,
+            field: name,
+            ty,
+            nullable: false,
+            primary_key: false,
+            autoincrement: false,
+            unique: false,
+            index: false,
+            server_default: None,
+        }
+    }
+
+    static USER: TableMeta = TableMeta {
+        model: "User",
+        name: "user",
+        bind: None,
+        columns: &[
+            ColumnMeta { primary_key: true, autoincrement: true, ..col("id", ColumnType::BigInt) },
+            ColumnMeta { index: true, ..col("name", ColumnType::Varchar(80)) },
+            ColumnMeta { unique: true, ..col("email", ColumnType::Varchar(120)) },
+            ColumnMeta { nullable: true, server_default: Some("'x'"), ..col("type", ColumnType::Text) },
+        ],
+        primary_key: &["id"],
+        foreign_keys: &[],
+        indexes: &[],
+    };
+
+    #[test]
+    fn sqlite_user_table() {
+        let sql = create_table(&USER, Dialect::of(BackendKind::Sqlite), &NamingConvention::default()).unwrap();
+        assert_eq!(
+            sql[0],
+            r#"CREATE TABLE IF NOT EXISTS "user" ( "id" INTEGER NOT NULL, "name" VARCHAR(80) NOT NULL, "email" VARCHAR(120) NOT NULL, "type" TEXT DEFAULT 'x', PRIMARY KEY ("id"), UNIQUE ("email") )"#
+        );
+        assert_eq!(sql[1], r#"CREATE INDEX IF NOT EXISTS "ix_user_name" ON "user" ("name")"#);
+        assert_eq!(sql.len(), 2);
+    }
+
+    #[test]
+    fn naming_convention_names_constraints() {
+        static POST: TableMeta = TableMeta {
+            model: "Post",
+            name: "post",
+            bind: None,
+            columns: &[
+                ColumnMeta { primary_key: true, ..col("id", ColumnType::Integer) },
+                ColumnMeta { unique: true, ..col("slug", ColumnType::Text) },
+                col("user_id", ColumnType::Integer),
+            ],
+            primary_key: &["id"],
+            foreign_keys: &[ForeignKeyMeta {
+                columns: &["user_id"],
+                referred_table: "user",
+                referred_columns: &["id"],
+                on_delete: Some(OnDelete::Cascade),
+            }],
+            indexes: &[IndexMeta { name: None, columns: &["user_id", "slug"], unique: true }],
+        };
+        let mut naming = NamingConvention::default();
+        naming.set("uq", "uq_%(table_name)s_%(column_0_name)s").unwrap();
+        naming.set("fk", "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s").unwrap();
+        naming.set("pk", "pk_%(table_name)s").unwrap();
+        let sql = create_table(&POST, Dialect::of(BackendKind::Sqlite), &naming).unwrap();
+        assert!(sql[0].contains(r#"CONSTRAINT "pk_post" PRIMARY KEY ("id")"#), "{}", sql[0]);
+        assert!(sql[0].contains(r#"CONSTRAINT "uq_post_slug" UNIQUE ("slug")"#), "{}", sql[0]);
+        assert!(
+            sql[0].contains(r#"CONSTRAINT "fk_post_user_id_user" FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE"#),
+            "{}",
+            sql[0]
+        );
+        assert_eq!(sql[1], r#"CREATE UNIQUE INDEX IF NOT EXISTS "ix_post_user_id" ON "post" ("user_id", "slug")"#);
+    }
+
+    #[test]
+    fn invalid_tables_are_errors_not_panics() {
+        static NO_PK: TableMeta = TableMeta { primary_key: &[], ..USER };
+        static BAD_FK: TableMeta = TableMeta {
+            foreign_keys: &[ForeignKeyMeta { columns: &["name"], referred_table: "x", referred_columns: &[], on_delete: None }],
+            ..USER
+        };
+        static SET_NULL: TableMeta = TableMeta {
+            foreign_keys: &[ForeignKeyMeta { columns: &["name"], referred_table: "x", referred_columns: &["id"], on_delete: Some(OnDelete::SetNull) }],
+            ..USER
+        };
+        static BAD_INDEX: TableMeta = TableMeta {
+            indexes: &[IndexMeta { name: None, columns: &[], unique: false }],
+            ..USER
+        };
+        let d = Dialect::of(BackendKind::Sqlite);
+        let n = NamingConvention::default();
+        for (t, needle) in [
+            (&NO_PK, "no primary key"),
+            (&BAD_FK, "1 column(s) referring to 0"),
+            (&SET_NULL, "not nullable"),
+            (&BAD_INDEX, "index has no columns"),
+        ] {
+            let e = create_table(t, d, &n).unwrap_err().to_string();
+            assert!(e.contains("model `User` (table `user`)") && e.contains(needle), "{e}");
+        }
+    }
+}

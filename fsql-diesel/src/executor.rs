@@ -1,0 +1,33 @@
+//! Where a query runs: a [`Database`](crate::Database) (the model's bind is chosen for it) or a
+//! connection the caller already holds.
+
+use crate::backend::AnyConnection;
+use crate::pool::PooledConnection;
+use fsql_core::{Result, TableMeta};
+
+/// Something a query can run on. Implemented for `&Database`, `&mut AnyConnection` and
+/// `&mut PooledConnection`.
+pub trait Executor {
+    /// Runs `f` on a connection to the bind of `table`.
+    fn run<R>(self, table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R>;
+}
+
+impl Executor for &crate::Database {
+    fn run<R>(self, table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+        let mut conn = self.connection_for(table)?;
+        f(&mut conn)
+    }
+}
+
+/// Runs on this connection, whatever the model's bind: the caller chose the database.
+impl Executor for &mut AnyConnection {
+    fn run<R>(self, _table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+        f(self)
+    }
+}
+
+impl Executor for &mut PooledConnection {
+    fn run<R>(self, _table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+        f(self)
+    }
+}

@@ -1,0 +1,32 @@
+//! fsql's Diesel runtime: connections, pools, DDL, queries and writes.
+//!
+//! Users reach this through the `fsql` facade crate; generated code reaches it through
+//! `fsql::__private`.
+
+#![warn(missing_docs)]
+
+pub mod backend;
+pub mod database;
+pub mod ddl;
+pub mod error;
+pub mod executor;
+#[doc(hidden)]
+pub mod fallback;
+pub mod model;
+pub mod pool;
+pub mod query;
+pub mod record;
+pub mod url;
+
+pub use backend::AnyConnection;
+pub use database::{Database, DatabaseBuilder};
+pub use executor::Executor;
+pub use fsql_core::{Error, Result};
+pub use model::Model;
+pub use pool::{PoolOptions, PooledConnection};
+pub use query::Query;
+pub use record::Record;
+pub use url::{BackendKind, DatabaseUrl};
+
+#[doc(hidden)]
+pub use fsql_core::TableMeta as __TableMeta;

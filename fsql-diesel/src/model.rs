@@ -1,0 +1,194 @@
+//! The `Model` trait that `#[derive(Model)]` implements.
+
+use crate::query::Query;
+use fsql_core::TableMeta;
+
+/// A struct mapped to a table: Flask-SQLAlchemy's `db.Model`. Derive it, do not implement it.
+///
+/// ```ignore
+/// #[derive(Model, Debug, Clone)]
+/// struct User {
+///     #[fsql(primary_key)]
+///     id: i32,
+///     #[fsql(unique, length = 80)]
+///     username: String,
+/// }
+/// let admin = User::query().filter(User::username.eq("admin")).first(&db)?;
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an fsql model",
+    label = "not a model",
+    note = "add `#[derive(Model)]` to `{Self}` (with a `#[fsql(primary_key)]` field)"
+)]
+pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
+    /// The Diesel table (`user::table`).
+    type Table: diesel::Table + Default + Copy + Send + Sync + 'static;
+    /// The primary key's Rust type; a tuple for a composite key.
+    type PrimaryKey: std::fmt::Debug + Clone + Send + Sync + 'static;
+
+    /// The table's description, for DDL, the registry and error messages.
+    const META: &'static TableMeta;
+    /// The SQL table name.
+    const TABLE_NAME: &'static str;
+    /// The primary-key column names.
+    const PRIMARY_KEY_COLUMNS: &'static [&'static str];
+
+    /// This row's primary key.
+    fn primary_key(&self) -> Self::PrimaryKey;
+
+    /// A query over every row: Flask-SQLAlchemy's `Model.query`.
+    fn query<'a>() -> Query<'a, Self> {
+        Query::new()
+    }
+
+    #[doc(hidden)]
+    fn filter_primary_key<'a>(query: Query<'a, Self>, pk: Self::PrimaryKey) -> Query<'a, Self>;
+}
+
+/// Implements `ModelOn<$db>` for a model. The body is written once here and instantiated per
+/// backend, so every backend runs the same statically typed Diesel code.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on {
+    ($db:ty; fallback = $model:ty) => {
+        impl $crate::backend::ModelOn<$db> for $model {
+            fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &()) -> $crate::Result<::core::option::Option<Self>> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn load(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<::std::vec::Vec<Self>> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn count(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<i64> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &()) -> $crate::Result<usize> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+        }
+    };
+    ($db:ty; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
+        impl $crate::backend::ModelOn<$db> for $model {
+            fn find(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                pk: &<Self as $crate::model::Model>::PrimaryKey,
+            ) -> $crate::Result<::core::option::Option<Self>> {
+                use ::diesel::{OptionalExtension, QueryDsl, RunQueryDsl};
+                let build = || $($table)::+::table.find(::core::clone::Clone::clone(pk));
+                build()
+                    .get_result::<Self>(conn)
+                    .optional()
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            fn load(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                q: &$crate::query::Query<'_, Self>,
+            ) -> $crate::Result<::std::vec::Vec<Self>> {
+                use ::diesel::{QueryDsl, RunQueryDsl};
+                let build = || {
+                    let mut b = $($table)::+::table.into_boxed::<$db>();
+                    for f in q.__filters() {
+                        b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
+                    }
+                    for o in q.__orders() {
+                        b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
+                    }
+                    if let ::core::option::Option::Some(l) = q.__limit() {
+                        b = b.limit(l);
+                    }
+                    if let ::core::option::Option::Some(o) = q.__offset() {
+                        b = b.offset(o);
+                    }
+                    b
+                };
+                build()
+                    .load::<Self>(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            fn count(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                q: &$crate::query::Query<'_, Self>,
+            ) -> $crate::Result<i64> {
+                use ::diesel::{QueryDsl, RunQueryDsl};
+                let build = || {
+                    let mut b = $($table)::+::table
+                        .select(::diesel::dsl::count_star())
+                        .into_boxed::<$db>();
+                    for f in q.__filters() {
+                        b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
+                    }
+                    b
+                };
+                build()
+                    .get_result::<i64>(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            fn insert(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                row: &Self,
+            ) -> $crate::Result<Self> {
+                use ::diesel::RunQueryDsl;
+                let build = || {
+                    ::diesel::insert_into($($table)::+::table)
+                        .values(row)
+                        .returning($($table)::+::all_columns)
+                };
+                build()
+                    .get_result::<Self>(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            $crate::__impl_model_on_update!($changeset; $db; $($table)::+);
+
+            fn delete(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                pk: &<Self as $crate::model::Model>::PrimaryKey,
+            ) -> $crate::Result<usize> {
+                use ::diesel::{QueryDsl, RunQueryDsl};
+                let build = || ::diesel::delete($($table)::+::table.find(::core::clone::Clone::clone(pk)));
+                build()
+                    .execute(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+        }
+    };
+}
+
+/// `update` for models with columns besides the key, and the no-op for key-only models
+/// (Diesel has no empty `SET`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_update {
+    (true; $db:ty; $($table:ident)::+) => {
+        fn update(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            row: &Self,
+        ) -> $crate::Result<usize> {
+            use ::diesel::{QueryDsl, RunQueryDsl};
+            let pk = <Self as $crate::model::Model>::primary_key(row);
+            let build = || ::diesel::update($($table)::+::table.find(::core::clone::Clone::clone(&pk))).set(row);
+            build()
+                .execute(conn)
+                .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+        }
+    };
+    (false; $db:ty; $($table:ident)::+) => {
+        fn update(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            row: &Self,
+        ) -> $crate::Result<usize> {
+            // Every column is part of the key: there is nothing to set. Report whether the
+            // row exists, as an UPDATE would.
+            let pk = <Self as $crate::model::Model>::primary_key(row);
+            <Self as $crate::backend::ModelOn<$db>>::find(conn, &pk).map(|r| usize::from(r.is_some()))
+        }
+    };
+}

@@ -1,0 +1,264 @@
+//! `Model::query()`: Flask-SQLAlchemy's `Model.query`, on Diesel.
+//!
+//! A [`Query`] records filters, ordering, limit and offset. It turns into Diesel's boxed query
+//! for the backend of the connection it runs on only when executed: one `Query` value runs
+//! on SQLite, PostgreSQL or MySQL alike, and a query without clauses (`get` by key) runs as a
+//! statically typed Diesel query, cached by type like hand-written Diesel.
+
+use std::fmt;
+use std::sync::Arc;
+
+use diesel::expression::BoxableExpression;
+use diesel::sql_types::{Bool, Nullable};
+
+use crate::backend::{dispatch, ModelOn};
+use crate::executor::Executor;
+use crate::model::Model;
+use fsql_core::Result;
+
+/// The boxed, backend-specific form of a filter.
+pub type BoxedPredicate<'a, T, DB> =
+    Box<dyn BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a>;
+
+/// The boxed, backend-specific form of an ordering.
+pub type BoxedOrdering<'a, T, DB> =
+    Box<dyn BoxableExpression<T, DB, SqlType = diesel::expression::expression_types::NotSelectable> + 'a>;
+
+/// A filter boxed for one backend. Implemented for every boolean Diesel expression on the table.
+#[doc(hidden)]
+pub trait PredicateOn<'a, T, DB: diesel::backend::Backend> {
+    /// Boxes a copy of the expression for `DB`.
+    fn boxed(&self) -> BoxedPredicate<'a, T, DB>;
+}
+
+impl<'a, T, DB, E> PredicateOn<'a, T, DB> for E
+where
+    DB: diesel::backend::Backend,
+    E: diesel::Expression + Clone + 'a,
+    diesel::dsl::Nullable<E>:
+        BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a,
+{
+    fn boxed(&self) -> BoxedPredicate<'a, T, DB> {
+        use diesel::NullableExpressionMethods;
+        // Nullable<_> does not change the SQL; it lets `Bool` and `Nullable<Bool>` predicates
+        // (comparisons on nullable columns) share one boxed type.
+        Box::new(self.clone().nullable())
+    }
+}
+
+/// An ordering boxed for one backend. Implemented for `column.asc()` / `column.desc()`.
+#[doc(hidden)]
+pub trait OrderingOn<'a, T, DB: diesel::backend::Backend> {
+    /// Boxes a copy of the ordering for `DB`.
+    fn boxed(&self) -> BoxedOrdering<'a, T, DB>;
+}
+
+impl<'a, T, DB, E> OrderingOn<'a, T, DB> for E
+where
+    DB: diesel::backend::Backend,
+    E: BoxableExpression<T, DB, SqlType = diesel::expression::expression_types::NotSelectable>
+        + Clone
+        + 'a,
+{
+    fn boxed(&self) -> BoxedOrdering<'a, T, DB> {
+        Box::new(self.clone())
+    }
+}
+
+macro_rules! per_backend_trait {
+    ($(#[$m:meta])* $name:ident: $on:ident, $backend_feature:literal, $db:ty) => {
+        #[cfg(feature = $backend_feature)]
+        $(#[$m])*
+        pub trait $name<'a, T>: $on<'a, T, $db> {}
+        #[cfg(feature = $backend_feature)]
+        impl<'a, T, E: $on<'a, T, $db>> $name<'a, T> for E {}
+        #[cfg(not(feature = $backend_feature))]
+        $(#[$m])*
+        pub trait $name<'a, T> {}
+        #[cfg(not(feature = $backend_feature))]
+        impl<'a, T, E> $name<'a, T> for E {}
+    };
+}
+
+per_backend_trait!(#[doc(hidden)] SqlitePredicate: PredicateOn, "sqlite", crate::backend::Sqlite);
+per_backend_trait!(#[doc(hidden)] SqliteOrdering: OrderingOn, "sqlite", crate::backend::Sqlite);
+
+/// A filter usable with [`Query::filter`]: any boolean Diesel expression over the model's
+/// columns, such as `User::username.eq("admin")` or `User::id.gt(3).and(User::email.is_null())`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a filter on table `{T}`",
+    label = "expected a boolean expression over this model's columns",
+    note = "build filters from the model's column constants, e.g. `User::name.eq(\"x\")`; \
+            pass owned values or references that outlive the query"
+)]
+pub trait Predicate<'a, T>: SqlitePredicate<'a, T> + Send + Sync + 'a {}
+impl<'a, T, E: SqlitePredicate<'a, T> + Send + Sync + 'a> Predicate<'a, T> for E {}
+
+/// An ordering usable with [`Query::order_by`]: `column.asc()` or `column.desc()`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an ordering on table `{T}`",
+    label = "expected `column.asc()` or `column.desc()`",
+    note = "write `.order_by(User::name.asc())`, not `.order_by(User::name)`"
+)]
+pub trait Ordering<'a, T>: SqliteOrdering<'a, T> + Send + Sync + 'a {}
+impl<'a, T, E: SqliteOrdering<'a, T> + Send + Sync + 'a> Ordering<'a, T> for E {}
+
+/// A query over one model: `User::query().filter(..).order_by(..).all(&db)`.
+///
+/// It holds no connection; the terminal methods (`get`, `first`, `all`, `count`) take an
+/// [`Executor`] — `&Database` (the model's bind is chosen for you) or a connection.
+///
+/// Values in filters travel as bound parameters. The lifetime `'a` lets filters borrow values
+/// (`User::name.eq(&name)`).
+///
+/// ```
+/// # fn main() -> fsql_diesel::Result<()> { Ok(()) }
+/// ```
+pub struct Query<'a, M: Model> {
+    filters: Vec<Arc<dyn Predicate<'a, M::Table>>>,
+    orders: Vec<Arc<dyn Ordering<'a, M::Table>>>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl<M: Model> Clone for Query<'_, M> {
+    fn clone(&self) -> Self {
+        Self {
+            filters: self.filters.clone(),
+            orders: self.orders.clone(),
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+}
+
+impl<M: Model> Default for Query<'_, M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model> fmt::Debug for Query<'_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Query")
+            .field("model", &M::META.model)
+            .field("filters", &self.filters.len())
+            .field("order_by", &self.orders.len())
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
+impl<'a, M: Model> Query<'a, M> {
+    /// All rows of the model's table.
+    pub fn new() -> Self {
+        Self {
+            filters: Vec::new(),
+            orders: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+
+    /// Keeps rows matching `predicate` (several filters are joined with `AND`).
+    ///
+    /// ```ignore
+    /// User::query().filter(User::username.eq("admin"))
+    /// ```
+    #[must_use]
+    pub fn filter<P: Predicate<'a, M::Table>>(mut self, predicate: P) -> Self {
+        self.filters.push(Arc::new(predicate));
+        self
+    }
+
+    /// Adds a sort key (`User::name.asc()`); later calls add further keys.
+    #[must_use]
+    pub fn order_by<O: Ordering<'a, M::Table>>(mut self, ordering: O) -> Self {
+        self.orders.push(Arc::new(ordering));
+        self
+    }
+
+    /// At most `n` rows. A negative `n` is treated as 0.
+    #[must_use]
+    pub fn limit(mut self, n: i64) -> Self {
+        self.limit = Some(n.max(0));
+        self
+    }
+
+    /// Skips the first `n` rows. A negative `n` is treated as 0.
+    #[must_use]
+    pub fn offset(mut self, n: i64) -> Self {
+        self.offset = Some(n.max(0));
+        self
+    }
+
+    /// The row with this primary key, or `None` (Flask-SQLAlchemy's `query.get`). A composite
+    /// key is a tuple in declaration order. Filters on the query also apply.
+    #[track_caller]
+    pub fn get<E: Executor>(&self, exec: E, pk: M::PrimaryKey) -> Result<Option<M>> {
+        if self.is_plain() {
+            // No clauses: the statically typed `find`, exactly what hand-written Diesel runs.
+            return exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::find(c, &pk)));
+        }
+        let narrowed = self.clone().filter_primary_key(pk);
+        narrowed.first(exec)
+    }
+
+    /// The first row, or `None`.
+    #[track_caller]
+    pub fn first<E: Executor>(&self, exec: E) -> Result<Option<M>> {
+        let mut q = self.clone();
+        q.limit = Some(1);
+        Ok(q.all(exec)?.into_iter().next())
+    }
+
+    /// Every row.
+    #[track_caller]
+    pub fn all<E: Executor>(&self, exec: E) -> Result<Vec<M>> {
+        exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self)))
+    }
+
+    /// How many rows [`all`](Self::all) would return (one `COUNT(*)` statement; limit and
+    /// offset are applied to the count).
+    #[track_caller]
+    pub fn count<E: Executor>(&self, exec: E) -> Result<u64> {
+        let total = exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::count(c, self)))?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let after_offset = total.saturating_sub(self.offset.unwrap_or(0) as u64);
+        Ok(match self.limit {
+            Some(l) => after_offset.min(l as u64),
+            None => after_offset,
+        })
+    }
+
+    fn filter_primary_key(self, pk: M::PrimaryKey) -> Self {
+        M::filter_primary_key(self, pk)
+    }
+
+    fn is_plain(&self) -> bool {
+        self.filters.is_empty() && self.orders.is_empty() && self.limit.is_none() && self.offset.is_none()
+    }
+
+    // Accessors for the generated per-backend code.
+
+    #[doc(hidden)]
+    pub fn __filters(&self) -> &[Arc<dyn Predicate<'a, M::Table>>] {
+        &self.filters
+    }
+
+    #[doc(hidden)]
+    pub fn __orders(&self) -> &[Arc<dyn Ordering<'a, M::Table>>] {
+        &self.orders
+    }
+
+    #[doc(hidden)]
+    pub fn __limit(&self) -> Option<i64> {
+        self.limit
+    }
+
+    #[doc(hidden)]
+    pub fn __offset(&self) -> Option<i64> {
+        self.offset
+    }
+}

@@ -1,0 +1,68 @@
+//! # fsql
+//!
+//! Flask-SQLAlchemy's ease on Diesel: annotate a struct with `#[derive(Model)]` and it gets a
+//! table name, columns, keys, a bind and query helpers; `db.create_all()` creates every table;
+//! `Model::query()` gets, filters and counts. Everything runs on Diesel 2.3.
+//!
+//! ```
+//! use fsql::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! pub struct User {
+//!     #[fsql(primary_key)]
+//!     pub id: i32,
+//!     #[fsql(unique, length = 80)]
+//!     pub username: String,
+//!     pub email: Option<String>,
+//! }
+//!
+//! # fn main() -> fsql::Result<()> {
+//! let db = Database::builder().url("sqlite://").build()?;
+//! db.create_all()?;
+//! let admin = User { id: 0, username: "admin".into(), email: None }.insert(&db)?;
+//! assert_eq!(admin.id, 1); // assigned by the database
+//! let found = User::query().filter(User::username.eq("admin")).first(&db)?;
+//! assert_eq!(found, Some(admin));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Generated code uses Diesel's `table!`, which refers to the `diesel` crate by name: list
+//! `diesel` beside `fsql` in your `Cargo.toml`.
+
+#![warn(missing_docs)]
+
+pub use fsql_core::convention::NamingConvention;
+pub use fsql_core::{
+    camel_to_snake, ColumnMeta, ColumnType, DatabaseErrorKind, Error, ForeignKeyMeta, IndexMeta,
+    MetaData, OnDelete, Registry, Result, TableMeta,
+};
+pub use fsql_derive::Model;
+pub use fsql_diesel::{
+    AnyConnection, BackendKind, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
+    PoolOptions, PooledConnection, Query, Record,
+};
+
+/// DDL rendering, for inspecting what `create_all` runs.
+pub mod ddl {
+    pub use fsql_diesel::ddl::{column_type, create_table, drop_table, validate, Dialect};
+}
+
+/// Everything a model file needs: `use fsql::prelude::*;`.
+pub mod prelude {
+    pub use crate::{Database, Error, Executor, Model, Query, Record, Result};
+    pub use diesel::{
+        BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods,
+        TextExpressionMethods,
+    };
+}
+
+/// Used by generated code only; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use fsql_core::inventory;
+    pub use fsql_core::{
+        ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
+    };
+    pub use fsql_diesel::{fallback_model, impl_model_backends, Model, Query};
+}
