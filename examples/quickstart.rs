@@ -19,8 +19,16 @@ fn main() -> fsql::Result<()> {
     let db = Database::builder().url("sqlite://").build()?;
     db.create_all()?;
 
-    for (username, email) in [("admin", "admin@example.com"), ("guest", "guest@example.com")] {
-        let user = User { id: 0, username: username.into(), email: email.into() }.insert(&db)?;
+    for (username, email) in [
+        ("admin", "admin@example.com"),
+        ("guest", "guest@example.com"),
+    ] {
+        let user = User {
+            id: 0,
+            username: username.into(),
+            email: email.into(),
+        }
+        .insert(&db)?;
         println!("inserted {user:?}");
     }
 
@@ -28,7 +36,14 @@ fn main() -> fsql::Result<()> {
         .filter(User::username.eq("admin"))
         .first(&db)?
         .ok_or_else(|| fsql::Error::not_found_with("no user named admin"))?;
-    println!("found <User {:?}> with email {}", admin.username, admin.email);
-    println!("{} users in table `{}`", User::query().count(&db)?, User::TABLE_NAME);
+    println!(
+        "found <User {:?}> with email {}",
+        admin.username, admin.email
+    );
+    println!(
+        "{} users in table `{}`",
+        User::query().count(&db)?,
+        User::TABLE_NAME
+    );
     Ok(())
 }

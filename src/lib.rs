@@ -52,8 +52,7 @@ pub mod ddl {
 pub mod prelude {
     pub use crate::{Database, Error, Executor, Model, Query, Record, Result};
     pub use diesel::{
-        BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods,
-        TextExpressionMethods,
+        BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, TextExpressionMethods,
     };
 }
 

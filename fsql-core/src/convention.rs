@@ -70,21 +70,21 @@ impl NamingConvention {
 
     /// Sets a template by SQLAlchemy's key (`"ix"`, `"uq"`, `"ck"`, `"fk"`, `"pk"`).
     pub fn set(&mut self, key: &str, template: impl Into<String>) -> crate::Result<()> {
-        let slot = match key {
-            "ix" => &mut self.ix,
-            "uq" => &mut self.uq,
-            "ck" => &mut self.ck,
-            "fk" => &mut self.fk,
-            "pk" => &mut self.pk,
-            other => {
-                return Err(crate::Error::Config {
+        let slot =
+            match key {
+                "ix" => &mut self.ix,
+                "uq" => &mut self.uq,
+                "ck" => &mut self.ck,
+                "fk" => &mut self.fk,
+                "pk" => &mut self.pk,
+                other => return Err(crate::Error::Config {
                     key: "naming_convention".to_owned(),
                     value: other.to_owned(),
-                    reason: "unknown constraint kind; use one of \"ix\", \"uq\", \"ck\", \"fk\", \"pk\""
-                        .to_owned(),
-                })
-            }
-        };
+                    reason:
+                        "unknown constraint kind; use one of \"ix\", \"uq\", \"ck\", \"fk\", \"pk\""
+                            .to_owned(),
+                }),
+            };
         let template = template.into();
         check_template(&template)?;
         *slot = Some(template);
@@ -155,7 +155,10 @@ fn check_template(template: &str) -> crate::Result<()> {
             return Err(crate::Error::Config {
                 key: "naming_convention".to_owned(),
                 value: template.to_owned(),
-                reason: format!("unknown token `%({token})s`; known tokens: {}", TOKENS.join(", ")),
+                reason: format!(
+                    "unknown token `%({token})s`; known tokens: {}",
+                    TOKENS.join(", ")
+                ),
             });
         }
         rest = &after[end + 2..];
@@ -187,9 +190,15 @@ mod tests {
             constraint_name: Some("positive_age"),
         };
         let r = NamingConvention::render;
-        assert_eq!(r("ix_%(column_0_label)s", &target(&["name"], None)), "ix_user_name");
         assert_eq!(
-            r("uq_%(table_name)s_%(column_0_name)s", &target(&["email"], None)),
+            r("ix_%(column_0_label)s", &target(&["name"], None)),
+            "ix_user_name"
+        );
+        assert_eq!(
+            r(
+                "uq_%(table_name)s_%(column_0_name)s",
+                &target(&["email"], None)
+            ),
             "uq_user_email"
         );
         assert_eq!(
@@ -204,8 +213,14 @@ mod tests {
             "fk_user_group_id_group"
         );
         assert_eq!(r("pk_%(table_name)s", &target(&["id"], None)), "pk_user");
-        assert_eq!(r("x_%(column_0N_name)s", &target(&["a", "b"], None)), "x_ab");
-        assert_eq!(r("x_%(column_0_N_name)s", &target(&["a", "b"], None)), "x_a_b");
+        assert_eq!(
+            r("x_%(column_0N_name)s", &target(&["a", "b"], None)),
+            "x_ab"
+        );
+        assert_eq!(
+            r("x_%(column_0_N_name)s", &target(&["a", "b"], None)),
+            "x_a_b"
+        );
     }
 
     #[test]

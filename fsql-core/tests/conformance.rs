@@ -14,7 +14,10 @@ struct TableNameCase {
 }
 
 fn parity() -> Parity {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance/flask_parity.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/conformance/flask_parity.toml"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!("cannot read {path}: {e}; the conformance file lives in shared/ beside the repo")
     });
@@ -24,12 +27,21 @@ fn parity() -> Parity {
 #[test]
 fn every_table_name_case() {
     let cases = parity().table_name;
-    assert!(cases.len() >= 20, "expected the full table of cases, got {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected the full table of cases, got {}",
+        cases.len()
+    );
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|c| {
             let got = fsql_core::camel_to_snake(&c.name);
-            (got != c.expect).then(|| format!("{:?} -> {:?}, Flask-SQLAlchemy says {:?}", c.name, got, c.expect))
+            (got != c.expect).then(|| {
+                format!(
+                    "{:?} -> {:?}, Flask-SQLAlchemy says {:?}",
+                    c.name, got, c.expect
+                )
+            })
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));

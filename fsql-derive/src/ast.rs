@@ -26,6 +26,9 @@ pub struct Field<'a> {
     pub attrs: FieldAttrs,
     /// The SQL column name.
     pub column: String,
+    /// The column's identifier inside the `table!` module: the field's, unless that would clash
+    /// with what `table!` itself defines there.
+    pub column_ident: Ident,
     /// `Option<T>` field.
     pub nullable: bool,
     /// `T` of `Option<T>`, else the field type.
@@ -42,6 +45,8 @@ impl<'a> Model<'a> {
                 &input.generics,
                 "#[derive(Model)] does not support generic structs: a model maps to one table",
             );
+            // Field types mention the parameters; checking them would only add noise.
+            return None;
         }
         let named = match &input.data {
             Data::Struct(s) => match &s.fields {
@@ -64,11 +69,12 @@ impl<'a> Model<'a> {
             None => fsql_core::camel_to_snake(&input.ident.unraw().to_string()),
         };
         let table_mod = rust_ident(&table_name, input.ident.span());
-        let fields = named
-            .named
-            .iter()
-            .map(|f| Field::from_ast(cx, f))
-            .collect();
+        let mut fields: Vec<Field<'a>> =
+            named.named.iter().map(|f| Field::from_ast(cx, f)).collect();
+        let taken: Vec<String> = fields.iter().map(|f| f.ident.unraw().to_string()).collect();
+        for f in &mut fields {
+            f.column_ident = column_ident(f.ident, &table_mod, &taken);
+        }
         Some(Self {
             ident: &input.ident,
             vis: &input.vis,
@@ -86,7 +92,10 @@ impl<'a> Model<'a> {
     /// The single integer key the database assigns on insert, if the model has one.
     pub fn autoincrement(&self) -> Option<&Field<'a>> {
         match self.primary_key().as_slice() {
-            [only] if only.scalar.is_some_and(Scalar::is_integer) && only.attrs.sql_type.get().is_none() => {
+            [only]
+                if only.scalar.is_some_and(Scalar::is_integer)
+                    && only.attrs.sql_type.get().is_none() =>
+            {
                 Some(*only)
             }
             _ => None,
@@ -112,6 +121,7 @@ impl<'a> Field<'a> {
         };
         Self {
             ident,
+            column_ident: ident.clone(),
             ty: &field.ty,
             scalar: Scalar::of_rust(inner),
             attrs,
@@ -164,12 +174,44 @@ impl<'a> Field<'a> {
     }
 }
 
+/// Names `diesel::table!` defines inside the table's module besides the columns.
+const TABLE_MACRO_NAMES: &[&str] = &[
+    "table",
+    "star",
+    "all_columns",
+    "columns",
+    "dsl",
+    "diesel",
+    "SqlType",
+    "BoxedQuery",
+];
+
+/// The field's identifier, or `<field>_column` when the field is named like the table or like
+/// one of `table!`'s own items (a `Tag` model with a `tag` field, a field named `table`).
+fn column_ident(field: &Ident, table_mod: &Ident, taken: &[String]) -> Ident {
+    let name = field.unraw().to_string();
+    if table_mod.unraw() != name && !TABLE_MACRO_NAMES.contains(&name.as_str()) {
+        return field.clone();
+    }
+    let mut candidate = format!("{name}_column");
+    while taken.contains(&candidate) {
+        candidate.push('_');
+    }
+    format_ident!("{}", candidate, span = field.span())
+}
+
 /// A table or column name as a Rust identifier: invalid characters become `_`, keywords get a
 /// trailing `_` (raw identifiers cannot spell `self`, `crate` ...).
 pub fn rust_ident(name: &str, span: Span) -> Ident {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');

@@ -23,7 +23,10 @@ impl<T> Attr<T> {
     fn set<A: ToTokens>(&mut self, cx: &Ctxt, at: A, value: T) {
         let tokens = at.into_token_stream();
         if self.value.is_some() {
-            cx.error_spanned_by(tokens, format!("duplicate fsql attribute `{}`", self.name));
+            cx.error_spanned_by(
+                tokens,
+                format!("duplicate fsql attribute `{}`; give it once", self.name),
+            );
         } else {
             self.value = Some((tokens, value));
         }
@@ -78,7 +81,10 @@ fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) 
     let name = meta.path.to_token_stream().to_string().replace(' ', "");
     cx.error_spanned_by(
         &meta.path,
-        format!("unknown fsql attribute `{name}` on a {site}; expected one of: {}", symbol::list(valid)),
+        format!(
+            "unknown fsql attribute `{name}` on a {site}; expected one of: {}",
+            symbol::list(valid)
+        ),
     );
     skip_value(meta)
 }
@@ -93,27 +99,70 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
-fn flag(meta: &ParseNestedMeta<'_>, name: Symbol) -> syn::Result<()> {
+/// The `= value` of an attribute. Values passed through `macro_rules!` (`$name:literal`) arrive
+/// wrapped in an invisible group; unwrap it so they read like the literal they are.
+fn value_expr(meta: &ParseNestedMeta<'_>) -> syn::Result<Expr> {
+    let mut expr: Expr = meta.value()?.parse()?;
+    while let Expr::Group(g) = expr {
+        expr = *g.expr;
+    }
+    Ok(expr)
+}
+
+/// A flag (`primary_key`). Given a value by mistake, it reports that and still counts as set,
+/// so the mistake does not also cause "no primary key".
+fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, name: Symbol) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format!("`{name}` takes no value: write `#[fsql({name})]`")));
+        cx.syn_error(meta.error(format!("`{name}` takes no value: write `#[fsql({name})]`")));
+        skip_value(meta)?;
     }
     Ok(())
 }
 
-fn string(meta: &ParseNestedMeta<'_>, name: Symbol, example: &str) -> syn::Result<String> {
-    let expr: Expr = meta.value()?.parse()?;
+/// A string value. `Ok(None)` when the value was there but wrong: the error is recorded and
+/// parsing goes on with the next attribute.
+fn string(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    name: Symbol,
+    example: &str,
+) -> syn::Result<Option<String>> {
+    match string_value(meta, name, example) {
+        Ok(v) => Ok(Some(v)),
+        Err(Fault::Value(e)) => {
+            cx.syn_error(e);
+            Ok(None)
+        }
+        Err(Fault::Syntax(e)) => Err(e),
+    }
+}
+
+enum Fault {
+    /// The value parsed but is not acceptable: report it and go on.
+    Value(syn::Error),
+    /// The tokens do not parse: the rest of the list cannot be read.
+    Syntax(syn::Error),
+}
+
+fn string_value(meta: &ParseNestedMeta<'_>, name: Symbol, example: &str) -> Result<String, Fault> {
+    let expr = value_expr(meta).map_err(Fault::Syntax)?;
     match &expr {
-        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => {
             let value = s.value();
             if value.trim().is_empty() {
-                return Err(syn::Error::new(s.span(), format!("`{name}` must not be empty")));
+                return Err(Fault::Value(syn::Error::new(
+                    s.span(),
+                    format!("`{name}` must not be empty"),
+                )));
             }
             Ok(value)
         }
-        other => Err(syn::Error::new_spanned(
+        other => Err(Fault::Value(syn::Error::new_spanned(
             other,
             format!("`{name}` must be a string literal, e.g. `{name} = {example}`"),
-        )),
+        ))),
     }
 }
 
@@ -124,11 +173,13 @@ impl ContainerAttrs {
         for attr in item.attrs.iter().filter(|a| a.path() == FSQL) {
             let parsed = attr.parse_nested_meta(|meta| {
                 if meta.path == TABLE_NAME {
-                    let v = string(&meta, TABLE_NAME, "\"users\"")?;
-                    table_name.set(cx, &meta.path, v);
+                    if let Some(v) = string(cx, &meta, TABLE_NAME, "\"users\"")? {
+                        table_name.set(cx, &meta.path, v);
+                    }
                 } else if meta.path == BIND {
-                    let v = string(&meta, BIND, "\"auth\"")?;
-                    bind.set(cx, &meta.path, v);
+                    if let Some(v) = string(cx, &meta, BIND, "\"auth\"")? {
+                        bind.set(cx, &meta.path, v);
+                    }
                 } else {
                     unknown(cx, &meta, CONTAINER_ATTRS, "struct")?;
                 }
@@ -170,29 +221,35 @@ impl FieldAttrs {
     fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         let p = &meta.path;
         if p == PRIMARY_KEY {
-            flag(meta, PRIMARY_KEY)?;
+            flag(cx, meta, PRIMARY_KEY)?;
             self.primary_key.set(cx, p, ());
         } else if p == UNIQUE {
-            flag(meta, UNIQUE)?;
+            flag(cx, meta, UNIQUE)?;
             self.unique.set(cx, p, ());
         } else if p == INDEX {
-            flag(meta, INDEX)?;
+            flag(cx, meta, INDEX)?;
             self.index.set(cx, p, ());
         } else if p == LENGTH {
-            let expr: Expr = meta.value()?.parse()?;
+            let expr = value_expr(meta)?;
             let n = match &expr {
-                Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => i.base10_parse::<u32>().ok().filter(|n| *n > 0),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Int(i), ..
+                }) => i.base10_parse::<u32>().ok().filter(|n| *n > 0),
                 _ => None,
             };
             match n {
                 Some(n) => self.length.set(cx, p, n),
-                None => cx.error_spanned_by(&expr, "`length` must be a positive integer, e.g. `length = 80`"),
+                None => cx.error_spanned_by(
+                    &expr,
+                    "`length` must be a positive integer, e.g. `length = 80`",
+                ),
             }
         } else if p == COLUMN {
-            let v = string(meta, COLUMN, "\"user_name\"")?;
-            self.column.set(cx, p, v);
+            if let Some(v) = string(cx, meta, COLUMN, "\"user_name\"")? {
+                self.column.set(cx, p, v);
+            }
         } else if p == DEFAULT {
-            let expr: Expr = meta.value()?.parse()?;
+            let expr = value_expr(meta)?;
             match sql_literal(&expr) {
                 Some(sql) => self.default.set(cx, p, sql),
                 None => cx.error_spanned_by(
@@ -203,7 +260,7 @@ impl FieldAttrs {
                 ),
             }
         } else if p == DEFAULT_FN {
-            let expr: Expr = meta.value()?.parse()?;
+            let expr = value_expr(meta)?;
             match expr {
                 Expr::Path(ep) if ep.qself.is_none() => self.default_fn.set(cx, p, ep.path),
                 other => cx.error_spanned_by(
@@ -216,11 +273,14 @@ impl FieldAttrs {
             let ty: syn::Type = meta.value()?.parse()?;
             self.sql_type.set(cx, p, ty);
         } else if p == DDL_TYPE {
-            let v = string(meta, DDL_TYPE, "\"CITEXT\"")?;
-            self.ddl_type.set(cx, p, v);
+            if let Some(v) = string(cx, meta, DDL_TYPE, "\"CITEXT\"")? {
+                self.ddl_type.set(cx, p, v);
+            }
         } else if p == FOREIGN_KEY {
-            let lit: LitStr = match meta.value()?.parse::<Expr>()? {
-                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => s,
+            let lit: LitStr = match value_expr(meta)? {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => s,
                 other => {
                     cx.error_spanned_by(other, "`foreign_key` must be a string \"table.column\", e.g. `foreign_key = \"user.id\"`");
                     return Ok(());
@@ -231,22 +291,25 @@ impl FieldAttrs {
                 Err(why) => cx.error_spanned_by(&lit, why),
             }
         } else if p == REFERENCES {
-            let expr: Expr = meta.value()?.parse()?;
+            let expr = value_expr(meta)?;
             match expr {
                 Expr::Path(ep) if ep.qself.is_none() => self.references.set(cx, p, ep.path),
-                other => cx.error_spanned_by(other, "`references` names a model type, e.g. `references = User`"),
+                other => cx.error_spanned_by(
+                    other,
+                    "`references` names a model type, e.g. `references = User`",
+                ),
             }
         } else if p == ON_DELETE {
-            let lit: Expr = meta.value()?.parse()?;
+            let lit = value_expr(meta)?;
             let value = match &lit {
-                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
-                    match s.value().to_ascii_lowercase().replace('_', " ").as_str() {
-                        "cascade" => Some(OnDelete::Cascade),
-                        "set null" => Some(OnDelete::SetNull),
-                        "restrict" => Some(OnDelete::Restrict),
-                        _ => None,
-                    }
-                }
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => match s.value().to_ascii_lowercase().replace('_', " ").as_str() {
+                    "cascade" => Some(OnDelete::Cascade),
+                    "set null" => Some(OnDelete::SetNull),
+                    "restrict" => Some(OnDelete::Restrict),
+                    _ => None,
+                },
                 _ => None,
             };
             match value {
@@ -273,9 +336,17 @@ fn sql_literal(expr: &Expr) -> Option<String> {
             Lit::Bool(b) => Some(if b.value { "TRUE" } else { "FALSE" }.to_owned()),
             _ => None,
         },
-        Expr::Unary(ExprUnary { op: UnOp::Neg(_), expr, .. }) => match &**expr {
-            Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => Some(format!("-{}", i.base10_digits())),
-            Expr::Lit(ExprLit { lit: Lit::Float(f), .. }) => Some(format!("-{}", f.base10_digits())),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) => match &**expr {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(i), ..
+            }) => Some(format!("-{}", i.base10_digits())),
+            Expr::Lit(ExprLit {
+                lit: Lit::Float(f), ..
+            }) => Some(format!("-{}", f.base10_digits())),
             _ => None,
         },
         _ => None,
@@ -300,7 +371,8 @@ fn parse_foreign_key(text: &str) -> Result<(String, String), String> {
 
 /// The span of an attribute's value, for errors about it.
 pub fn span_of<T>(attr: &Attr<T>) -> Span {
-    attr.get_with_tokens().map_or_else(Span::call_site, |(t, _)| t.span())
+    attr.get_with_tokens()
+        .map_or_else(Span::call_site, |(t, _)| t.span())
 }
 
 #[cfg(test)]
@@ -309,7 +381,10 @@ mod tests {
 
     #[test]
     fn foreign_key_strings() {
-        assert_eq!(parse_foreign_key("user.id").unwrap(), ("user".into(), "id".into()));
+        assert_eq!(
+            parse_foreign_key("user.id").unwrap(),
+            ("user".into(), "id".into())
+        );
         for bad in ["user", "user.", ".id", "a.b.c", "us er.id", ""] {
             assert!(parse_foreign_key(bad).is_err(), "{bad:?}");
         }

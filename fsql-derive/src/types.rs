@@ -158,7 +158,10 @@ mod tests {
             assert_eq!(Scalar::of_rust(&ty), expect, "{}", quote!(#ty));
         }
         let opt: Type = parse_quote!(Option<String>);
-        assert_eq!(Scalar::of_rust(option_inner(&opt).unwrap()), Some(Scalar::Text));
+        assert_eq!(
+            Scalar::of_rust(option_inner(&opt).unwrap()),
+            Some(Scalar::Text)
+        );
         assert!(option_inner(&parse_quote!(String)).is_none());
     }
 }

@@ -79,7 +79,10 @@ pub(crate) use dispatch;
 #[doc(hidden)]
 pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     /// `SELECT .. WHERE pk = ?`, a statically typed query.
-    fn find(conn: &mut DB::Conn, pk: &<Self as crate::model::Model>::PrimaryKey) -> fsql_core::Result<Option<Self>>
+    fn find(
+        conn: &mut DB::Conn,
+        pk: &<Self as crate::model::Model>::PrimaryKey,
+    ) -> fsql_core::Result<Option<Self>>
     where
         Self: crate::model::Model;
     /// The rows of a query.
@@ -99,7 +102,10 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     where
         Self: crate::model::Model;
     /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
-    fn delete(conn: &mut DB::Conn, pk: &<Self as crate::model::Model>::PrimaryKey) -> fsql_core::Result<usize>
+    fn delete(
+        conn: &mut DB::Conn,
+        pk: &<Self as crate::model::Model>::PrimaryKey,
+    ) -> fsql_core::Result<usize>
     where
         Self: crate::model::Model;
 }

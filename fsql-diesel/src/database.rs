@@ -39,6 +39,36 @@ struct Bind {
     pool: r2d2::Pool<ConnectionManager>,
 }
 
+impl Bind {
+    fn get(&self) -> Result<PooledConnection> {
+        self.pool.get().map_err(|e| Error::Connection {
+            url: self.url.masked().to_owned(),
+            source: format!(
+                "{e}{}",
+                if self.url.is_memory() {
+                    "; an in-memory SQLite database has exactly one connection: release the \
+                     connection you hold before running a query through the Database"
+                } else {
+                    ""
+                }
+            )
+            .into(),
+        })
+    }
+}
+
+/// What `create_all` / `drop_all` will run on one bind.
+struct BindPlan<'db> {
+    bind: &'db Bind,
+    statements: Vec<(&'static str, String)>,
+}
+
+#[derive(Clone, Copy)]
+enum Ddl {
+    Create,
+    Drop,
+}
+
 impl fmt::Debug for Database {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let binds: BTreeMap<_, _> = self
@@ -75,21 +105,12 @@ impl Database {
         self.bind_connection(table.bind, Some(table.model))
     }
 
-    fn bind_connection(&self, key: Option<&str>, model: Option<&'static str>) -> Result<PooledConnection> {
-        let bind = self.bind(key, model)?;
-        bind.pool.get().map_err(|e| Error::Connection {
-            url: bind.url.masked().to_owned(),
-            source: format!(
-                "{e}{}",
-                if bind.url.is_memory() {
-                    "; an in-memory SQLite database has exactly one connection: release the \
-                     connection you hold before running a query through the Database"
-                } else {
-                    ""
-                }
-            )
-            .into(),
-        })
+    fn bind_connection(
+        &self,
+        key: Option<&str>,
+        model: Option<&'static str>,
+    ) -> Result<PooledConnection> {
+        self.bind(key, model)?.get()
     }
 
     fn bind(&self, key: Option<&str>, model: Option<&'static str>) -> Result<&Bind> {
@@ -128,69 +149,73 @@ impl Database {
     /// Checks every model up front: each model's bind is configured, foreign keys point at
     /// existing tables of the same bind, no cycles, and each table's DDL can be rendered.
     pub fn check(&self) -> Result<()> {
-        self.inner.registry.check()?;
-        for t in self.inner.registry.tables() {
-            let bind = self.bind(t.bind, Some(t.model))?;
-            ddl::create_table(t, Dialect::of(bind.url.backend()), &self.inner.naming)?;
-        }
-        Ok(())
+        self.plan(Ddl::Create, None).map(drop)
     }
 
     /// The DDL `create_all` would run on a bind, in order (for review or migrations).
     pub fn create_all_sql(&self, key: Option<&str>) -> Result<Vec<String>> {
-        let bind = self.bind(key, None)?;
-        let dialect = Dialect::of(bind.url.backend());
-        let mut out = Vec::new();
-        for t in self.metadata(key)?.sorted_tables() {
-            out.extend(ddl::create_table(t, dialect, &self.inner.naming)?);
-        }
-        Ok(out)
+        let plan = self.plan(Ddl::Create, Some(key))?;
+        Ok(plan
+            .into_iter()
+            .flat_map(|p| p.statements)
+            .map(|(_, sql)| sql)
+            .collect())
     }
 
     /// Creates every table of every bind, parents before children, each bind in one
     /// transaction. Tables that exist are left alone, so running it twice is fine. Nothing is
     /// created unless every bind that has models is configured and every table renders.
     pub fn create_all(&self) -> Result<()> {
-        self.check()?;
-        let mut plan = Vec::new();
-        for key in self.inner.registry.bind_keys() {
-            let mut statements = Vec::new();
-            let bind = self.bind(key, None)?;
-            let dialect = Dialect::of(bind.url.backend());
-            for t in self.metadata(key)?.sorted_tables() {
-                for s in ddl::create_table(t, dialect, &self.inner.naming)? {
-                    statements.push((t.model, s));
-                }
-            }
-            plan.push((key, statements));
-        }
-        for (key, statements) in plan {
-            self.run_ddl(key, &statements)?;
-        }
-        Ok(())
+        Self::execute(self.plan(Ddl::Create, None)?)
     }
 
     /// Drops every table of every bind, children before parents.
     pub fn drop_all(&self) -> Result<()> {
-        self.inner.registry.check()?;
-        let mut plan = Vec::new();
-        for key in self.inner.registry.bind_keys() {
-            let bind = self.bind(key, None)?;
+        Self::execute(self.plan(Ddl::Drop, None)?)
+    }
+
+    /// Checks and renders everything before anything runs, so a mistake in one bind does not
+    /// leave another half done. `only = Some(key)` plans that bind alone.
+    fn plan(&self, ddl: Ddl, only: Option<Option<&str>>) -> Result<Vec<BindPlan<'_>>> {
+        let keys = match only {
+            Some(key) => vec![key],
+            None => self.inner.registry.bind_keys(),
+        };
+        let mut plan = Vec::with_capacity(keys.len());
+        for key in keys {
+            let metadata = self.metadata(key)?;
+            let tables = metadata.sorted_tables();
+            let bind = self.bind(key, tables.first().map(|t| t.model))?;
             let dialect = Dialect::of(bind.url.backend());
             let mut statements = Vec::new();
-            for t in self.metadata(key)?.sorted_tables().iter().rev() {
-                statements.push((t.model, ddl::drop_table(t, dialect)?));
+            match ddl {
+                Ddl::Create => {
+                    for t in tables {
+                        for sql in ddl::create_table(t, dialect, &self.inner.naming)? {
+                            statements.push((t.model, sql));
+                        }
+                    }
+                }
+                Ddl::Drop => {
+                    for t in tables.iter().rev() {
+                        statements.push((t.model, ddl::drop_table(t, dialect)?));
+                    }
+                }
             }
-            plan.push((key, statements));
+            plan.push(BindPlan { bind, statements });
         }
-        for (key, statements) in plan {
-            self.run_ddl(key, &statements)?;
+        Ok(plan)
+    }
+
+    fn execute(plan: Vec<BindPlan<'_>>) -> Result<()> {
+        for p in plan {
+            Self::run_ddl(p.bind, &p.statements)?;
         }
         Ok(())
     }
 
-    fn run_ddl(&self, key: Option<&str>, statements: &[(&'static str, String)]) -> Result<()> {
-        let mut conn = self.connection_to(key)?;
+    fn run_ddl(bind: &Bind, statements: &[(&'static str, String)]) -> Result<()> {
+        let mut conn = bind.get()?;
         // SQLite has transactional DDL: a failure leaves no half-created schema.
         let mut failed: Option<Error> = None;
         let outcome = conn.transaction::<(), diesel::result::Error, _>(|c| {
@@ -258,12 +283,17 @@ impl DatabaseBuilder {
             return Err(Error::Config {
                 key: "url".to_owned(),
                 value: String::new(),
-                reason: "no database configured; call .url(\"sqlite:///app.db\") or .bind(key, url)"
-                    .to_owned(),
+                reason:
+                    "no database configured; call .url(\"sqlite:///app.db\") or .bind(key, url)"
+                        .to_owned(),
             });
         }
         let mut binds = BTreeMap::new();
-        let all = self.url.map(|u| (None, u)).into_iter().chain(self.binds.into_iter().map(|(k, u)| (Some(k), u)));
+        let all = self
+            .url
+            .map(|u| (None, u))
+            .into_iter()
+            .chain(self.binds.into_iter().map(|(k, u)| (Some(k), u)));
         for (key, url) in all {
             let url = DatabaseUrl::parse(&url)?;
             if binds.contains_key(&key) {

@@ -30,7 +30,11 @@ where
 }
 
 /// Any Diesel error, with what is known of where it happened.
-pub fn from_diesel(err: DieselError, model: Option<&'static str>, statement: Option<String>) -> Error {
+pub fn from_diesel(
+    err: DieselError,
+    model: Option<&'static str>,
+    statement: Option<String>,
+) -> Error {
     let (kind, message) = match &err {
         DieselError::DatabaseError(kind, info) => {
             let kind = match kind {
@@ -54,7 +58,9 @@ pub fn from_diesel(err: DieselError, model: Option<&'static str>, statement: Opt
         | DieselError::RollbackTransaction
         | DieselError::AlreadyInTransaction
         | DieselError::NotInTransaction
-        | DieselError::BrokenTransactionManager => (DatabaseErrorKind::Transaction, err.to_string()),
+        | DieselError::BrokenTransactionManager => {
+            (DatabaseErrorKind::Transaction, err.to_string())
+        }
         other => (DatabaseErrorKind::Other, other.to_string()),
     };
     Error::Database {

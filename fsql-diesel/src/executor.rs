@@ -9,11 +9,19 @@ use fsql_core::{Result, TableMeta};
 /// `&mut PooledConnection`.
 pub trait Executor {
     /// Runs `f` on a connection to the bind of `table`.
-    fn run<R>(self, table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R>;
+    fn run<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R>;
 }
 
 impl Executor for &crate::Database {
-    fn run<R>(self, table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+    fn run<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
         let mut conn = self.connection_for(table)?;
         f(&mut conn)
     }
@@ -21,13 +29,21 @@ impl Executor for &crate::Database {
 
 /// Runs on this connection, whatever the model's bind: the caller chose the database.
 impl Executor for &mut AnyConnection {
-    fn run<R>(self, _table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+    fn run<R>(
+        self,
+        _table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
         f(self)
     }
 }
 
 impl Executor for &mut PooledConnection {
-    fn run<R>(self, _table: &'static TableMeta, f: impl FnOnce(&mut AnyConnection) -> Result<R>) -> Result<R> {
+    fn run<R>(
+        self,
+        _table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
         f(self)
     }
 }

@@ -5,9 +5,31 @@
 #![allow(missing_docs)]
 
 diesel::table! {
-    /// Stand-in table for models whose derive failed.
-    __fsql_fallback (id) {
-        id -> Integer,
+    /// Stand-in table for models whose derive failed: one column per type a field can have,
+    /// so the model's column constants keep their types and filters on them still check.
+    __fsql_fallback (integer) {
+        small_int -> SmallInt,
+        integer -> Integer,
+        big_int -> BigInt,
+        float -> Float,
+        double -> Double,
+        bool_ -> Bool,
+        text -> Text,
+        binary -> Binary,
+        date -> Date,
+        time -> Time,
+        timestamp -> Timestamp,
+        nullable_small_int -> Nullable<SmallInt>,
+        nullable_integer -> Nullable<Integer>,
+        nullable_big_int -> Nullable<BigInt>,
+        nullable_float -> Nullable<Float>,
+        nullable_double -> Nullable<Double>,
+        nullable_bool_ -> Nullable<Bool>,
+        nullable_text -> Nullable<Text>,
+        nullable_binary -> Nullable<Binary>,
+        nullable_date -> Nullable<Date>,
+        nullable_time -> Nullable<Time>,
+        nullable_timestamp -> Nullable<Timestamp>,
     }
 }
 
@@ -29,17 +51,24 @@ pub fn error() -> fsql_core::Error {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! fallback_model {
-    ($model:ident) => {
+    ($model:ident, pk = $pk:ty, columns = { $($field:ident : $column:ident),* $(,)? }) => {
+        #[allow(non_upper_case_globals, dead_code)]
+        impl $model {
+            $(pub const $field: $crate::fallback::__fsql_fallback::$column =
+                $crate::fallback::__fsql_fallback::$column;)*
+        }
         impl $crate::model::Model for $model {
             type Table = $crate::fallback::__fsql_fallback::table;
-            type PrimaryKey = ();
+            type PrimaryKey = $pk;
             const META: &'static $crate::__TableMeta = &$crate::fallback::FALLBACK_META;
             const TABLE_NAME: &'static str = "";
             const PRIMARY_KEY_COLUMNS: &'static [&'static str] = &[];
-            fn primary_key(&self) -> Self::PrimaryKey {}
+            fn primary_key(&self) -> Self::PrimaryKey {
+                ::core::default::Default::default()
+            }
             fn filter_primary_key<'a>(
                 query: $crate::query::Query<'a, Self>,
-                _pk: (),
+                _pk: Self::PrimaryKey,
             ) -> $crate::query::Query<'a, Self> {
                 query
             }

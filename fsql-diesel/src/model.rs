@@ -5,7 +5,7 @@ use fsql_core::TableMeta;
 
 /// A struct mapped to a table: Flask-SQLAlchemy's `db.Model`. Derive it, do not implement it.
 ///
-/// ```ignore
+/// ```text
 /// #[derive(Model, Debug, Clone)]
 /// struct User {
 ///     #[fsql(primary_key)]
@@ -52,7 +52,7 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 macro_rules! __impl_model_on {
     ($db:ty; fallback = $model:ty) => {
         impl $crate::backend::ModelOn<$db> for $model {
-            fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &()) -> $crate::Result<::core::option::Option<Self>> {
+            fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
             fn load(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<::std::vec::Vec<Self>> {
@@ -67,7 +67,7 @@ macro_rules! __impl_model_on {
             fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
-            fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &()) -> $crate::Result<usize> {
+            fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
         }

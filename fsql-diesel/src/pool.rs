@@ -47,10 +47,11 @@ impl ConnectionManager {
 
     /// Opens one connection with the driver defaults applied.
     pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
-        let connection_error = |source: Box<dyn std::error::Error + Send + Sync>| Error::Connection {
-            url: url.masked().to_owned(),
-            source,
-        };
+        let connection_error =
+            |source: Box<dyn std::error::Error + Send + Sync>| Error::Connection {
+                url: url.masked().to_owned(),
+                source,
+            };
         match url.backend() {
             #[cfg(feature = "sqlite")]
             BackendKind::Sqlite => {
@@ -59,8 +60,19 @@ impl ConnectionManager {
                     Some(SqliteTarget::File(p)) => p.as_str(),
                     _ => ":memory:",
                 };
-                let mut conn = diesel::sqlite::SqliteConnection::establish(path)
-                    .map_err(|e| connection_error(Box::new(e)))?;
+                let mut conn = diesel::sqlite::SqliteConnection::establish(path).map_err(|e| {
+                    let dir = std::path::Path::new(path)
+                        .parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .map_or_else(|| ".".to_owned(), |d| d.display().to_string());
+                    connection_error(
+                        format!(
+                            "{e} (path `{path}`, relative paths are relative to the working \
+                             directory; check that the directory `{dir}` exists and is writable)"
+                        )
+                        .into(),
+                    )
+                })?;
                 // Flask-SQLAlchemy users get foreign keys enforced by convention (a connect
                 // event); SQLite leaves them off unless asked, so ask on every connection.
                 let pragmas = format!(
@@ -103,10 +115,12 @@ impl ConnectionManager {
             // Our `is_valid` is cheap, but SQLite connections do not go stale; skip the
             // round trip on the hot path.
             .test_on_check_out(!matches!(url.backend(), BackendKind::Sqlite));
-        builder.build(Self::new(url)).map_err(|e| Error::Connection {
-            url: masked,
-            source: Box::new(e),
-        })
+        builder
+            .build(Self::new(url))
+            .map_err(|e| Error::Connection {
+                url: masked,
+                source: Box::new(e),
+            })
     }
 }
 

@@ -21,8 +21,10 @@ pub type BoxedPredicate<'a, T, DB> =
     Box<dyn BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a>;
 
 /// The boxed, backend-specific form of an ordering.
-pub type BoxedOrdering<'a, T, DB> =
-    Box<dyn BoxableExpression<T, DB, SqlType = diesel::expression::expression_types::NotSelectable> + 'a>;
+pub type BoxedOrdering<'a, T, DB> = Box<
+    dyn BoxableExpression<T, DB, SqlType = diesel::expression::expression_types::NotSelectable>
+        + 'a,
+>;
 
 /// A filter boxed for one backend. Implemented for every boolean Diesel expression on the table.
 #[doc(hidden)]
@@ -35,8 +37,7 @@ impl<'a, T, DB, E> PredicateOn<'a, T, DB> for E
 where
     DB: diesel::backend::Backend,
     E: diesel::Expression + Clone + 'a,
-    diesel::dsl::Nullable<E>:
-        BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a,
+    diesel::dsl::Nullable<E>: BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a,
 {
     fn boxed(&self) -> BoxedPredicate<'a, T, DB> {
         use diesel::NullableExpressionMethods;
@@ -111,9 +112,17 @@ impl<'a, T, E: SqliteOrdering<'a, T> + Send + Sync + 'a> Ordering<'a, T> for E {
 /// Values in filters travel as bound parameters. The lifetime `'a` lets filters borrow values
 /// (`User::name.eq(&name)`).
 ///
+/// ```text
+/// let admins = User::query()
+///     .filter(User::role.eq("admin"))
+///     .order_by(User::username.asc())
+///     .limit(10)
+///     .all(&db)?;
+/// let n = User::query().filter(User::email.is_null()).count(&db)?;
 /// ```
-/// # fn main() -> fsql_diesel::Result<()> { Ok(()) }
-/// ```
+///
+/// (Examples here are text: this crate cannot run the derive. The `fsql` crate's docs and
+/// tests run them.)
 pub struct Query<'a, M: Model> {
     filters: Vec<Arc<dyn Predicate<'a, M::Table>>>,
     orders: Vec<Arc<dyn Ordering<'a, M::Table>>>,
@@ -163,7 +172,7 @@ impl<'a, M: Model> Query<'a, M> {
 
     /// Keeps rows matching `predicate` (several filters are joined with `AND`).
     ///
-    /// ```ignore
+    /// ```text
     /// User::query().filter(User::username.eq("admin"))
     /// ```
     #[must_use]
@@ -199,7 +208,9 @@ impl<'a, M: Model> Query<'a, M> {
     pub fn get<E: Executor>(&self, exec: E, pk: M::PrimaryKey) -> Result<Option<M>> {
         if self.is_plain() {
             // No clauses: the statically typed `find`, exactly what hand-written Diesel runs.
-            return exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::find(c, &pk)));
+            return exec.run(M::META, |conn| {
+                dispatch!(conn, |c, DB| <M as ModelOn<DB>>::find(c, &pk))
+            });
         }
         let narrowed = self.clone().filter_primary_key(pk);
         narrowed.first(exec)
@@ -216,14 +227,18 @@ impl<'a, M: Model> Query<'a, M> {
     /// Every row.
     #[track_caller]
     pub fn all<E: Executor>(&self, exec: E) -> Result<Vec<M>> {
-        exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self)))
+        exec.run(M::META, |conn| {
+            dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self))
+        })
     }
 
     /// How many rows [`all`](Self::all) would return (one `COUNT(*)` statement; limit and
     /// offset are applied to the count).
     #[track_caller]
     pub fn count<E: Executor>(&self, exec: E) -> Result<u64> {
-        let total = exec.run(M::META, |conn| dispatch!(conn, |c, DB| <M as ModelOn<DB>>::count(c, self)))?;
+        let total = exec.run(M::META, |conn| {
+            dispatch!(conn, |c, DB| <M as ModelOn<DB>>::count(c, self))
+        })?;
         let total = u64::try_from(total).unwrap_or(0);
         let after_offset = total.saturating_sub(self.offset.unwrap_or(0) as u64);
         Ok(match self.limit {
@@ -237,7 +252,10 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     fn is_plain(&self) -> bool {
-        self.filters.is_empty() && self.orders.is_empty() && self.limit.is_none() && self.offset.is_none()
+        self.filters.is_empty()
+            && self.orders.is_empty()
+            && self.limit.is_none()
+            && self.offset.is_none()
     }
 
     // Accessors for the generated per-backend code.

@@ -7,7 +7,7 @@ use fsql_core::{Error, Result};
 
 /// Insert, update and delete for every [`Model`]. In the prelude.
 ///
-/// ```ignore
+/// ```text
 /// let admin = User { id: 0, username: "admin".into(), email: None }.insert(&db)?;
 /// assert!(admin.id > 0); // the database assigned the key
 /// ```

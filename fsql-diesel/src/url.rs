@@ -85,7 +85,11 @@ impl DatabaseUrl {
             ));
         };
         // `postgresql+psycopg2://` names a Python driver; the part after `+` means nothing here.
-        let dialect = scheme.split('+').next().unwrap_or_default().to_ascii_lowercase();
+        let dialect = scheme
+            .split('+')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let backend = match dialect.as_str() {
             "sqlite" => BackendKind::Sqlite,
             "postgresql" | "postgres" => BackendKind::Postgres,
@@ -190,13 +194,28 @@ mod tests {
 
     #[test]
     fn sqlite_forms() {
-        let t = |u: &str| DatabaseUrl::parse(u).unwrap().sqlite_target().cloned().unwrap();
+        let t = |u: &str| {
+            DatabaseUrl::parse(u)
+                .unwrap()
+                .sqlite_target()
+                .cloned()
+                .unwrap()
+        };
         assert_eq!(t("sqlite://"), SqliteTarget::Memory);
         assert_eq!(t("sqlite:///:memory:"), SqliteTarget::Memory);
         assert_eq!(t("sqlite:///app.db"), SqliteTarget::File("app.db".into()));
-        assert_eq!(t("sqlite:///data/app.db"), SqliteTarget::File("data/app.db".into()));
-        assert_eq!(t("sqlite:////tmp/app.db"), SqliteTarget::File("/tmp/app.db".into()));
-        assert_eq!(t("SQLite+pysqlite:///x.db"), SqliteTarget::File("x.db".into()));
+        assert_eq!(
+            t("sqlite:///data/app.db"),
+            SqliteTarget::File("data/app.db".into())
+        );
+        assert_eq!(
+            t("sqlite:////tmp/app.db"),
+            SqliteTarget::File("/tmp/app.db".into())
+        );
+        assert_eq!(
+            t("SQLite+pysqlite:///x.db"),
+            SqliteTarget::File("x.db".into())
+        );
     }
 
     #[test]
@@ -221,8 +240,14 @@ mod tests {
             mask_password("postgresql://bob:s3cret@db:5432/app"),
             "postgresql://bob:***@db:5432/app"
         );
-        assert_eq!(mask_password("mysql://root@localhost/test"), "mysql://root@localhost/test");
-        assert_eq!(mask_password("postgresql://a:b@c@host/x"), "postgresql://a:***@host/x");
+        assert_eq!(
+            mask_password("mysql://root@localhost/test"),
+            "mysql://root@localhost/test"
+        );
+        assert_eq!(
+            mask_password("postgresql://a:b@c@host/x"),
+            "postgresql://a:***@host/x"
+        );
         let u = DatabaseUrl::parse("postgresql://bob:s3cret@db/app").unwrap();
         assert!(!format!("{u} {u:?}").contains("s3cret"));
     }

@@ -24,7 +24,9 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
 
 fn queryable(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
-    let sql_types: Vec<_> = (0..m.fields.len()).map(|i| format_ident!("__ST{}", i)).collect();
+    let sql_types: Vec<_> = (0..m.fields.len())
+        .map(|i| format_ident!("__ST{}", i))
+        .collect();
     let row_types: Vec<_> = m.fields.iter().map(Field::row_type).collect();
     let build = m.fields.iter().enumerate().map(|(i, f)| {
         let id = f.ident;
@@ -55,7 +57,7 @@ fn queryable(m: &Model<'_>) -> TokenStream {
 fn selectable(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
     let table_mod = &m.table_mod;
-    let cols: Vec<_> = m.fields.iter().map(|f| f.ident).collect();
+    let cols: Vec<_> = m.fields.iter().map(|f| &f.column_ident).collect();
     quote! {
         impl<__DB: ::diesel::backend::Backend> ::diesel::Selectable<__DB> for #ident {
             type SelectExpression = (#(#table_mod::#cols,)*);
@@ -76,7 +78,8 @@ fn insertable(m: &Model<'_>) -> TokenStream {
         .iter()
         .map(|f| {
             let id = f.ident;
-            let col = quote!(#table_mod::#id);
+            let col_ident = &f.column_ident;
+            let col = quote!(#table_mod::#col_ident);
             let ty = f.ty;
             let inner = f.inner;
             if Some(id) == auto {
@@ -139,13 +142,13 @@ fn changeset(m: &Model<'_>) -> TokenStream {
         return TokenStream::new();
     }
     let types = fields.iter().map(|f| {
-        let id = f.ident;
+        let col = &f.column_ident;
         let ty = f.ty;
-        quote!(::diesel::dsl::Eq<#table_mod::#id, &'__a #ty>)
+        quote!(::diesel::dsl::Eq<#table_mod::#col, &'__a #ty>)
     });
     let values = fields.iter().map(|f| {
-        let id = f.ident;
-        quote!(#table_mod::#id.eq(&self.#id))
+        let (id, col) = (f.ident, &f.column_ident);
+        quote!(#table_mod::#col.eq(&self.#id))
     });
     quote! {
         impl<'__a> ::diesel::AsChangeset for &'__a #ident {

@@ -17,11 +17,11 @@ use crate::{fallback, valid};
 pub fn derive_model(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
     let Some(model) = Model::from_ast(&cx, input) else {
-        return with_fallback(input, cx);
+        return with_fallback(input, None, cx);
     };
     valid::check(&cx, &model);
     if cx.has_errors() {
-        return with_fallback(input, cx);
+        return with_fallback(input, Some(&model), cx);
     }
     let table = table::expand(&model);
     let diesel_impls = diesel_impls::expand(&model);
@@ -33,12 +33,12 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
     }
 }
 
-fn with_fallback(input: &DeriveInput, cx: Ctxt) -> TokenStream {
+fn with_fallback(input: &DeriveInput, model: Option<&Model<'_>>, cx: Ctxt) -> TokenStream {
     let errors = match cx.check() {
         Ok(()) => TokenStream::new(),
         Err(e) => e.to_compile_error(),
     };
-    let fallback = fallback::expand(input);
+    let fallback = fallback::expand(input, model);
     quote! {
         #errors
         #fallback

@@ -22,14 +22,20 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             } else {
                 quote!(::core::clone::Clone::clone(&self.#id))
             };
-            (quote!(#ty), expr, quote!(query.filter(#table_mod::#id.eq(pk))))
+            let col = &one.column_ident;
+            (
+                quote!(#ty),
+                expr,
+                quote!(query.filter(#table_mod::#col.eq(pk))),
+            )
         }
         many => {
             let tys = many.iter().map(|f| f.ty);
             let ids: Vec<_> = many.iter().map(|f| f.ident).collect();
-            let filters = ids.iter().enumerate().map(|(i, id)| {
+            let filters = many.iter().enumerate().map(|(i, f)| {
                 let i = syn::Index::from(i);
-                quote!(.filter(#table_mod::#id.eq(pk.#i)))
+                let col = &f.column_ident;
+                quote!(.filter(#table_mod::#col.eq(pk.#i)))
             });
             (
                 quote!((#(#tys,)*)),

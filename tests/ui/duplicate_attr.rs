@@ -1,0 +1,12 @@
+use fsql::prelude::*;
+
+#[derive(Model)]
+pub struct User {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 80, unique)]
+    #[fsql(length = 120)]
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use fsql::prelude::*;
+
+#[derive(Model)]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+fn main() {}
