@@ -3,6 +3,8 @@
 //!
 //! - `fsql`: `User::query().get(&db, id)` through the `Database` (one pool checkout per lookup,
 //!   as application code does).
+//! - `fsql_held_connection`: the same on a connection checked out once, to separate the pool
+//!   checkout from fsql's query path.
 //! - `diesel_raw`: `user::table.find(id).select(User::as_select()).get_result(&mut conn)` on a
 //!   plain `SqliteConnection` (`PRAGMA foreign_keys = ON`), with its own `table!` and struct.
 //!
@@ -170,6 +172,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for &id in &ids {
                 let u = User::query().get(&db, id).expect("get");
+                assert!(u.is_some(), "user {id} missing");
+                black_box(u);
+            }
+        })
+    });
+    // The same lookups on a connection the caller holds: fsql's own cost without the pool
+    // checkout that `get(&db, ..)` does per call.
+    group.bench_function("fsql_held_connection", |b| {
+        let mut pooled = db.connection().expect("connection");
+        b.iter(|| {
+            for &id in &ids {
+                let u = User::query().get(&mut pooled, id).expect("get");
                 assert!(u.is_some(), "user {id} missing");
                 black_box(u);
             }

@@ -40,7 +40,7 @@ pub use fsql_core::{
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
-    PoolOptions, PooledConnection, Query, Record,
+    PoolOptions, PoolStatus, PooledConnection, Query, Record,
 };
 
 /// DDL rendering, for inspecting what `create_all` runs.

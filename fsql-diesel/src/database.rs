@@ -8,7 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 
 use crate::ddl::{self, Dialect};
-use crate::pool::{ConnectionManager, PoolOptions, PooledConnection};
+use crate::pool::{Pool, PoolOptions, PoolStatus, PooledConnection};
 use crate::url::DatabaseUrl;
 use fsql_core::convention::NamingConvention;
 use fsql_core::{Error, MetaData, Registry, Result, TableMeta};
@@ -36,24 +36,12 @@ struct Inner {
 
 struct Bind {
     url: DatabaseUrl,
-    pool: r2d2::Pool<ConnectionManager>,
+    pool: Pool,
 }
 
 impl Bind {
     fn get(&self) -> Result<PooledConnection> {
-        self.pool.get().map_err(|e| Error::Connection {
-            url: self.url.masked().to_owned(),
-            source: format!(
-                "{e}{}",
-                if self.url.is_memory() {
-                    "; an in-memory SQLite database has exactly one connection: release the \
-                     connection you hold before running a query through the Database"
-                } else {
-                    ""
-                }
-            )
-            .into(),
-        })
+        self.pool.get()
     }
 }
 
@@ -129,6 +117,11 @@ impl Database {
             key: key.unwrap_or("<default>").to_owned(),
             available: self.inner.binds.keys().cloned().collect(),
         })
+    }
+
+    /// Open and idle connections of a bind's pool.
+    pub fn pool_status(&self, key: Option<&str>) -> Result<PoolStatus> {
+        Ok(self.bind(key, None)?.pool.status())
     }
 
     /// The URL of a bind (password masked when displayed).
@@ -303,7 +296,7 @@ impl DatabaseBuilder {
                     reason: "this bind key is configured twice".to_owned(),
                 });
             }
-            let pool = ConnectionManager::pool(url.clone(), &self.pool)?;
+            let pool = Pool::new(url.clone(), &self.pool)?;
             binds.insert(key, Bind { url, pool });
         }
         Ok(Database {

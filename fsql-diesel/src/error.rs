@@ -1,4 +1,4 @@
-//! Diesel's and r2d2's errors turned into [`fsql_core::Error`], with the statement attached.
+//! Diesel's errors turned into [`fsql_core::Error`], with the statement attached.
 
 use diesel::backend::Backend;
 use diesel::query_builder::{QueryBuilder, QueryFragment};

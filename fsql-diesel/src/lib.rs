@@ -23,7 +23,7 @@ pub use database::{Database, DatabaseBuilder};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
 pub use model::Model;
-pub use pool::{PoolOptions, PooledConnection};
+pub use pool::{PoolOptions, PoolStatus, PooledConnection};
 pub use query::Query;
 pub use record::Record;
 pub use url::{BackendKind, DatabaseUrl};
