@@ -190,23 +190,27 @@ fn fields_named_like_the_table_or_diesel_items() {
         .map(|c| c[0].clone())
         .collect();
     assert_eq!(cols, ["id", "tag", "table", "star"]);
-    let t = Tag {
-        id: 0,
-        tag: "rust".into(),
-        table: None,
-        star: 5,
-    }
-    .insert(&db)
-    .unwrap();
-    let found = Tag::query()
-        .filter(Tag::tag.eq("rust"))
-        .filter(Tag::table.is_null())
-        .filter(Tag::star.gt(4))
-        .all(&db)
+    for on in each_backend(&[Tag::META]) {
+        let db = on.db.clone();
+        eprintln!("backend: {}", on.backend);
+        let t = Tag {
+            id: 0,
+            tag: "rust".into(),
+            table: None,
+            star: 5,
+        }
+        .insert(&db)
         .unwrap();
-    assert_eq!(found, std::slice::from_ref(&t));
-    let mut t2 = t.clone();
-    t2.table = Some("x".into());
-    t2.update(&db).unwrap();
-    assert_eq!(Tag::query().get(&db, t.id).unwrap(), Some(t2));
+        let found = Tag::query()
+            .filter(Tag::tag.eq("rust"))
+            .filter(Tag::table.is_null())
+            .filter(Tag::star.gt(4))
+            .all(&db)
+            .unwrap();
+        assert_eq!(found, std::slice::from_ref(&t));
+        let mut t2 = t.clone();
+        t2.table = Some("x".into());
+        t2.update(&db).unwrap();
+        assert_eq!(Tag::query().get(&db, t.id).unwrap(), Some(t2));
+    }
 }

@@ -24,52 +24,55 @@ pub struct Everything {
     pub maybe_flag: Option<bool>,
     pub maybe_bytes: Option<Vec<u8>>,
     /// The escape hatch: any Diesel SQL type, with its DDL spelling.
-    #[fsql(sql_type = diesel::sql_types::Text, ddl_type = "CLOB")]
+    #[fsql(sql_type = diesel::sql_types::Text, ddl_type = "VARCHAR(300)")]
     pub custom: String,
 }
 
 #[test]
 fn scalar_types_round_trip() {
-    let db = sqlite_memory(&[Everything::META]);
-    let row = Everything {
-        id: 0,
-        small: -32768,
-        int: i32::MAX,
-        big: i64::MIN,
-        single: 1.5,
-        double: -2.25e300,
-        flag: true,
-        text: "ünïcode ✓ 'quoted' \"double\"".into(),
-        short: "twelve chars".into(),
-        bytes: vec![0, 1, 2, 255],
-        maybe_small: Some(7),
-        maybe_flag: None,
-        maybe_bytes: Some(vec![]),
-        custom: "clob".into(),
-    };
-    let stored = row.insert(&db).unwrap();
-    assert_eq!(
-        stored,
-        Everything {
-            id: 1,
-            ..row.clone()
-        }
-    );
-    assert_eq!(Everything::query().get(&db, 1).unwrap(), Some(stored));
-    assert_eq!(
-        Everything::query()
-            .filter(Everything::flag.eq(true))
-            .count(&db)
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        Everything::query()
-            .filter(Everything::maybe_flag.is_null())
-            .count(&db)
-            .unwrap(),
-        1
-    );
+    for t in each_backend(&[Everything::META]) {
+        let db = t.db.clone();
+        eprintln!("backend: {}", t.backend);
+        let row = Everything {
+            id: 0,
+            small: -32768,
+            int: i32::MAX,
+            big: i64::MIN,
+            single: 1.5,
+            double: -2.25e300,
+            flag: true,
+            text: "ünïcode ✓ 'quoted' \"double\"".into(),
+            short: "twelve chars".into(),
+            bytes: vec![0, 1, 2, 255],
+            maybe_small: Some(7),
+            maybe_flag: None,
+            maybe_bytes: Some(vec![]),
+            custom: "clob".into(),
+        };
+        let stored = row.insert(&db).unwrap();
+        assert_eq!(
+            stored,
+            Everything {
+                id: 1,
+                ..row.clone()
+            }
+        );
+        assert_eq!(Everything::query().get(&db, 1).unwrap(), Some(stored));
+        assert_eq!(
+            Everything::query()
+                .filter(Everything::flag.eq(true))
+                .count(&db)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            Everything::query()
+                .filter(Everything::maybe_flag.is_null())
+                .count(&db)
+                .unwrap(),
+            1
+        );
+    }
 }
 
 #[test]
@@ -93,7 +96,7 @@ fn ddl_types_match_flask_sqlalchemy_on_sqlite() {
         ("maybe_small", "SMALLINT", "0"),
         ("maybe_flag", "BOOLEAN", "0"),
         ("maybe_bytes", "BLOB", "0"),
-        ("custom", "CLOB", "1"),
+        ("custom", "VARCHAR(300)", "1"),
     ];
     let expect: Vec<_> = expect
         .iter()
@@ -119,40 +122,45 @@ mod dates {
 
     #[test]
     fn chrono_types_round_trip_and_sort() {
-        let db = sqlite_memory(&[Appointment::META]);
-        let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        let time = NaiveTime::from_hms_micro_opt(9, 57, 1, 250_000).unwrap();
-        let a = Appointment {
-            id: 0,
-            day,
-            time,
-            at: day.and_time(time),
-            cancelled_at: None,
-        }
-        .insert(&db)
-        .unwrap();
-        let later = Appointment {
-            id: 0,
-            day,
-            time,
-            at: day.and_hms_opt(23, 0, 0).unwrap(),
-            cancelled_at: Some(day.and_time(time)),
-        }
-        .insert(&db)
-        .unwrap();
-        assert_eq!(
-            Appointment::query().get(&db, a.id).unwrap(),
-            Some(a.clone())
-        );
-        let ordered = Appointment::query()
-            .order_by(Appointment::at.desc())
-            .all(&db)
+        for t in each_backend(&[Appointment::META]) {
+            let db = t.db.clone();
+            eprintln!("backend: {}", t.backend);
+            let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+            let time = NaiveTime::from_hms_micro_opt(9, 57, 1, 250_000).unwrap();
+            let a = Appointment {
+                id: 0,
+                day,
+                time,
+                at: day.and_time(time),
+                cancelled_at: None,
+            }
+            .insert(&db)
             .unwrap();
-        assert_eq!(ordered, [later, a]);
-        let types: Vec<String> = sqlite_columns(&db, "appointment")
-            .into_iter()
-            .map(|c| c[1].clone())
-            .collect();
-        assert_eq!(types, ["INTEGER", "DATE", "TIME", "DATETIME", "DATETIME"]);
+            let later = Appointment {
+                id: 0,
+                day,
+                time,
+                at: day.and_hms_opt(23, 0, 0).unwrap(),
+                cancelled_at: Some(day.and_time(time)),
+            }
+            .insert(&db)
+            .unwrap();
+            assert_eq!(
+                Appointment::query().get(&db, a.id).unwrap(),
+                Some(a.clone())
+            );
+            let ordered = Appointment::query()
+                .order_by(Appointment::at.desc())
+                .all(&db)
+                .unwrap();
+            assert_eq!(ordered, [later, a]);
+            if t.backend == fsql::BackendKind::Sqlite {
+                let types: Vec<String> = sqlite_columns(&db, "appointment")
+                    .into_iter()
+                    .map(|c| c[1].clone())
+                    .collect();
+                assert_eq!(types, ["INTEGER", "DATE", "TIME", "DATETIME", "DATETIME"]);
+            }
+        }
     }
 }

@@ -10,9 +10,13 @@
 use diesel::backend::Backend;
 use diesel::Connection;
 
-#[cfg(not(any(feature = "sqlite")))]
-compile_error!("fsql needs at least one backend feature: `sqlite`");
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!("fsql needs at least one backend feature: `sqlite`, `postgres` or `mysql`");
 
+#[cfg(feature = "mysql")]
+pub use diesel::mysql::{Mysql, MysqlConnection};
+#[cfg(feature = "postgres")]
+pub use diesel::pg::{Pg, PgConnection};
 #[cfg(feature = "sqlite")]
 pub use diesel::sqlite::{Sqlite, SqliteConnection};
 
@@ -21,6 +25,10 @@ pub use any::AnyConnection;
 // Diesel's derive generates undocumented public items (MultiBackend and friends).
 #[allow(missing_docs)]
 mod any {
+    #[cfg(feature = "mysql")]
+    use diesel::mysql::MysqlConnection;
+    #[cfg(feature = "postgres")]
+    use diesel::pg::PgConnection;
     #[cfg(feature = "sqlite")]
     use diesel::sqlite::SqliteConnection;
 
@@ -33,16 +41,19 @@ mod any {
         /// SQLite.
         #[cfg(feature = "sqlite")]
         Sqlite(SqliteConnection),
+        /// PostgreSQL.
+        #[cfg(feature = "postgres")]
+        Postgres(PgConnection),
+        /// MySQL or MariaDB.
+        #[cfg(feature = "mysql")]
+        Mysql(MysqlConnection),
     }
 }
 
 impl AnyConnection {
     /// The backend of this connection.
     pub fn backend(&self) -> crate::url::BackendKind {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Self::Sqlite(_) => crate::url::BackendKind::Sqlite,
-        }
+        dispatch!(self, |_c, DB| <DB as FsqlBackend>::KIND)
     }
 }
 
@@ -50,11 +61,26 @@ impl AnyConnection {
 pub trait FsqlBackend: Backend + Default {
     /// The concrete connection.
     type Conn: Connection<Backend = Self>;
+    /// Which backend this is.
+    const KIND: crate::url::BackendKind;
 }
 
 #[cfg(feature = "sqlite")]
 impl FsqlBackend for Sqlite {
     type Conn = SqliteConnection;
+    const KIND: crate::url::BackendKind = crate::url::BackendKind::Sqlite;
+}
+
+#[cfg(feature = "postgres")]
+impl FsqlBackend for Pg {
+    type Conn = PgConnection;
+    const KIND: crate::url::BackendKind = crate::url::BackendKind::Postgres;
+}
+
+#[cfg(feature = "mysql")]
+impl FsqlBackend for Mysql {
+    type Conn = MysqlConnection;
+    const KIND: crate::url::BackendKind = crate::url::BackendKind::Mysql;
 }
 
 /// Runs `$body` with `$c` bound to the concrete connection inside an [`AnyConnection`] and
@@ -66,6 +92,18 @@ macro_rules! dispatch {
             $crate::backend::AnyConnection::Sqlite($c) => {
                 #[allow(unused)]
                 type $db = $crate::backend::Sqlite;
+                $body
+            }
+            #[cfg(feature = "postgres")]
+            $crate::backend::AnyConnection::Postgres($c) => {
+                #[allow(unused)]
+                type $db = $crate::backend::Pg;
+                $body
+            }
+            #[cfg(feature = "mysql")]
+            $crate::backend::AnyConnection::Mysql($c) => {
+                #[allow(unused)]
+                type $db = $crate::backend::Mysql;
                 $body
             }
         }
@@ -110,31 +148,38 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
         Self: crate::model::Model;
 }
 
-// One trait per backend that is either "implements ModelOn<ThatBackend>" (feature on) or
-// nothing at all (feature off), so `Model` can require every compiled-in backend with one
-// supertrait and generic code sees `M: ModelOn<Sqlite>` without naming features.
-#[cfg(feature = "sqlite")]
-#[doc(hidden)]
-pub trait OnSqlite: ModelOn<Sqlite> {}
-#[cfg(feature = "sqlite")]
-impl<T: ModelOn<Sqlite>> OnSqlite for T {}
-#[cfg(not(feature = "sqlite"))]
-#[doc(hidden)]
-pub trait OnSqlite {}
-#[cfg(not(feature = "sqlite"))]
-impl<T> OnSqlite for T {}
+/// For each backend, a trait that is "implements `ModelOn<ThatBackend>`" when the backend's
+/// feature is on and nothing at all when it is off. `Model` requires all of them with one
+/// supertrait, so generic code sees `M: ModelOn<Pg>` exactly when PostgreSQL is compiled in,
+/// without naming features.
+macro_rules! backend_support {
+    ($feature:literal, $on:ident, $db:ty) => {
+        #[cfg(feature = $feature)]
+        #[doc(hidden)]
+        pub trait $on: ModelOn<$db> {}
+        #[cfg(feature = $feature)]
+        impl<T: ModelOn<$db>> $on for T {}
+        #[cfg(not(feature = $feature))]
+        #[doc(hidden)]
+        pub trait $on {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $on for T {}
+    };
+}
 
-/// Every compiled-in backend's [`ModelOn`].
-#[doc(hidden)]
-pub trait OnAllBackends: OnSqlite {}
-impl<T: OnSqlite> OnAllBackends for T {}
+backend_support!("sqlite", OnSqlite, Sqlite);
+backend_support!("postgres", OnPostgres, Pg);
+backend_support!("mysql", OnMysql, Mysql);
 
-/// Emits `ModelOn<DB>` for a model, once per compiled-in backend. Called by generated code.
+// The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend is
+// not compiled in. They are defined here, under this crate's features, because a `#[cfg]`
+// inside a macro's output would be read against the features of the crate that uses it.
+
 #[cfg(feature = "sqlite")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_model_on_sqlite {
-    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Sqlite; $($args)*); };
+    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Sqlite; returning; $($args)*); };
 }
 #[cfg(not(feature = "sqlite"))]
 #[doc(hidden)]
@@ -143,11 +188,94 @@ macro_rules! __impl_model_on_sqlite {
     ($($args:tt)*) => {};
 }
 
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_postgres {
+    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Pg; returning; $($args)*); };
+}
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_postgres {
+    ($($args:tt)*) => {};
+}
+
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_mysql {
+    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Mysql; last_insert_id; $($args)*); };
+}
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_mysql {
+    ($($args:tt)*) => {};
+}
+
+/// Every compiled-in backend's [`ModelOn`].
+#[doc(hidden)]
+pub trait OnAllBackends: OnSqlite + OnPostgres + OnMysql {}
+impl<T: OnSqlite + OnPostgres + OnMysql> OnAllBackends for T {}
+
 /// Implements the per-backend half of a model for every compiled-in backend.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_model_backends {
     ($($args:tt)*) => {
         $crate::__impl_model_on_sqlite!($($args)*);
+        $crate::__impl_model_on_postgres!($($args)*);
+        $crate::__impl_model_on_mysql!($($args)*);
     };
+}
+
+/// Runs `f` in a transaction of `conn` (a savepoint when one is already open), rolling back
+/// when it fails, with fsql's own error kept intact.
+#[doc(hidden)]
+pub fn in_transaction<C, T>(
+    conn: &mut C,
+    f: impl FnOnce(&mut C) -> fsql_core::Result<T>,
+) -> fsql_core::Result<T>
+where
+    C: Connection,
+{
+    let mut failed = None;
+    let outcome = conn.transaction::<T, diesel::result::Error, _>(|c| {
+        f(c).map_err(|e| {
+            failed = Some(e);
+            diesel::result::Error::RollbackTransaction
+        })
+    });
+    match (outcome, failed) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(crate::error::from_diesel(e, None, None)),
+        (Ok(v), None) => Ok(v),
+    }
+}
+
+/// The key MySQL assigned to the last insert on this connection.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub fn last_insert_id(conn: &mut MysqlConnection) -> fsql_core::Result<u64> {
+    use diesel::RunQueryDsl;
+    const SQL: &str = "LAST_INSERT_ID()";
+    diesel::select(diesel::dsl::sql::<
+        diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+    >(SQL))
+    .get_result(conn)
+    .map_err(|e| crate::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
+}
+
+/// A row inserted a moment ago on this connection cannot be read back.
+#[doc(hidden)]
+pub fn vanished_after_insert(
+    table: &'static fsql_core::TableMeta,
+    pk: &dyn std::fmt::Debug,
+) -> fsql_core::Error {
+    fsql_core::Error::Schema(format!(
+        "model `{}`: the row just inserted into `{}` cannot be read back by primary key {pk:?}; \
+         is the key column the table's AUTO_INCREMENT column?",
+        table.model, table.name
+    ))
 }

@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
-use diesel::Connection;
 
+use crate::backend::AnyConnection;
 use crate::ddl::{self, Dialect};
 use crate::pool::{Pool, PoolOptions, PoolStatus, PooledConnection};
 use crate::url::DatabaseUrl;
@@ -209,21 +209,19 @@ impl Database {
 
     fn run_ddl(bind: &Bind, statements: &[(&'static str, String)]) -> Result<()> {
         let mut conn = bind.get()?;
-        // SQLite has transactional DDL: a failure leaves no half-created schema.
-        let mut failed: Option<Error> = None;
-        let outcome = conn.transaction::<(), diesel::result::Error, _>(|c| {
+        let run = |c: &mut AnyConnection| -> Result<()> {
             for (model, sql) in statements {
-                if let Err(e) = c.batch_execute(sql) {
-                    failed = Some(crate::error::from_diesel(e, Some(model), Some(sql.clone())));
-                    return Err(diesel::result::Error::RollbackTransaction);
-                }
+                c.batch_execute(sql)
+                    .map_err(|e| crate::error::from_diesel(e, Some(model), Some(sql.clone())))?;
             }
             Ok(())
-        });
-        match (outcome, failed) {
-            (_, Some(e)) => Err(e),
-            (Err(e), None) => Err(crate::error::from_diesel(e, None, None)),
-            (Ok(()), None) => Ok(()),
+        };
+        if Dialect::of(bind.url.backend()).transactional_ddl() {
+            // A failure leaves no half-created schema.
+            crate::backend::in_transaction(&mut *conn, run)
+        } else {
+            // MySQL commits every DDL statement by itself; a transaction would only pretend.
+            run(&mut conn)
         }
     }
 }

@@ -25,12 +25,29 @@ impl Dialect {
         Self(backend)
     }
 
+    /// DDL runs inside a transaction and rolls back with it (not on MySQL, which commits each
+    /// DDL statement by itself).
+    pub fn transactional_ddl(self) -> bool {
+        !matches!(self.0, BackendKind::Mysql)
+    }
+
+    /// Indexes are declared inside `CREATE TABLE` (MySQL, where `CREATE INDEX IF NOT EXISTS`
+    /// does not exist before MariaDB), so `IF NOT EXISTS` on the table covers them.
+    fn inline_indexes(self) -> bool {
+        matches!(self.0, BackendKind::Mysql)
+    }
+
     fn render<S>(self, f: impl Fn(&dyn SchemaRender) -> S) -> Result<S> {
         match self.0 {
             #[cfg(feature = "sqlite")]
             BackendKind::Sqlite => Ok(f(&sea_query::SqliteQueryBuilder)),
+            #[cfg(feature = "postgres")]
+            BackendKind::Postgres => Ok(f(&sea_query::PostgresQueryBuilder)),
+            #[cfg(feature = "mysql")]
+            BackendKind::Mysql => Ok(f(&sea_query::MysqlQueryBuilder)),
+            #[allow(unreachable_patterns)]
             other => Err(Error::Schema(format!(
-                "DDL for the `{other}` backend is not compiled in"
+                "DDL for the `{other}` backend is not compiled in; enable its fsql feature"
             ))),
         }
     }
@@ -55,39 +72,91 @@ impl<B: SchemaBuilder + Default> SchemaRender for B {
     }
 }
 
-/// The column type as the dialect spells it.
+/// The column type as the dialect spells it, in one table per dialect.
 ///
-/// SQLite follows what SQLAlchemy emits there (`INTEGER`, `VARCHAR(80)`, `DATETIME` ...) so
-/// that a database made by Flask-SQLAlchemy and one made by fsql are the same. An
-/// autoincrement key is always `INTEGER` on SQLite: only that exact spelling makes the
-/// column an alias of the rowid, which is what assigns keys on insert.
-pub fn column_type(column: &ColumnMeta, dialect: Dialect) -> String {
+/// - SQLite follows what SQLAlchemy emits there (`INTEGER`, `VARCHAR(80)`, `DATETIME` ...) so
+///   that a database made by Flask-SQLAlchemy and one made by fsql are the same. An
+///   autoincrement key is always `INTEGER`: only that exact spelling makes the column an alias
+///   of the rowid, which is what assigns keys on insert.
+/// - PostgreSQL: autoincrement keys are `SERIAL` / `BIGSERIAL` / `SMALLSERIAL` as SQLAlchemy
+///   emits; `f32` is `REAL` and `f64` `DOUBLE PRECISION`, matching what Diesel reads.
+/// - MySQL/MariaDB: a string or binary column that is a key, unique, indexed or a foreign key
+///   cannot be `TEXT`/`BLOB` (they cannot be indexed without a prefix), so it becomes
+///   `VARCHAR(255)` / `VARBINARY(255)` unless it has a `length`. Times keep microseconds
+///   (`TIME(6)`, `DATETIME(6)`): MySQL would otherwise drop them silently.
+pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> String {
+    use ColumnType as T;
+    if let T::Custom(s) = column.ty {
+        return s.to_owned();
+    }
     match dialect.0 {
-        BackendKind::Sqlite => {
-            if column.autoincrement {
-                return "INTEGER".to_owned();
-            }
-            match column.ty {
-                ColumnType::SmallInt => "SMALLINT".to_owned(),
-                ColumnType::Integer => "INTEGER".to_owned(),
-                ColumnType::BigInt => "BIGINT".to_owned(),
-                ColumnType::Float => "FLOAT".to_owned(),
-                ColumnType::Double => "DOUBLE".to_owned(),
-                ColumnType::Bool => "BOOLEAN".to_owned(),
-                ColumnType::Text => "TEXT".to_owned(),
-                ColumnType::Varchar(n) => format!("VARCHAR({n})"),
-                ColumnType::Binary => "BLOB".to_owned(),
-                ColumnType::Date => "DATE".to_owned(),
-                ColumnType::Time => "TIME".to_owned(),
-                ColumnType::Timestamp => "DATETIME".to_owned(),
-                ColumnType::Custom(s) => s.to_owned(),
-            }
-        }
-        BackendKind::Postgres | BackendKind::Mysql => match column.ty {
-            ColumnType::Custom(s) => s.to_owned(),
-            other => format!("{other:?}").to_uppercase(),
+        BackendKind::Sqlite => match column.ty {
+            _ if column.autoincrement => "INTEGER".to_owned(),
+            T::SmallInt => "SMALLINT".to_owned(),
+            T::Integer => "INTEGER".to_owned(),
+            T::BigInt => "BIGINT".to_owned(),
+            T::Float => "FLOAT".to_owned(),
+            T::Double => "DOUBLE".to_owned(),
+            T::Bool => "BOOLEAN".to_owned(),
+            T::Text => "TEXT".to_owned(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Binary => "BLOB".to_owned(),
+            T::Date => "DATE".to_owned(),
+            T::Time => "TIME".to_owned(),
+            T::Timestamp => "DATETIME".to_owned(),
+            T::Custom(s) => s.to_owned(),
+        },
+        BackendKind::Postgres => match column.ty {
+            T::SmallInt if column.autoincrement => "SMALLSERIAL".to_owned(),
+            T::Integer if column.autoincrement => "SERIAL".to_owned(),
+            T::BigInt if column.autoincrement => "BIGSERIAL".to_owned(),
+            T::SmallInt => "SMALLINT".to_owned(),
+            T::Integer => "INTEGER".to_owned(),
+            T::BigInt => "BIGINT".to_owned(),
+            T::Float => "REAL".to_owned(),
+            T::Double => "DOUBLE PRECISION".to_owned(),
+            T::Bool => "BOOLEAN".to_owned(),
+            T::Text => "TEXT".to_owned(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Binary => "BYTEA".to_owned(),
+            T::Date => "DATE".to_owned(),
+            T::Time => "TIME".to_owned(),
+            T::Timestamp => "TIMESTAMP".to_owned(),
+            T::Custom(s) => s.to_owned(),
+        },
+        BackendKind::Mysql => match column.ty {
+            T::SmallInt => "SMALLINT".to_owned(),
+            T::Integer => "INTEGER".to_owned(),
+            T::BigInt => "BIGINT".to_owned(),
+            T::Float => "FLOAT".to_owned(),
+            T::Double => "DOUBLE".to_owned(),
+            T::Bool => "BOOL".to_owned(),
+            T::Text if is_keyed(column, table) => "VARCHAR(255)".to_owned(),
+            T::Text => "TEXT".to_owned(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Binary if is_keyed(column, table) => "VARBINARY(255)".to_owned(),
+            T::Binary => "BLOB".to_owned(),
+            T::Date => "DATE".to_owned(),
+            T::Time => "TIME(6)".to_owned(),
+            T::Timestamp => "DATETIME(6)".to_owned(),
+            T::Custom(s) => s.to_owned(),
         },
     }
+}
+
+/// Part of a key, a unique constraint, an index or a foreign key.
+fn is_keyed(column: &ColumnMeta, table: &TableMeta) -> bool {
+    column.primary_key
+        || column.unique
+        || column.index
+        || table
+            .indexes
+            .iter()
+            .any(|i| i.columns.contains(&column.name))
+        || table
+            .foreign_keys
+            .iter()
+            .any(|f| f.columns.contains(&column.name))
 }
 
 /// Checks what sea-query would panic on, and what no database would accept.
@@ -180,9 +249,13 @@ pub fn create_table(
     stmt.table(table.name).if_not_exists();
     for c in table.columns {
         let mut def = ColumnDef::new(c.name);
-        def.custom(column_type(c, dialect));
+        def.custom(column_type(c, table, dialect));
         if !c.nullable || c.primary_key {
             def.not_null();
+        }
+        // PostgreSQL's SERIAL types and SQLite's rowid need no keyword; MySQL does.
+        if c.autoincrement && dialect.0 == BackendKind::Mysql {
+            def.auto_increment();
         }
         if let Some(default) = c.server_default {
             def.default(sea_query::Expr::cust(default));
@@ -247,7 +320,12 @@ pub fn create_table(
         }
         stmt.foreign_key(&mut f);
     }
-    let mut out = vec![fenced(table, || dialect.render(|b| b.table(&stmt)))?];
+    if dialect.0 == BackendKind::Mysql {
+        // Explicit, so a server defaulting to latin1 or MyISAM cannot lose characters or
+        // foreign keys (Flask-SQLAlchemy's MySQL setup asks for utf8mb4 the same way).
+        stmt.engine("InnoDB").character_set("utf8mb4");
+    }
+    let mut indexes = Vec::new();
     for ix in table.all_indexes() {
         let name = match (ix.name, &naming.ix) {
             (Some(n), _) => n.to_owned(),
@@ -258,13 +336,24 @@ pub fn create_table(
             }
         };
         let mut i = Index::create();
-        i.if_not_exists().name(name).table(table.name);
+        i.name(name).table(table.name);
         if ix.unique {
             i.unique();
         }
         for c in ix.columns {
             i.col(*c);
         }
+        indexes.push(i);
+    }
+    if dialect.inline_indexes() {
+        for i in &mut indexes {
+            stmt.index(i);
+        }
+        indexes.clear();
+    }
+    let mut out = vec![fenced(table, || dialect.render(|b| b.table(&stmt)))?];
+    for mut i in indexes {
+        i.if_not_exists();
         out.push(fenced(table, || dialect.render(|b| b.index(&i)))?);
     }
     Ok(out)

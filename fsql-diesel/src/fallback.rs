@@ -66,6 +66,9 @@ macro_rules! fallback_model {
             fn primary_key(&self) -> Self::PrimaryKey {
                 ::core::default::Default::default()
             }
+            fn __inserted_key(&self, _assigned: u64) -> Self::PrimaryKey {
+                ::core::default::Default::default()
+            }
             fn filter_primary_key<'a>(
                 query: $crate::query::Query<'a, Self>,
                 _pk: Self::PrimaryKey,

@@ -43,6 +43,11 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 
     #[doc(hidden)]
     fn filter_primary_key<'a>(query: Query<'a, Self>, pk: Self::PrimaryKey) -> Query<'a, Self>;
+
+    /// The key of this row once inserted, given the key the database reports it assigned
+    /// (MySQL's `LAST_INSERT_ID()`): that one for a key left at its default, else the row's own.
+    #[doc(hidden)]
+    fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey;
 }
 
 /// Implements `ModelOn<$db>` for a model. The body is written once here and instantiated per
@@ -50,7 +55,7 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_model_on {
-    ($db:ty; fallback = $model:ty) => {
+    ($db:ty; $insert:ident; fallback = $model:ty) => {
         impl $crate::backend::ModelOn<$db> for $model {
             fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
@@ -72,7 +77,7 @@ macro_rules! __impl_model_on {
             }
         }
     };
-    ($db:ty; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
+    ($db:ty; $insert:ident; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
         impl $crate::backend::ModelOn<$db> for $model {
             fn find(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
@@ -131,20 +136,7 @@ macro_rules! __impl_model_on {
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
-            fn insert(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                row: &Self,
-            ) -> $crate::Result<Self> {
-                use ::diesel::RunQueryDsl;
-                let build = || {
-                    ::diesel::insert_into($($table)::+::table)
-                        .values(row)
-                        .returning($($table)::+::all_columns)
-                };
-                build()
-                    .get_result::<Self>(conn)
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
+            $crate::__impl_model_on_insert!($insert; $db; $($table)::+);
 
             $crate::__impl_model_on_update!($changeset; $db; $($table)::+);
 
@@ -158,6 +150,48 @@ macro_rules! __impl_model_on {
                     .execute(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
+        }
+    };
+}
+
+/// `insert` by the backend's way of reading back what the database assigned: `RETURNING` where
+/// the backend has it, else the insert and `LAST_INSERT_ID()` on the same connection inside one
+/// transaction, then the row read back by its key.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_insert {
+    (returning; $db:ty; $($table:ident)::+) => {
+        fn insert(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            row: &Self,
+        ) -> $crate::Result<Self> {
+            use ::diesel::RunQueryDsl;
+            let build = || {
+                ::diesel::insert_into($($table)::+::table)
+                    .values(row)
+                    .returning($($table)::+::all_columns)
+            };
+            build()
+                .get_result::<Self>(conn)
+                .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+        }
+    };
+    (last_insert_id; $db:ty; $($table:ident)::+) => {
+        fn insert(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            row: &Self,
+        ) -> $crate::Result<Self> {
+            use ::diesel::RunQueryDsl;
+            $crate::backend::in_transaction(conn, |conn| {
+                let build = || ::diesel::insert_into($($table)::+::table).values(row);
+                build()
+                    .execute(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))?;
+                let assigned = $crate::backend::last_insert_id(conn)?;
+                let pk = <Self as $crate::model::Model>::__inserted_key(row, assigned);
+                <Self as $crate::backend::ModelOn<$db>>::find(conn, &pk)?
+                    .ok_or_else(|| $crate::backend::vanished_after_insert(<Self as $crate::model::Model>::META, &pk))
+            })
         }
     };
 }

@@ -20,6 +20,10 @@ use crate::backend::AnyConnection;
 use crate::url::{BackendKind, DatabaseUrl};
 use fsql_core::{Error, Result};
 
+/// A server connection idle longer than this is checked with `SELECT 1` before it is handed out,
+/// so one the server closed meanwhile is replaced instead of failing the caller's query.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// How long SQLite waits for a lock held by another connection before failing with "database
 /// is locked".
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -89,7 +93,7 @@ struct Slot {
     conn: AnyConnection,
     /// Set only when `max_lifetime` is configured.
     created: Option<Instant>,
-    /// Set only when `idle_timeout` is configured.
+    /// Set only when `idle_timeout` is configured or the backend is a server.
     idle_since: Option<Instant>,
 }
 
@@ -163,7 +167,14 @@ impl Pool {
                     continue;
                 }
                 drop(state);
-                return Ok(self.guard(slot));
+                match self.alive(slot) {
+                    Some(slot) => return Ok(self.guard(slot)),
+                    None => {
+                        self.release_place();
+                        state = self.lock();
+                        continue;
+                    }
+                }
             }
             if state.open < self.shared.options.max_size {
                 state.open += 1;
@@ -234,13 +245,34 @@ impl Pool {
         too_old || idle_too_long
     }
 
+    /// Server connections idle for long are pinged; `None` when the server has closed it.
+    fn alive(&self, mut slot: Slot) -> Option<Slot> {
+        if !self.pings() {
+            return Some(slot);
+        }
+        let idle_long = slot
+            .idle_since
+            .is_some_and(|t| t.elapsed() >= PING_AFTER_IDLE);
+        if idle_long
+            && diesel::connection::SimpleConnection::batch_execute(&mut slot.conn, "SELECT 1")
+                .is_err()
+        {
+            return None;
+        }
+        Some(slot)
+    }
+
+    fn pings(&self) -> bool {
+        self.shared.url.backend() != BackendKind::Sqlite
+    }
+
     fn check_in(&self, mut slot: Slot) {
         if is_broken(&mut slot.conn) {
             drop(slot);
             self.release_place();
             return;
         }
-        if self.shared.options.idle_timeout.is_some() {
+        if self.shared.options.idle_timeout.is_some() || self.pings() {
             slot.idle_since = Some(Instant::now());
         }
         let mut state = self.lock();
@@ -313,21 +345,13 @@ impl fmt::Debug for PooledConnection {
     }
 }
 
-/// A connection left inside a transaction by a panic, or closed by the server, is not reused.
+/// A connection left inside a transaction by a panic, or whose transaction state is broken,
+/// is not reused (Diesel's own test, the one its r2d2 integration uses).
 fn is_broken(conn: &mut AnyConnection) -> bool {
-    use diesel::connection::{TransactionManager, TransactionManagerStatus};
-    fn broken(status: &mut TransactionManagerStatus) -> bool {
-        match status {
-            TransactionManagerStatus::InError => true,
-            TransactionManagerStatus::Valid(v) => v.transaction_depth().is_some(),
-        }
-    }
-    match conn {
-        #[cfg(feature = "sqlite")]
-        AnyConnection::Sqlite(c) => broken(
-            <diesel::sqlite::SqliteConnection as Connection>::TransactionManager::transaction_manager_status_mut(c),
-        ),
-    }
+    use diesel::connection::TransactionManager;
+    crate::backend::dispatch!(conn, |c, DB| {
+        <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::is_broken_transaction_manager(c)
+    })
 }
 
 /// Opens one connection with the driver defaults applied.
@@ -367,6 +391,22 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
                 .map_err(|e| connection_error(Box::new(e)))?;
             Ok(AnyConnection::Sqlite(conn))
         }
+        #[cfg(feature = "postgres")]
+        BackendKind::Postgres => {
+            let driver_url = url.driver_url().unwrap_or_default();
+            diesel::pg::PgConnection::establish(&driver_url)
+                .map(AnyConnection::Postgres)
+                .map_err(|e| connection_error(Box::new(e)))
+        }
+        // Diesel sets utf8mb4 and UTC on every MySQL connection it opens.
+        #[cfg(feature = "mysql")]
+        BackendKind::Mysql => {
+            let driver_url = url.driver_url().unwrap_or_default();
+            diesel::mysql::MysqlConnection::establish(&driver_url)
+                .map(AnyConnection::Mysql)
+                .map_err(|e| connection_error(Box::new(e)))
+        }
+        #[allow(unreachable_patterns)]
         other => Err(Error::Url {
             url: url.masked().to_owned(),
             reason: format!(
@@ -500,7 +540,11 @@ mod tests {
         let (pool, _d) = file_pool(PoolOptions::default());
         {
             let mut c = pool.get().unwrap();
-            let AnyConnection::Sqlite(s) = &mut *c;
+            #[allow(irrefutable_let_patterns)] // one variant when only `sqlite` is on
+            let AnyConnection::Sqlite(s) = &mut *c
+            else {
+                panic!("a sqlite:/// URL opens SQLite connections");
+            };
             use diesel::connection::TransactionManager;
             <diesel::sqlite::SqliteConnection as Connection>::TransactionManager::begin_transaction(s).unwrap();
         }

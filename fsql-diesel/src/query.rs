@@ -83,6 +83,10 @@ macro_rules! per_backend_trait {
 
 per_backend_trait!(#[doc(hidden)] SqlitePredicate: PredicateOn, "sqlite", crate::backend::Sqlite);
 per_backend_trait!(#[doc(hidden)] SqliteOrdering: OrderingOn, "sqlite", crate::backend::Sqlite);
+per_backend_trait!(#[doc(hidden)] PgPredicate: PredicateOn, "postgres", crate::backend::Pg);
+per_backend_trait!(#[doc(hidden)] PgOrdering: OrderingOn, "postgres", crate::backend::Pg);
+per_backend_trait!(#[doc(hidden)] MysqlPredicate: PredicateOn, "mysql", crate::backend::Mysql);
+per_backend_trait!(#[doc(hidden)] MysqlOrdering: OrderingOn, "mysql", crate::backend::Mysql);
 
 /// A filter usable with [`Query::filter`]: any boolean Diesel expression over the model's
 /// columns, such as `User::username.eq("admin")` or `User::id.gt(3).and(User::email.is_null())`.
@@ -92,8 +96,14 @@ per_backend_trait!(#[doc(hidden)] SqliteOrdering: OrderingOn, "sqlite", crate::b
     note = "build filters from the model's column constants, e.g. `User::name.eq(\"x\")`; \
             pass owned values or references that outlive the query"
 )]
-pub trait Predicate<'a, T>: SqlitePredicate<'a, T> + Send + Sync + 'a {}
-impl<'a, T, E: SqlitePredicate<'a, T> + Send + Sync + 'a> Predicate<'a, T> for E {}
+pub trait Predicate<'a, T>:
+    SqlitePredicate<'a, T> + PgPredicate<'a, T> + MysqlPredicate<'a, T> + Send + Sync + 'a
+{
+}
+impl<'a, T, E> Predicate<'a, T> for E where
+    E: SqlitePredicate<'a, T> + PgPredicate<'a, T> + MysqlPredicate<'a, T> + Send + Sync + 'a
+{
+}
 
 /// An ordering usable with [`Query::order_by`]: `column.asc()` or `column.desc()`.
 #[diagnostic::on_unimplemented(
@@ -101,8 +111,14 @@ impl<'a, T, E: SqlitePredicate<'a, T> + Send + Sync + 'a> Predicate<'a, T> for E
     label = "expected `column.asc()` or `column.desc()`",
     note = "write `.order_by(User::name.asc())`, not `.order_by(User::name)`"
 )]
-pub trait Ordering<'a, T>: SqliteOrdering<'a, T> + Send + Sync + 'a {}
-impl<'a, T, E: SqliteOrdering<'a, T> + Send + Sync + 'a> Ordering<'a, T> for E {}
+pub trait Ordering<'a, T>:
+    SqliteOrdering<'a, T> + PgOrdering<'a, T> + MysqlOrdering<'a, T> + Send + Sync + 'a
+{
+}
+impl<'a, T, E> Ordering<'a, T> for E where
+    E: SqliteOrdering<'a, T> + PgOrdering<'a, T> + MysqlOrdering<'a, T> + Send + Sync + 'a
+{
+}
 
 /// A query over one model: `User::query().filter(..).order_by(..).all(&db)`.
 ///

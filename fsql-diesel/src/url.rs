@@ -57,7 +57,6 @@ pub struct DatabaseUrl {
 enum Target {
     Sqlite(SqliteTarget),
     // Server URLs keep the full text (with the password) for the driver only.
-    #[allow(dead_code)]
     Server(String),
 }
 
@@ -129,6 +128,22 @@ impl DatabaseUrl {
     /// The URL with its password replaced by `***`.
     pub fn masked(&self) -> &str {
         &self.masked
+    }
+
+    /// The URL as the driver wants it: `postgresql+psycopg2://` → `postgresql://`,
+    /// `mariadb://` and `mysql+pymysql://` → `mysql://`. Contains the password; never show it.
+    pub fn driver_url(&self) -> Option<String> {
+        match &self.target {
+            Target::Sqlite(_) => None,
+            Target::Server(url) => {
+                let rest = url.split_once("://").map_or("", |(_, r)| r);
+                let scheme = match self.backend {
+                    BackendKind::Postgres => "postgresql",
+                    _ => "mysql",
+                };
+                Some(format!("{scheme}://{rest}"))
+            }
+        }
     }
 
     /// True for an in-memory SQLite database.
@@ -250,5 +265,44 @@ mod tests {
         );
         let u = DatabaseUrl::parse("postgresql://bob:s3cret@db/app").unwrap();
         assert!(!format!("{u} {u:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn server_forms_and_driver_urls() {
+        let d = |u: &str| {
+            let p = DatabaseUrl::parse(u).unwrap();
+            (p.backend(), p.driver_url().unwrap())
+        };
+        assert_eq!(
+            d("postgresql://u@h/db"),
+            (BackendKind::Postgres, "postgresql://u@h/db".into())
+        );
+        assert_eq!(
+            d("postgres://u@h/db"),
+            (BackendKind::Postgres, "postgresql://u@h/db".into())
+        );
+        assert_eq!(
+            d("postgresql+psycopg2://u:p@h:5433/db?sslmode=disable"),
+            (
+                BackendKind::Postgres,
+                "postgresql://u:p@h:5433/db?sslmode=disable".into()
+            )
+        );
+        assert_eq!(
+            d("mysql://root@127.0.0.1/test"),
+            (BackendKind::Mysql, "mysql://root@127.0.0.1/test".into())
+        );
+        assert_eq!(
+            d("mysql+pymysql://root@h/test"),
+            (BackendKind::Mysql, "mysql://root@h/test".into())
+        );
+        assert_eq!(
+            d("mariadb://root@h/test"),
+            (BackendKind::Mysql, "mysql://root@h/test".into())
+        );
+        assert!(DatabaseUrl::parse("sqlite://")
+            .unwrap()
+            .driver_url()
+            .is_none());
     }
 }

@@ -1,16 +1,161 @@
-//! Shared by the integration tests: fresh databases for a set of models, and catalog reads.
+//! Shared by the integration tests: fresh databases on every compiled-in backend, and catalog
+//! reads for SQLite.
+//!
+//! Built with `--features postgres` / `mysql`, every test that calls [`each_backend`] also runs
+//! on PostgreSQL / MariaDB, in a schema / database of its own that is dropped afterwards, so
+//! tests run in parallel against one server. The servers come from `FSQL_TEST_POSTGRES_URL` and
+//! `FSQL_TEST_MYSQL_URL`; a missing variable fails the test with how to start the server.
 
 #![allow(dead_code)]
 
-use fsql::{Database, Registry, TableMeta};
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use fsql::{BackendKind, Database, Registry, TableMeta};
+
+/// A database on one backend for one test; dropping it drops its schema or database.
+pub struct TestDb {
+    pub db: Database,
+    pub backend: BackendKind,
+    cleanup: Option<Cleanup>,
+}
+
+struct Cleanup {
+    admin_url: String,
+    statement: String,
+}
+
+impl Deref for TestDb {
+    type Target = Database;
+    fn deref(&self) -> &Database {
+        &self.db
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(c) = &self.cleanup {
+            // Best effort: a failed drop leaves a uniquely named schema behind, nothing more.
+            let _ = try_admin(&c.admin_url, &c.statement);
+        }
+    }
+}
+
+/// One fresh database per compiled-in backend, serving exactly `tables`, tables created.
+#[allow(clippy::vec_init_then_push)] // one push per compiled-in backend
+pub fn each_backend(tables: &[&'static TableMeta]) -> Vec<TestDb> {
+    let mut out = Vec::new();
+    #[cfg(feature = "sqlite")]
+    out.push(TestDb {
+        db: build("sqlite://", tables),
+        backend: BackendKind::Sqlite,
+        cleanup: None,
+    });
+    #[cfg(feature = "postgres")]
+    out.push(postgres(tables));
+    #[cfg(feature = "mysql")]
+    out.push(mysql(tables));
+    for t in &out {
+        t.db.create_all()
+            .unwrap_or_else(|e| panic!("create_all on {}: {e}", t.backend));
+    }
+    out
+}
+
+fn build(url: &str, tables: &[&'static TableMeta]) -> Database {
+    Database::builder()
+        .url(url)
+        .registry(Registry::new(tables.iter().copied()))
+        .build()
+        .unwrap_or_else(|e| panic!("cannot open {url}: {e}"))
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test (in this or a concurrent run) uses.
+pub fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("fsql_t_{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// The server URL for a backend from the environment, or a failure that says how to get one.
+pub fn server_url(var: &str, how: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        panic!(
+            "{var} is not set, but this test binary was built with that backend's feature. \
+             {how} (`.ci/run` does both), or build without the feature."
+        )
+    })
+}
+
+#[cfg(feature = "postgres")]
+fn postgres(tables: &[&'static TableMeta]) -> TestDb {
+    let base = server_url(
+        "FSQL_TEST_POSTGRES_URL",
+        "Start PostgreSQL (e.g. `pg_ctlcluster 15 main start`) and export \
+         FSQL_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test",
+    );
+    let schema = unique_name();
+    run_admin(&base, &format!("CREATE SCHEMA {schema}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    TestDb {
+        db: build(&url, tables),
+        backend: BackendKind::Postgres,
+        cleanup: Some(Cleanup {
+            admin_url: base,
+            statement: format!("DROP SCHEMA {schema} CASCADE"),
+        }),
+    }
+}
+
+#[cfg(feature = "mysql")]
+fn mysql(tables: &[&'static TableMeta]) -> TestDb {
+    let base = server_url(
+        "FSQL_TEST_MYSQL_URL",
+        "Start MariaDB (e.g. `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) \
+         and export FSQL_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test",
+    );
+    let name = unique_name();
+    run_admin(
+        &base,
+        &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4"),
+    );
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("a mysql URL ends with /<database>");
+    let url = format!("{prefix}/{name}");
+    TestDb {
+        db: build(&url, tables),
+        backend: BackendKind::Mysql,
+        cleanup: Some(Cleanup {
+            admin_url: base,
+            statement: format!("DROP DATABASE {name}"),
+        }),
+    }
+}
+
+fn try_admin(url: &str, sql: &str) -> Result<(), String> {
+    let db = Database::builder()
+        .url(url)
+        .registry(Registry::new([]))
+        .build()
+        .map_err(|e| format!("cannot reach the test server: {e}"))?;
+    let mut conn = db.connection().map_err(|e| e.to_string())?;
+    diesel::connection::SimpleConnection::batch_execute(&mut *conn, sql)
+        .map_err(|e| format!("{sql}: {e}"))
+}
+
+fn run_admin(url: &str, sql: &str) {
+    try_admin(url, sql).unwrap_or_else(|e| panic!("{e}"));
+}
 
 /// A fresh in-memory SQLite database serving exactly `tables`, with the tables created.
 pub fn sqlite_memory(tables: &[&'static TableMeta]) -> Database {
-    let db = Database::builder()
-        .url("sqlite://")
-        .registry(Registry::new(tables.iter().copied()))
-        .build()
-        .expect("in-memory SQLite always opens");
+    let db = build("sqlite://", tables);
     db.create_all().expect("create_all on a fresh database");
     db
 }
@@ -18,12 +163,10 @@ pub fn sqlite_memory(tables: &[&'static TableMeta]) -> Database {
 /// A fresh file-backed SQLite database in a temporary directory (kept alive by the guard).
 pub fn sqlite_file(tables: &[&'static TableMeta]) -> (Database, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:///{}", dir.path().join("test.db").display());
-    let db = Database::builder()
-        .url(url)
-        .registry(Registry::new(tables.iter().copied()))
-        .build()
-        .expect("file SQLite opens");
+    let db = build(
+        &format!("sqlite:///{}", dir.path().join("test.db").display()),
+        tables,
+    );
     db.create_all().expect("create_all on a fresh database");
     (db, dir)
 }

@@ -45,6 +45,26 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         }
     };
     let has_changeset = m.fields.iter().any(|f| !f.is_primary_key());
+    let inserted_key = match m.autoincrement() {
+        Some(f) if f.nullable => {
+            let (id, ty) = (f.ident, f.inner);
+            quote!(::core::option::Option::unwrap_or(::core::clone::Clone::clone(&self.#id), assigned as #ty))
+        }
+        Some(f) => {
+            let (id, ty) = (f.ident, f.ty);
+            quote! {
+                if self.#id == <#ty as ::core::default::Default>::default() {
+                    assigned as #ty
+                } else {
+                    ::core::clone::Clone::clone(&self.#id)
+                }
+            }
+        }
+        None => quote! {
+            let _ = assigned;
+            <Self as ::fsql::__private::Model>::primary_key(self)
+        },
+    };
     quote! {
         impl ::fsql::__private::Model for #ident {
             type Table = #table_mod::table;
@@ -56,6 +76,10 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
 
             fn primary_key(&self) -> Self::PrimaryKey {
                 #pk_expr
+            }
+
+            fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey {
+                #inserted_key
             }
 
             fn filter_primary_key<'__a>(
