@@ -39,7 +39,7 @@ pub use fsql_core::{
 };
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
-    AnyConnection, BackendKind, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
+    AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
     PoolOptions, PoolStatus, PooledConnection, Query, Record,
 };
 

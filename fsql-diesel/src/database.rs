@@ -7,8 +7,9 @@ use std::sync::Arc;
 use diesel::connection::SimpleConnection;
 
 use crate::backend::AnyConnection;
+use crate::config::DatabaseBuilder;
 use crate::ddl::{self, Dialect};
-use crate::pool::{Pool, PoolOptions, PoolStatus, PooledConnection};
+use crate::pool::{Pool, PoolStatus, PooledConnection};
 use crate::url::DatabaseUrl;
 use fsql_core::convention::NamingConvention;
 use fsql_core::{Error, MetaData, Registry, Result, TableMeta};
@@ -25,23 +26,58 @@ use fsql_core::{Error, MetaData, Registry, Result, TableMeta};
 /// ```
 #[derive(Clone)]
 pub struct Database {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     binds: BTreeMap<Option<String>, Bind>,
     registry: Registry,
     naming: NamingConvention,
 }
 
-struct Bind {
-    url: DatabaseUrl,
-    pool: Pool,
+pub(crate) struct Bind {
+    pub(crate) url: DatabaseUrl,
+    pub(crate) pool: Pool,
 }
 
 impl Bind {
     fn get(&self) -> Result<PooledConnection> {
         self.pool.get()
+    }
+}
+
+/// Which binds `create_all`, `drop_all` and `reflect` act on: Flask-SQLAlchemy's `bind_key`
+/// argument (`"__all__"`, `None`, a key, a list). Converts from `None`, `"key"`,
+/// `Some("key")` and arrays or vectors of `Option<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binds {
+    /// Every bind that has models (`"__all__"`).
+    All,
+    /// These binds; `None` is the default database.
+    Only(Vec<Option<String>>),
+}
+
+impl From<Option<&str>> for Binds {
+    fn from(key: Option<&str>) -> Self {
+        Self::Only(vec![key.map(str::to_owned)])
+    }
+}
+
+impl From<&str> for Binds {
+    fn from(key: &str) -> Self {
+        Self::from(Some(key))
+    }
+}
+
+impl<const N: usize> From<[Option<&str>; N]> for Binds {
+    fn from(keys: [Option<&str>; N]) -> Self {
+        Self::Only(keys.iter().map(|k| k.map(str::to_owned)).collect())
+    }
+}
+
+impl From<Vec<Option<&str>>> for Binds {
+    fn from(keys: Vec<Option<&str>>) -> Self {
+        Self::Only(keys.into_iter().map(|k| k.map(str::to_owned)).collect())
     }
 }
 
@@ -76,6 +112,26 @@ impl Database {
     /// Starts configuring a database.
     pub fn builder() -> DatabaseBuilder {
         DatabaseBuilder::default()
+    }
+
+    /// A database configured from `FSQL_DATABASE_URL`, `FSQL_BINDS` and `FSQL_BIND_<KEY>`
+    /// (see [`DatabaseBuilder::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        DatabaseBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(
+        binds: BTreeMap<Option<String>, Bind>,
+        registry: Registry,
+        naming: NamingConvention,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                binds,
+                registry,
+                naming,
+            }),
+        }
     }
 
     /// A connection to the default database, checked out of its pool.
@@ -124,6 +180,11 @@ impl Database {
         Ok(self.bind(key, None)?.pool.status())
     }
 
+    /// The pool settings in force for a bind (backend defaults applied).
+    pub fn pool_options(&self, key: Option<&str>) -> Result<crate::pool::PoolOptions> {
+        Ok(self.bind(key, None)?.pool.options().clone())
+    }
+
     /// The URL of a bind (password masked when displayed).
     pub fn url(&self, key: Option<&str>) -> Result<&DatabaseUrl> {
         Ok(&self.bind(key, None)?.url)
@@ -134,6 +195,18 @@ impl Database {
         &self.inner.registry
     }
 
+    /// The metadata of every configured bind and of every bind that has models, by key
+    /// (Flask-SQLAlchemy's `db.metadatas`).
+    pub fn metadatas(&self) -> Result<BTreeMap<Option<String>, MetaData>> {
+        let mut keys: Vec<Option<&str>> = self.inner.binds.keys().map(Option::as_deref).collect();
+        keys.extend(self.inner.registry.bind_keys());
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| Ok((k.map(str::to_owned), self.metadata(k)?)))
+            .collect()
+    }
+
     /// The tables of one bind in dependency order (Flask-SQLAlchemy's `db.metadatas[key]`).
     pub fn metadata(&self, key: Option<&str>) -> Result<MetaData> {
         self.inner.registry.metadata(key)
@@ -142,12 +215,12 @@ impl Database {
     /// Checks every model up front: each model's bind is configured, foreign keys point at
     /// existing tables of the same bind, no cycles, and each table's DDL can be rendered.
     pub fn check(&self) -> Result<()> {
-        self.plan(Ddl::Create, None).map(drop)
+        self.plan(Ddl::Create, &Binds::All).map(drop)
     }
 
     /// The DDL `create_all` would run on a bind, in order (for review or migrations).
     pub fn create_all_sql(&self, key: Option<&str>) -> Result<Vec<String>> {
-        let plan = self.plan(Ddl::Create, Some(key))?;
+        let plan = self.plan(Ddl::Create, &Binds::from(key))?;
         Ok(plan
             .into_iter()
             .flat_map(|p| p.statements)
@@ -156,24 +229,61 @@ impl Database {
     }
 
     /// Creates every table of every bind, parents before children, each bind in one
-    /// transaction. Tables that exist are left alone, so running it twice is fine. Nothing is
-    /// created unless every bind that has models is configured and every table renders.
+    /// transaction where the backend has transactional DDL (SQLite, PostgreSQL; MySQL commits
+    /// each statement). Tables that exist are left alone, so running it twice is fine. Nothing
+    /// is created unless every bind that has models is configured and every table renders.
     pub fn create_all(&self) -> Result<()> {
-        Self::execute(self.plan(Ddl::Create, None)?)
+        self.create_all_in(Binds::All)
+    }
+
+    /// [`create_all`](Self::create_all) for some binds: Flask-SQLAlchemy's
+    /// `create_all(bind_key=...)`.
+    ///
+    /// ```
+    /// # use fsql_diesel::{Database, database::Binds};
+    /// # let db = Database::builder().url("sqlite://").bind("auth", "sqlite://").build()?;
+    /// db.create_all_in(None)?;                        // the default database only
+    /// db.create_all_in("auth")?;                      // one bind
+    /// db.create_all_in([None, Some("auth")])?;        // a list
+    /// db.create_all_in(Binds::All)?;                  // every bind ("__all__")
+    /// # Ok::<(), fsql_core::Error>(())
+    /// ```
+    pub fn create_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
+        Self::execute(self.plan(Ddl::Create, &binds.into())?)
     }
 
     /// Drops every table of every bind, children before parents.
     pub fn drop_all(&self) -> Result<()> {
-        Self::execute(self.plan(Ddl::Drop, None)?)
+        self.drop_all_in(Binds::All)
+    }
+
+    /// [`drop_all`](Self::drop_all) for some binds.
+    pub fn drop_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
+        Self::execute(self.plan(Ddl::Drop, &binds.into())?)
+    }
+
+    /// The bind keys a selection names: every bind with models for `All`; the named ones
+    /// otherwise, each of which must be configured.
+    fn bind_keys<'b>(&self, binds: &'b Binds) -> Result<Vec<Option<&'b str>>>
+    where
+        Self: 'b,
+    {
+        match binds {
+            Binds::All => Ok(self.inner.registry.bind_keys().into_iter().collect()),
+            Binds::Only(keys) => {
+                let keys: Vec<Option<&str>> = keys.iter().map(Option::as_deref).collect();
+                for key in &keys {
+                    self.bind(*key, None)?;
+                }
+                Ok(keys)
+            }
+        }
     }
 
     /// Checks and renders everything before anything runs, so a mistake in one bind does not
-    /// leave another half done. `only = Some(key)` plans that bind alone.
-    fn plan(&self, ddl: Ddl, only: Option<Option<&str>>) -> Result<Vec<BindPlan<'_>>> {
-        let keys = match only {
-            Some(key) => vec![key],
-            None => self.inner.registry.bind_keys(),
-        };
+    /// leave another half done.
+    fn plan(&self, ddl: Ddl, binds: &Binds) -> Result<Vec<BindPlan<'_>>> {
+        let keys = self.bind_keys(binds)?;
         let mut plan = Vec::with_capacity(keys.len());
         for key in keys {
             let metadata = self.metadata(key)?;
@@ -223,86 +333,5 @@ impl Database {
             // MySQL commits every DDL statement by itself; a transaction would only pretend.
             run(&mut conn)
         }
-    }
-}
-
-/// Configures a [`Database`]: `Database::builder().url(..).bind(..).build()`.
-#[derive(Debug, Default)]
-pub struct DatabaseBuilder {
-    url: Option<String>,
-    binds: Vec<(String, String)>,
-    registry: Option<Registry>,
-    naming: Option<NamingConvention>,
-    pool: PoolOptions,
-}
-
-impl DatabaseBuilder {
-    /// The default database (Flask's `SQLALCHEMY_DATABASE_URI`).
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Another database, for models with `#[fsql(bind = "key")]` (Flask's `SQLALCHEMY_BINDS`).
-    pub fn bind(mut self, key: impl Into<String>, url: impl Into<String>) -> Self {
-        self.binds.push((key.into(), url.into()));
-        self
-    }
-
-    /// Serve exactly these models instead of every model in the binary (useful in tests).
-    pub fn registry(mut self, registry: Registry) -> Self {
-        self.registry = Some(registry);
-        self
-    }
-
-    /// Constraint naming convention (SQLAlchemy's `MetaData(naming_convention=...)`).
-    pub fn naming_convention(mut self, naming: NamingConvention) -> Self {
-        self.naming = Some(naming);
-        self
-    }
-
-    /// Pool settings for every bind.
-    pub fn pool(mut self, options: PoolOptions) -> Self {
-        self.pool = options;
-        self
-    }
-
-    /// Parses the URLs and opens one connection per bind, so a bad URL or an unreachable
-    /// database is reported here.
-    pub fn build(self) -> Result<Database> {
-        if self.url.is_none() && self.binds.is_empty() {
-            return Err(Error::Config {
-                key: "url".to_owned(),
-                value: String::new(),
-                reason:
-                    "no database configured; call .url(\"sqlite:///app.db\") or .bind(key, url)"
-                        .to_owned(),
-            });
-        }
-        let mut binds = BTreeMap::new();
-        let all = self
-            .url
-            .map(|u| (None, u))
-            .into_iter()
-            .chain(self.binds.into_iter().map(|(k, u)| (Some(k), u)));
-        for (key, url) in all {
-            let url = DatabaseUrl::parse(&url)?;
-            if binds.contains_key(&key) {
-                return Err(Error::Config {
-                    key: "bind".to_owned(),
-                    value: key.unwrap_or_default(),
-                    reason: "this bind key is configured twice".to_owned(),
-                });
-            }
-            let pool = Pool::new(url.clone(), &self.pool)?;
-            binds.insert(key, Bind { url, pool });
-        }
-        Ok(Database {
-            inner: Arc::new(Inner {
-                binds,
-                registry: self.registry.unwrap_or_else(Registry::global),
-                naming: self.naming.unwrap_or_default(),
-            }),
-        })
     }
 }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod backend;
+pub mod config;
 pub mod database;
 pub mod ddl;
 pub mod error;
@@ -19,7 +20,8 @@ pub mod record;
 pub mod url;
 
 pub use backend::AnyConnection;
-pub use database::{Database, DatabaseBuilder};
+pub use config::DatabaseBuilder;
+pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
 pub use model::Model;

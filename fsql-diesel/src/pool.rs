@@ -40,9 +40,18 @@ pub struct PoolOptions {
     /// Close a connection that has been idle this long (checked when it would be reused).
     /// Default none.
     pub idle_timeout: Option<Duration>,
-    /// Close a connection this old (SQLAlchemy's `pool_recycle`). Default none.
+    /// Close a connection this old (SQLAlchemy's `pool_recycle`). `None` is the backend's
+    /// default: 7200 s on MySQL (as Flask-SQLAlchemy sets, below MySQL's `wait_timeout`), no
+    /// limit elsewhere.
     pub max_lifetime: Option<Duration>,
+    /// Log every statement with its parameters and duration through `tracing` at INFO, target
+    /// `fsql::echo` (SQLAlchemy's `echo=True`).
+    pub echo: bool,
 }
+
+/// MySQL closes connections idle longer than `wait_timeout` (8 h by default); Flask-SQLAlchemy
+/// recycles them after 2 h so that never happens under the application.
+pub const MYSQL_DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(7200);
 
 impl Default for PoolOptions {
     fn default() -> Self {
@@ -52,6 +61,7 @@ impl Default for PoolOptions {
             connection_timeout: Duration::from_secs(30),
             idle_timeout: None,
             max_lifetime: None,
+            echo: false,
         }
     }
 }
@@ -112,6 +122,9 @@ impl Pool {
     pub fn new(url: DatabaseUrl, options: &PoolOptions) -> Result<Self> {
         let mut options = options.clone();
         options.max_size = options.max_size.max(1);
+        if url.backend() == BackendKind::Mysql && options.max_lifetime.is_none() {
+            options.max_lifetime = Some(MYSQL_DEFAULT_MAX_LIFETIME);
+        }
         if url.is_memory() {
             // In-memory SQLite lives as long as its one connection: every handle shares it and
             // it is never closed while the pool lives.
@@ -223,8 +236,16 @@ impl Pool {
         }
     }
 
+    /// The options in force (after backend defaults and in-memory limits).
+    pub fn options(&self) -> &PoolOptions {
+        &self.shared.options
+    }
+
     fn open_slot(&self) -> Result<Slot> {
-        let conn = establish(&self.shared.url)?;
+        let mut conn = establish(&self.shared.url)?;
+        if self.shared.options.echo {
+            conn.set_instrumentation(echo(self.shared.url.masked().to_owned()));
+        }
         Ok(Slot {
             conn,
             created: self.shared.options.max_lifetime.map(|_| Instant::now()),
@@ -352,6 +373,25 @@ fn is_broken(conn: &mut AnyConnection) -> bool {
     crate::backend::dispatch!(conn, |c, DB| {
         <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::is_broken_transaction_manager(c)
     })
+}
+
+/// SQLAlchemy's `echo`: every statement, its parameters, its duration and its error, if any.
+fn echo(url: String) -> impl diesel::connection::Instrumentation {
+    use diesel::connection::InstrumentationEvent;
+    let mut started: Option<Instant> = None;
+    move |event: InstrumentationEvent<'_>| match event {
+        InstrumentationEvent::StartQuery { .. } => started = Some(Instant::now()),
+        InstrumentationEvent::FinishQuery { query, error, .. } => {
+            let elapsed = started.take().map(|t| t.elapsed());
+            match error {
+                None => tracing::info!(target: "fsql::echo", database = %url, ?elapsed, "{query}"),
+                Some(e) => {
+                    tracing::info!(target: "fsql::echo", database = %url, ?elapsed, error = %e, "{query}")
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Opens one connection with the driver defaults applied.

@@ -15,14 +15,10 @@ use fsql::{BackendKind, Database, Registry, TableMeta};
 
 /// A database on one backend for one test; dropping it drops its schema or database.
 pub struct TestDb {
+    // Declared before the namespace so its pool closes before the namespace is dropped.
     pub db: Database,
     pub backend: BackendKind,
-    cleanup: Option<Cleanup>,
-}
-
-struct Cleanup {
-    admin_url: String,
-    statement: String,
+    _namespace: Option<Namespace>,
 }
 
 impl Deref for TestDb {
@@ -32,12 +28,18 @@ impl Deref for TestDb {
     }
 }
 
-impl Drop for TestDb {
+/// A schema (PostgreSQL) or database (MySQL) of one test, dropped with this value.
+pub struct Namespace {
+    /// URL that connects into the namespace.
+    pub url: String,
+    admin_url: String,
+    drop_statement: String,
+}
+
+impl Drop for Namespace {
     fn drop(&mut self) {
-        if let Some(c) = &self.cleanup {
-            // Best effort: a failed drop leaves a uniquely named schema behind, nothing more.
-            let _ = try_admin(&c.admin_url, &c.statement);
-        }
+        // Best effort: a failed drop leaves a uniquely named namespace behind, nothing more.
+        let _ = try_admin(&self.admin_url, &self.drop_statement);
     }
 }
 
@@ -49,12 +51,26 @@ pub fn each_backend(tables: &[&'static TableMeta]) -> Vec<TestDb> {
     out.push(TestDb {
         db: build("sqlite://", tables),
         backend: BackendKind::Sqlite,
-        cleanup: None,
+        _namespace: None,
     });
     #[cfg(feature = "postgres")]
-    out.push(postgres(tables));
+    {
+        let ns = postgres_namespace();
+        out.push(TestDb {
+            db: build(&ns.url, tables),
+            backend: BackendKind::Postgres,
+            _namespace: Some(ns),
+        });
+    }
     #[cfg(feature = "mysql")]
-    out.push(mysql(tables));
+    {
+        let ns = mysql_namespace();
+        out.push(TestDb {
+            db: build(&ns.url, tables),
+            backend: BackendKind::Mysql,
+            _namespace: Some(ns),
+        });
+    }
     for t in &out {
         t.db.create_all()
             .unwrap_or_else(|e| panic!("create_all on {}: {e}", t.backend));
@@ -91,8 +107,8 @@ pub fn server_url(var: &str, how: &str) -> String {
     })
 }
 
-#[cfg(feature = "postgres")]
-fn postgres(tables: &[&'static TableMeta]) -> TestDb {
+/// A fresh PostgreSQL schema, reached through `search_path` in the URL.
+pub fn postgres_namespace() -> Namespace {
     let base = server_url(
         "FSQL_TEST_POSTGRES_URL",
         "Start PostgreSQL (e.g. `pg_ctlcluster 15 main start`) and export \
@@ -101,19 +117,15 @@ fn postgres(tables: &[&'static TableMeta]) -> TestDb {
     let schema = unique_name();
     run_admin(&base, &format!("CREATE SCHEMA {schema}"));
     let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    TestDb {
-        db: build(&url, tables),
-        backend: BackendKind::Postgres,
-        cleanup: Some(Cleanup {
-            admin_url: base,
-            statement: format!("DROP SCHEMA {schema} CASCADE"),
-        }),
+    Namespace {
+        url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+        admin_url: base,
+        drop_statement: format!("DROP SCHEMA {schema} CASCADE"),
     }
 }
 
-#[cfg(feature = "mysql")]
-fn mysql(tables: &[&'static TableMeta]) -> TestDb {
+/// A fresh MySQL/MariaDB database.
+pub fn mysql_namespace() -> Namespace {
     let base = server_url(
         "FSQL_TEST_MYSQL_URL",
         "Start MariaDB (e.g. `start-stop-daemon --start --background --exec /usr/sbin/mariadbd`) \
@@ -127,14 +139,10 @@ fn mysql(tables: &[&'static TableMeta]) -> TestDb {
     let (prefix, _) = base
         .rsplit_once('/')
         .expect("a mysql URL ends with /<database>");
-    let url = format!("{prefix}/{name}");
-    TestDb {
-        db: build(&url, tables),
-        backend: BackendKind::Mysql,
-        cleanup: Some(Cleanup {
-            admin_url: base,
-            statement: format!("DROP DATABASE {name}"),
-        }),
+    Namespace {
+        url: format!("{prefix}/{name}"),
+        admin_url: base,
+        drop_statement: format!("DROP DATABASE {name}"),
     }
 }
 
@@ -151,6 +159,29 @@ fn try_admin(url: &str, sql: &str) -> Result<(), String> {
 
 fn run_admin(url: &str, sql: &str) {
     try_admin(url, sql).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Names of the tables in the database (or schema) a bind connects to, through that backend's
+/// own catalog.
+pub fn catalog_tables(db: &Database, key: Option<&str>) -> Vec<String> {
+    let sql = match db.url(key).expect("bind").backend() {
+        BackendKind::Sqlite => {
+            "SELECT name AS c0, NULL AS c1, NULL AS c2, NULL AS c3 FROM sqlite_master \
+             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        BackendKind::Postgres => {
+            "SELECT table_name::text AS c0, NULL::text AS c1, NULL::text AS c2, NULL::text AS c3 \
+             FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+        }
+        _ => {
+            "SELECT CAST(table_name AS CHAR) AS c0, NULL AS c1, NULL AS c2, NULL AS c3 \
+             FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1"
+        }
+    };
+    rows4_on(db, key, sql)
+        .into_iter()
+        .map(|[name, ..]| name)
+        .collect()
 }
 
 /// A fresh in-memory SQLite database serving exactly `tables`, with the tables created.
@@ -186,8 +217,13 @@ struct Row4 {
 /// Runs a catalog query that selects exactly four columns named `c0`..`c3` (pad with `NULL`)
 /// and returns them as text, `NULL` as `"NULL"`.
 pub fn rows4(db: &Database, sql: &str) -> Vec<[String; 4]> {
+    rows4_on(db, None, sql)
+}
+
+/// [`rows4`] on a bind.
+pub fn rows4_on(db: &Database, key: Option<&str>, sql: &str) -> Vec<[String; 4]> {
     use diesel::RunQueryDsl;
-    let mut conn = db.connection().expect("connection");
+    let mut conn = db.connection_to(key).expect("connection");
     let out: Vec<Row4> = diesel::sql_query(sql)
         .load(&mut *conn)
         .unwrap_or_else(|e| panic!("{sql}: {e}"));

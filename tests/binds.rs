@@ -1,0 +1,498 @@
+//! Binds (Flask-SQLAlchemy's `SQLALCHEMY_BINDS` / `__bind_key__`) and configuration from code,
+//! environment variables and TOML.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use fsql::prelude::*;
+use fsql::{Binds, DatabaseBuilder, PoolOptions, Registry};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Post {
+    #[fsql(primary_key)]
+    pub id: i32,
+    pub title: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(bind = "auth")]
+pub struct Account {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(unique, length = 80)]
+    pub login: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(bind = "analytics")]
+pub struct Hit {
+    #[fsql(primary_key)]
+    pub id: i64,
+    pub path: String,
+}
+
+/// The same table name in two binds.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(table_name = "setting")]
+pub struct AppSetting {
+    #[fsql(primary_key, length = 40)]
+    pub name: String,
+    pub value: String,
+}
+
+/// Models of one bind usually live in their own Rust module; that is also what lets two models
+/// use the same table name (each gets its own `setting` Diesel module).
+mod auth {
+    use fsql::prelude::*;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(table_name = "setting", bind = "auth")]
+    pub struct AuthSetting {
+        #[fsql(primary_key, length = 40)]
+        pub name: String,
+        pub enabled: bool,
+    }
+}
+use auth::AuthSetting;
+
+fn all_tables() -> Registry {
+    Registry::new([
+        Post::META,
+        Account::META,
+        Hit::META,
+        AppSetting::META,
+        AuthSetting::META,
+    ])
+}
+
+fn three_memory_binds() -> Database {
+    Database::builder()
+        .url("sqlite://")
+        .bind("auth", "sqlite://")
+        .bind("analytics", "sqlite://")
+        .registry(all_tables())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn create_all_and_drop_all_by_bind_selection() {
+    let db = three_memory_binds();
+    db.create_all_in(None).unwrap();
+    assert_eq!(catalog_tables(&db, None), ["post", "setting"]);
+    assert!(catalog_tables(&db, Some("auth")).is_empty());
+
+    db.create_all_in("auth").unwrap();
+    assert_eq!(catalog_tables(&db, Some("auth")), ["account", "setting"]);
+    assert!(catalog_tables(&db, Some("analytics")).is_empty());
+
+    db.create_all_in([Some("analytics"), None]).unwrap();
+    assert_eq!(catalog_tables(&db, Some("analytics")), ["hit"]);
+
+    db.drop_all_in(vec![Some("auth")]).unwrap();
+    assert!(catalog_tables(&db, Some("auth")).is_empty());
+    assert_eq!(
+        catalog_tables(&db, None),
+        ["post", "setting"],
+        "other binds untouched"
+    );
+
+    db.create_all_in(Binds::All).unwrap();
+    assert_eq!(catalog_tables(&db, Some("auth")), ["account", "setting"]);
+    db.drop_all().unwrap();
+    for key in [None, Some("auth"), Some("analytics")] {
+        assert!(catalog_tables(&db, key).is_empty(), "{key:?}");
+    }
+
+    let e = db.create_all_in("nope").unwrap_err();
+    assert!(matches!(e, fsql::Error::UnknownBind { .. }), "{e}");
+    assert!(e.to_string().contains("\"nope\""), "{e}");
+}
+
+#[test]
+fn models_go_to_their_bind_and_table_names_repeat_across_binds() {
+    let db = three_memory_binds();
+    db.create_all().unwrap();
+    Post {
+        id: 0,
+        title: "hello".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    Account {
+        id: 0,
+        login: "ann".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    AppSetting {
+        name: "theme".into(),
+        value: "dark".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    AuthSetting {
+        name: "theme".into(),
+        enabled: true,
+    }
+    .insert(&db)
+    .unwrap();
+    assert_eq!(AppSetting::query().all(&db).unwrap()[0].value, "dark");
+    assert!(AuthSetting::query().all(&db).unwrap()[0].enabled);
+    assert_eq!(Account::query().count(&db).unwrap(), 1);
+    // Each bind's connection sees only its own rows.
+    let n = |key| {
+        rows4_on(
+            &db,
+            key,
+            "SELECT CAST(COUNT(*) AS TEXT) AS c0, NULL AS c1, NULL AS c2, NULL AS c3 FROM setting",
+        )[0][0]
+            .clone()
+    };
+    assert_eq!((n(None), n(Some("auth"))), ("1".to_owned(), "1".to_owned()));
+}
+
+#[test]
+fn metadatas_per_bind() {
+    let db = three_memory_binds();
+    let mds = db.metadatas().unwrap();
+    let keys: Vec<_> = mds.keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [None, Some("analytics".to_owned()), Some("auth".to_owned())]
+    );
+    let names = |k: Option<&str>| -> Vec<&str> {
+        db.metadata(k)
+            .unwrap()
+            .sorted_tables()
+            .iter()
+            .map(|t| t.name)
+            .collect()
+    };
+    assert_eq!(names(Some("auth")), ["account", "setting"]);
+    assert_eq!(names(None), ["post", "setting"]);
+    assert_eq!(
+        mds[&Some("analytics".to_owned())]
+            .table("hit")
+            .unwrap()
+            .model,
+        "Hit"
+    );
+}
+
+#[test]
+fn default_url_is_optional_when_every_model_has_a_bind() {
+    let db = Database::builder()
+        .bind("auth", "sqlite://")
+        .registry(Registry::new([Account::META]))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    Account {
+        id: 0,
+        login: "x".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    // A model of the default database now has nowhere to go.
+    let db = Database::builder()
+        .bind("auth", "sqlite://")
+        .registry(Registry::new([Account::META, Post::META]))
+        .build()
+        .unwrap();
+    let e = db.check().unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("model `Post` uses bind key \"<default>\""),
+        "{e}"
+    );
+    assert!(e.to_string().contains("configured binds: \"auth\""), "{e}");
+}
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn configuration_from_environment_variables() {
+    let db = DatabaseBuilder::from_vars(vars(&[
+        ("FSQL_DATABASE_URL", "sqlite://"),
+        ("FSQL_BINDS", r#"{"auth": "sqlite://"}"#),
+        ("FSQL_BIND_ANALYTICS", "sqlite://"),
+        ("UNRELATED", "x"),
+    ]))
+    .unwrap()
+    .registry(all_tables())
+    .build()
+    .unwrap();
+    db.create_all().unwrap();
+    assert_eq!(catalog_tables(&db, Some("analytics")), ["hit"]);
+
+    let e = DatabaseBuilder::from_vars(vars(&[("FSQL_BINDS", "{auth: nope}")])).unwrap_err();
+    assert!(
+        e.to_string().contains("FSQL_BINDS") && e.to_string().contains("JSON object"),
+        "{e}"
+    );
+    let e = DatabaseBuilder::from_vars(vars(&[
+        ("FSQL_BINDS", r#"{"auth": "sqlite://"}"#),
+        ("FSQL_BIND_AUTH", "sqlite://"),
+    ]))
+    .unwrap_err();
+    assert!(e.to_string().contains("bind configured twice"), "{e}");
+    let e = DatabaseBuilder::from_vars(vars(&[
+        ("FSQL_BINDS", r#"{"auth": "postgresql://u:secret@h/x"}"#),
+        ("FSQL_BINDS_X", ""),
+    ]))
+    .and_then(|b| b.build())
+    .unwrap_err();
+    assert!(!e.to_string().contains("secret"), "{e}");
+    let e = DatabaseBuilder::from_vars(vars(&[]))
+        .unwrap()
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("FSQL_DATABASE_URL"), "{e}");
+}
+
+#[test]
+fn configuration_from_toml_with_per_bind_pools() {
+    let text = r#"
+        url = "sqlite://"
+        [pool]
+        max_size = 7
+        connection_timeout = 2.5
+        [binds]
+        auth = "sqlite://"
+        [binds.analytics]
+        url = "sqlite://"
+        idle_timeout = 60
+        echo = true
+    "#;
+    let db = DatabaseBuilder::from_toml_str(text)
+        .unwrap()
+        .registry(all_tables())
+        .build()
+        .unwrap();
+    let auth = db.pool_options(Some("auth")).unwrap();
+    assert_eq!(auth.connection_timeout, Duration::from_millis(2500));
+    let analytics = db.pool_options(Some("analytics")).unwrap();
+    assert_eq!(
+        analytics.idle_timeout, None,
+        "in-memory SQLite never expires its connection"
+    );
+    assert!(analytics.echo);
+    assert_eq!(
+        analytics.connection_timeout,
+        Duration::from_millis(2500),
+        "inherits [pool]"
+    );
+    db.create_all().unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fsql.toml");
+    std::fs::write(&path, "url = \"sqlite://\"\n[pool]\nmax_sise = 3\n").unwrap();
+    let e = DatabaseBuilder::from_toml_file(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("fsql.toml") && e.contains("max_sise"), "{e}");
+    let e = DatabaseBuilder::from_toml_str("[binds]\nauth = 5\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("binds.auth") && e.contains("URL string or a table"),
+        "{e}"
+    );
+    let e = DatabaseBuilder::from_toml_str("[binds.auth]\nurl = \"sqlite://\"\npool_size = 3\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("binds.auth") && e.contains("pool_size"), "{e}");
+    let e = DatabaseBuilder::from_toml_file(dir.path().join("missing.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("missing.toml"), "{e}");
+}
+
+#[test]
+fn per_bind_pool_options_from_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("sqlite:///{}", dir.path().join("a.db").display());
+    let db = Database::builder()
+        .url(&file)
+        .bind("auth", &file)
+        .pool(PoolOptions {
+            max_size: 3,
+            ..Default::default()
+        })
+        .bind_pool(
+            Some("auth"),
+            PoolOptions {
+                max_size: 1,
+                min_idle: 1,
+                ..Default::default()
+            },
+        )
+        .registry(Registry::new([]))
+        .build()
+        .unwrap();
+    assert_eq!(db.pool_options(None).unwrap().max_size, 3);
+    assert_eq!(db.pool_options(Some("auth")).unwrap().max_size, 1);
+    let e = Database::builder()
+        .url("sqlite://")
+        .bind_pool(Some("ghost"), PoolOptions::default())
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("ghost"), "{e}");
+}
+
+/// Collects `tracing` events as text.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<String>>>);
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        let _ = write!(self.0, "{}={:?} ", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut f = Fields(format!("{} ", event.metadata().target()));
+        event.record(&mut f);
+        self.0.lock().unwrap().push(f.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn echo_logs_statements_of_that_bind_only() {
+    let db = Database::builder()
+        .url("sqlite://")
+        .bind("auth", "sqlite://")
+        .bind_pool(
+            Some("auth"),
+            PoolOptions {
+                echo: true,
+                ..Default::default()
+            },
+        )
+        .registry(Registry::new([Post::META, Account::META]))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        Account {
+            id: 0,
+            login: "echoed".into(),
+        }
+        .insert(&db)
+        .unwrap();
+        Post {
+            id: 0,
+            title: "quiet".into(),
+        }
+        .insert(&db)
+        .unwrap();
+    });
+    let events = capture.0.lock().unwrap().join("\n");
+    assert!(
+        events.contains("fsql::echo") && events.contains("INSERT INTO `account`"),
+        "{events}"
+    );
+    assert!(
+        events.contains("echoed"),
+        "echo shows parameters, as SQLAlchemy's does: {events}"
+    );
+    assert!(
+        !events.contains("`post`"),
+        "the default bind does not echo: {events}"
+    );
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_connections_are_recycled_after_two_hours_by_default() {
+    let ns = mysql_namespace();
+    let db = Database::builder()
+        .url(&ns.url)
+        .registry(Registry::new([]))
+        .build()
+        .unwrap();
+    assert_eq!(
+        db.pool_options(None).unwrap().max_lifetime,
+        Some(Duration::from_secs(7200))
+    );
+}
+
+/// The issue's acceptance case: three binds on three engines at once, each model in its own
+/// database, checked through that database's catalog.
+#[cfg(all(feature = "postgres", feature = "mysql"))]
+#[test]
+fn sqlite_postgres_and_mariadb_side_by_side() {
+    let auth = postgres_namespace();
+    let analytics = mysql_namespace();
+    let db = Database::builder()
+        .url("sqlite://")
+        .bind("auth", &auth.url)
+        .bind("analytics", &analytics.url)
+        .registry(Registry::new([Post::META, Account::META, Hit::META]))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    assert_eq!(
+        db.url(Some("auth")).unwrap().backend(),
+        fsql::BackendKind::Postgres
+    );
+    assert_eq!(catalog_tables(&db, None), ["post"]);
+    assert_eq!(catalog_tables(&db, Some("auth")), ["account"]);
+    assert_eq!(catalog_tables(&db, Some("analytics")), ["hit"]);
+
+    let p = Post {
+        id: 0,
+        title: "t".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    let a = Account {
+        id: 0,
+        login: "ann".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    let h = Hit {
+        id: 0,
+        path: "/".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    assert_eq!((p.id, a.id, h.id), (1, 1, 1));
+    assert_eq!(
+        Account::query()
+            .filter(Account::login.eq("ann"))
+            .first(&db)
+            .unwrap(),
+        Some(a)
+    );
+    assert_eq!(Hit::query().get(&db, h.id).unwrap(), Some(h));
+    db.drop_all().unwrap();
+    for key in [None, Some("auth"), Some("analytics")] {
+        assert!(catalog_tables(&db, key).is_empty(), "{key:?}");
+    }
+}
