@@ -164,3 +164,54 @@ mod dates {
         }
     }
 }
+
+/// Unique or indexed strings and binaries without a length: MySQL cannot index TEXT or BLOB,
+/// so fsql gives them a bounded type there; everywhere the constraint must hold.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Keyed {
+    #[fsql(primary_key)]
+    pub code: String,
+    #[fsql(unique)]
+    pub handle: String,
+    #[fsql(index)]
+    pub label: String,
+    #[fsql(unique)]
+    pub fingerprint: Vec<u8>,
+}
+
+#[test]
+fn unique_and_indexed_strings_without_length() {
+    for t in each_backend(&[Keyed::META]) {
+        let db = t.db.clone();
+        eprintln!("backend: {}", t.backend);
+        let row = Keyed {
+            code: "k1".into(),
+            handle: "ünïque ✓".into(),
+            label: "x".repeat(200),
+            fingerprint: vec![1, 2, 3],
+        };
+        assert_eq!(row.insert(&db).unwrap(), row);
+        let e = Keyed {
+            code: "k2".into(),
+            ..row.clone()
+        }
+        .insert(&db)
+        .unwrap_err();
+        assert_eq!(
+            e.database_kind(),
+            Some(fsql::DatabaseErrorKind::UniqueViolation),
+            "{e}"
+        );
+        assert_eq!(
+            Keyed::query().get(&db, "k1".to_owned()).unwrap(),
+            Some(row.clone())
+        );
+        assert_eq!(
+            Keyed::query()
+                .filter(Keyed::handle.eq("ünïque ✓"))
+                .count(&db)
+                .unwrap(),
+            1
+        );
+    }
+}
