@@ -37,6 +37,7 @@ pub use fsql_core::{
     camel_to_snake, ColumnMeta, ColumnType, DatabaseErrorKind, Error, ForeignKeyMeta, IndexMeta,
     MetaData, OnDelete, Registry, Result, TableMeta,
 };
+pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
@@ -64,4 +65,20 @@ pub mod __private {
         ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
     };
     pub use fsql_diesel::{fallback_model, impl_model_backends, Model, Query};
+}
+
+/// Reading an existing database's tables (Flask-SQLAlchemy's `db.reflect()`; see also
+/// [`Database::reflect`]).
+pub mod reflect {
+    pub use fsql_diesel::reflect::*;
+}
+
+/// Owned table descriptions, as reflected or declared, and their comparison.
+pub mod schema {
+    pub use fsql_core::schema::*;
+}
+
+/// Configuration sources: builder, environment variables, TOML.
+pub mod config {
+    pub use fsql_diesel::config::*;
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod metadata;
 pub mod naming;
 pub mod registry;
+pub mod schema;
 
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use metadata::{ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, OnDelete, TableMeta};

@@ -42,7 +42,8 @@ impl Registry {
         let mut tables: Vec<_> = tables.into_iter().collect();
         // inventory's order is link order; sort so that everything downstream is deterministic.
         tables.sort_by_key(|t| (t.bind, t.name, t.model));
-        tables.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        // By value: a model's `META` is a constant, which need not have one address.
+        tables.dedup_by(|a, b| a == b);
         Self { tables }
     }
 
@@ -363,6 +364,22 @@ mod tests {
         ]);
         let e = r.check().unwrap_err().to_string();
         assert!(e.contains("not a table of bind \"blog\""), "{e}");
+    }
+
+    #[test]
+    fn the_same_table_listed_twice_counts_once() {
+        static COPY: TableMeta = TableMeta {
+            model: "a",
+            name: "a",
+            bind: None,
+            columns: COLS,
+            primary_key: &["id"],
+            foreign_keys: &[],
+            indexes: &[],
+        };
+        let r = Registry::new([table!("a", None, []), &COPY]);
+        assert_eq!(r.tables().len(), 1);
+        r.check().unwrap();
     }
 
     #[test]

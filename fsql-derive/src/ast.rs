@@ -1,4 +1,5 @@
-//! The struct, parsed into an owned model that keeps spans for errors.
+//! The struct (or the table of `fsql::table!`), parsed into an owned model that keeps spans for
+//! errors.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -10,9 +11,12 @@ use crate::ctxt::Ctxt;
 use crate::types::{self, Scalar};
 
 pub struct Model<'a> {
+    /// The struct; for `fsql::table!`, the table's name as written.
     pub ident: &'a Ident,
     pub vis: &'a Visibility,
     pub attrs: ContainerAttrs,
+    /// `TableMeta::model`: the struct's name; for `fsql::table!`, the table name.
+    pub model_name: String,
     /// The SQL table name.
     pub table_name: String,
     /// The Rust module `diesel::table!` creates (the table name made a valid identifier).
@@ -69,20 +73,41 @@ impl<'a> Model<'a> {
             None => fsql_core::camel_to_snake(&input.ident.unraw().to_string()),
         };
         let table_mod = rust_ident(&table_name, input.ident.span());
-        let mut fields: Vec<Field<'a>> =
-            named.named.iter().map(|f| Field::from_ast(cx, f)).collect();
+        let fields = named.named.iter().map(|f| Field::from_ast(cx, f)).collect();
+        Some(Self::new(
+            &input.ident,
+            &input.vis,
+            attrs,
+            input.ident.to_string(),
+            table_name,
+            table_mod,
+            fields,
+        ))
+    }
+
+    /// A model from its parts; picks each column's identifier in the `table!` module.
+    pub fn new(
+        ident: &'a Ident,
+        vis: &'a Visibility,
+        attrs: ContainerAttrs,
+        model_name: String,
+        table_name: String,
+        table_mod: Ident,
+        mut fields: Vec<Field<'a>>,
+    ) -> Self {
         let taken: Vec<String> = fields.iter().map(|f| f.ident.unraw().to_string()).collect();
         for f in &mut fields {
             f.column_ident = column_ident(f.ident, &table_mod, &taken);
         }
-        Some(Self {
-            ident: &input.ident,
-            vis: &input.vis,
+        Self {
+            ident,
+            vis,
             attrs,
+            model_name,
             table_name,
             table_mod,
             fields,
-        })
+        }
     }
 
     pub fn primary_key(&self) -> Vec<&Field<'a>> {
@@ -111,18 +136,23 @@ impl<'a> Field<'a> {
     fn from_ast(cx: &Ctxt, field: &'a syn::Field) -> Self {
         let attrs = FieldAttrs::from_ast(cx, field);
         let ident = field.ident.as_ref().expect("named fields have identifiers");
+        Self::new(ident, &field.ty, attrs)
+    }
+
+    /// A field (or a column of `fsql::table!`) of type `ty` with its parsed attributes.
+    pub fn new(ident: &'a Ident, ty: &'a Type, attrs: FieldAttrs) -> Self {
         let column = match attrs.column.get() {
             Some(c) => c.clone(),
             None => ident.unraw().to_string(),
         };
-        let (nullable, inner) = match types::option_inner(&field.ty) {
+        let (nullable, inner) = match types::option_inner(ty) {
             Some(inner) => (true, inner),
-            None => (false, &field.ty),
+            None => (false, ty),
         };
         Self {
             ident,
             column_ident: ident.clone(),
-            ty: &field.ty,
+            ty,
             scalar: Scalar::of_rust(inner),
             attrs,
             column,

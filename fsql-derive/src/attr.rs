@@ -6,7 +6,7 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, Syntax};
 use crate::symbol::{self, *};
 
 /// A value given at most once; keeps the tokens it came from for spans.
@@ -77,14 +77,17 @@ pub struct FieldAttrs {
     pub on_delete: Attr<OnDelete>,
 }
 
+/// Reports an unknown attribute on a `site` ("struct", "field", "table", "column"), listing the
+/// valid ones.
 fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) -> syn::Result<()> {
     let name = meta.path.to_token_stream().to_string().replace(' ', "");
+    let what = match cx.syntax() {
+        Syntax::Derive => format!("unknown fsql attribute `{name}` on a {site}"),
+        Syntax::TableMacro => format!("unknown attribute `{name}` on a {site} of fsql::table!"),
+    };
     cx.error_spanned_by(
         &meta.path,
-        format!(
-            "unknown fsql attribute `{name}` on a {site}; expected one of: {}",
-            symbol::list(valid)
-        ),
+        format!("{what}; expected one of: {}", symbol::list(valid)),
     );
     skip_value(meta)
 }
@@ -113,7 +116,10 @@ fn value_expr(meta: &ParseNestedMeta<'_>) -> syn::Result<Expr> {
 /// so the mistake does not also cause "no primary key".
 fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, name: Symbol) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        cx.syn_error(meta.error(format!("`{name}` takes no value: write `#[fsql({name})]`")));
+        cx.syn_error(meta.error(format!(
+            "`{name}` takes no value: write `{}`",
+            cx.syntax().attr(name.0)
+        )));
         skip_value(meta)?;
     }
     Ok(())
@@ -167,35 +173,48 @@ fn string_value(meta: &ParseNestedMeta<'_>, name: Symbol, example: &str) -> Resu
 }
 
 impl ContainerAttrs {
+    pub fn new() -> Self {
+        Self {
+            table_name: Attr::none(TABLE_NAME),
+            bind: Attr::none(BIND),
+        }
+    }
+
     pub fn from_ast(cx: &Ctxt, item: &syn::DeriveInput) -> Self {
-        let mut table_name = Attr::none(TABLE_NAME);
-        let mut bind = Attr::none(BIND);
+        let mut a = Self::new();
         for attr in item.attrs.iter().filter(|a| a.path() == FSQL) {
-            let parsed = attr.parse_nested_meta(|meta| {
-                if meta.path == TABLE_NAME {
-                    if let Some(v) = string(cx, &meta, TABLE_NAME, "\"users\"")? {
-                        table_name.set(cx, &meta.path, v);
-                    }
-                } else if meta.path == BIND {
-                    if let Some(v) = string(cx, &meta, BIND, "\"auth\"")? {
-                        bind.set(cx, &meta.path, v);
-                    }
-                } else {
-                    unknown(cx, &meta, CONTAINER_ATTRS, "struct")?;
-                }
-                Ok(())
-            });
+            let parsed = attr.parse_nested_meta(|meta| a.parse_one(cx, &meta));
             if let Err(e) = parsed {
                 cx.syn_error(e);
             }
         }
-        Self { table_name, bind }
+        a
+    }
+
+    /// One attribute of the list: `table_name = ".."` or `bind = ".."`. Shared by the derive
+    /// (inside `#[fsql(..)]`) and `fsql::table!` (bare, `#[bind = ".."]`).
+    pub fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if meta.path == TABLE_NAME {
+            if let Some(v) = string(cx, meta, TABLE_NAME, "\"users\"")? {
+                self.table_name.set(cx, &meta.path, v);
+            }
+        } else if meta.path == BIND {
+            if let Some(v) = string(cx, meta, BIND, "\"auth\"")? {
+                self.bind.set(cx, &meta.path, v);
+            }
+        } else {
+            match cx.syntax() {
+                Syntax::Derive => unknown(cx, meta, CONTAINER_ATTRS, "struct")?,
+                Syntax::TableMacro => unknown(cx, meta, TABLE_ATTRS, "table")?,
+            }
+        }
+        Ok(())
     }
 }
 
 impl FieldAttrs {
-    pub fn from_ast(cx: &Ctxt, field: &syn::Field) -> Self {
-        let mut a = Self {
+    pub fn new() -> Self {
+        Self {
             primary_key: Attr::none(PRIMARY_KEY),
             unique: Attr::none(UNIQUE),
             index: Attr::none(INDEX),
@@ -208,7 +227,11 @@ impl FieldAttrs {
             foreign_key: Attr::none(FOREIGN_KEY),
             references: Attr::none(REFERENCES),
             on_delete: Attr::none(ON_DELETE),
-        };
+        }
+    }
+
+    pub fn from_ast(cx: &Ctxt, field: &syn::Field) -> Self {
+        let mut a = Self::new();
         for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
             let parsed = attr.parse_nested_meta(|meta| a.parse_one(cx, &meta));
             if let Err(e) = parsed {
@@ -218,8 +241,18 @@ impl FieldAttrs {
         a
     }
 
-    fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    /// One attribute of the list. Shared by the derive (inside `#[fsql(..)]` on a field) and
+    /// `fsql::table!` (bare, `#[primary_key, references = Page]` on a column), which accepts
+    /// every field attribute but `default_fn` (it has no Rust struct to fill in).
+    pub fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         let p = &meta.path;
+        let valid = match cx.syntax() {
+            Syntax::Derive => FIELD_ATTRS,
+            Syntax::TableMacro => TABLE_COLUMN_ATTRS,
+        };
+        if !valid.iter().any(|s| p == *s) {
+            return unknown(cx, meta, valid, cx.syntax().item());
+        }
         if p == PRIMARY_KEY {
             flag(cx, meta, PRIMARY_KEY)?;
             self.primary_key.set(cx, p, ());
@@ -320,7 +353,7 @@ impl FieldAttrs {
                 ),
             }
         } else {
-            unknown(cx, meta, FIELD_ATTRS, "field")?;
+            unknown(cx, meta, valid, cx.syntax().item())?;
         }
         Ok(())
     }

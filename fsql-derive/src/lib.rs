@@ -1,10 +1,11 @@
-//! `#[derive(Model)]` for fsql. Use it through the `fsql` crate.
+//! `#[derive(Model)]` and `table!` for fsql. Use them through the `fsql` crate.
 //!
 //! The pipeline follows thiserror and serde_derive: [`ast`] parses the struct into an owned
 //! model that keeps spans (with [`attr`] parsing each `#[fsql(..)]`), [`valid`] checks the
 //! rules between attributes, [`expand`] generates code; every error is collected in a
 //! [`ctxt::Ctxt`] and reported at once, beside a [`fallback`] impl so that one mistake does not
-//! cascade into a screen of trait errors.
+//! cascade into a screen of trait errors. [`table_macro`] reads `table!`'s input into the same
+//! model and reuses the same checks and generators.
 
 mod ast;
 mod attr;
@@ -12,6 +13,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod symbol;
+mod table_macro;
 mod types;
 mod valid;
 
@@ -22,4 +24,68 @@ use proc_macro::TokenStream;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive_model(&input).into()
+}
+
+/// Declares a table without a model, typically an association table: Flask-SQLAlchemy's
+/// `db.Table(..)`.
+///
+/// ```text
+/// fsql::table! {
+///     /// Which tags each page has.
+///     page_tags {
+///         #[primary_key, references = Page]
+///         page_id: i32,
+///         #[primary_key, foreign_key = "tag.id", on_delete = "cascade"]
+///         tag_id: i32,
+///         note: Option<String>,
+///     }
+/// }
+///
+/// // The Diesel table, for hand-written queries:
+/// diesel::insert_into(page_tags::table)
+///     .values((page_tags::page_id.eq(1), page_tags::tag_id.eq(2)))
+///     .execute(&mut *db.connection()?)?;
+/// // Its description, for a registry of your own (the global registry has it already):
+/// let registry = fsql::Registry::new([Page::META, Tag::META, page_tags::table::META]);
+/// ```
+///
+/// is, in Flask-SQLAlchemy,
+///
+/// ```python
+/// page_tags = db.Table(
+///     "page_tags",
+///     db.Column("page_id", db.ForeignKey("page.id"), primary_key=True),
+///     db.Column("tag_id", db.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+///     db.Column("note", db.String),
+/// )
+/// ```
+///
+/// **Input.** One or more tables, each `name { column: Type, .. }`. The name is the SQL table
+/// name and the name of the module Diesel's `table!` generates (always `pub`). Column types are
+/// Rust types, as on a model's fields: `i16`, `i32`, `i64`, `f32`, `f64`, `bool`, `String`,
+/// `Vec<u8>`, the `chrono` types; `Option<T>` makes the column nullable. Doc comments are
+/// passed on to the Diesel module and its columns.
+///
+/// **Attributes** are a model's `#[fsql(..)]` attributes written bare, several in one `#[..]`:
+///
+/// - on the table: `bind = "auth"` (the database it lives in), `table_name = "page-tags"` (an
+///   SQL name that is not a Rust identifier; the module keeps the written name);
+/// - on a column: `primary_key` (several make a composite key; a table needs one, as Diesel
+///   does), `references = Model`, `foreign_key = "table.column"`, `on_delete = "cascade" |
+///   "set null" | "restrict"`, `unique`, `index`, `length = n`, `column = "sql_name"`,
+///   `default = "SQL"`, `sql_type = diesel::sql_types::..` with `ddl_type = ".."`. Not
+///   `default_fn`: there is no struct whose field it would fill.
+///
+/// **Output.** For `page_tags`:
+///
+/// - `pub mod page_tags`, Diesel's `table!` (columns named like the table or like one of
+///   `table!`'s own items, e.g. `table`, get a `_column` suffix as with the derive);
+/// - `page_tags::table::META: &'static fsql::TableMeta`, an associated constant on Diesel's
+///   table struct (Diesel's module cannot take more items, and a constant there needs no name
+///   of its own at the call site); its `model` is the SQL table name;
+/// - a registration, so `db.create_all()` creates the table (with its composite key and
+///   foreign keys, after the tables it refers to) without listing it anywhere.
+#[proc_macro]
+pub fn table(input: TokenStream) -> TokenStream {
+    table_macro::expand(input.into()).into()
 }

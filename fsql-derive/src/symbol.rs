@@ -42,6 +42,24 @@ pub const FIELD_ATTRS: &[Symbol] = &[
     ON_DELETE,
 ];
 
+/// `fsql::table!`: on the table, the same as on a model's struct.
+pub const TABLE_ATTRS: &[Symbol] = CONTAINER_ATTRS;
+/// `fsql::table!`: on a column, a field's attributes but `default_fn`, which fills in a Rust
+/// struct the table does not have.
+pub const TABLE_COLUMN_ATTRS: &[Symbol] = &[
+    PRIMARY_KEY,
+    UNIQUE,
+    INDEX,
+    LENGTH,
+    COLUMN,
+    DEFAULT,
+    SQL_TYPE,
+    DDL_TYPE,
+    FOREIGN_KEY,
+    REFERENCES,
+    ON_DELETE,
+];
+
 /// `a, b, c` for error messages listing the valid choices.
 pub fn list(symbols: &[Symbol]) -> String {
     symbols.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")

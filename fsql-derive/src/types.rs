@@ -129,6 +129,25 @@ fn single_generic(seg: &syn::PathSegment) -> Option<&Type> {
     }
 }
 
+/// A type as a person writes it (`&'static str`, `Vec<u8>`), for error messages: token
+/// streams print with a space between every token.
+pub fn display(ty: &Type) -> String {
+    let raw = quote!(#ty).to_string();
+    let mut out = String::with_capacity(raw.len());
+    let tokens: Vec<&str> = raw.split(' ').collect();
+    for (i, tok) in tokens.iter().enumerate() {
+        let prev = if i == 0 { "" } else { tokens[i - 1] };
+        let glue = i == 0
+            || matches!(*tok, "<" | ">" | "," | ";" | "::" | ")" | "]" | ">>")
+            || matches!(prev, "<" | "&" | "::" | "(" | "[" | "*");
+        if !glue {
+            out.push(' ');
+        }
+        out.push_str(tok);
+    }
+    out
+}
+
 /// `Option<T>` → `Some(T)`.
 pub fn option_inner(ty: &Type) -> Option<&Type> {
     let seg = last_segment(ty)?;
@@ -142,6 +161,24 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
 mod tests {
     use super::*;
     use syn::parse_quote;
+
+    #[test]
+    fn types_display_as_written() {
+        let cases: Vec<(Type, &str)> = vec![
+            (parse_quote!(&'static str), "&'static str"),
+            (parse_quote!(Vec<u8>), "Vec<u8>"),
+            (
+                parse_quote!(std::collections::HashMap<String, Vec<i32>>),
+                "std::collections::HashMap<String, Vec<i32>>",
+            ),
+            (parse_quote!(u32), "u32"),
+            (parse_quote!((i32, String)), "(i32, String)"),
+            (parse_quote!([u8; 4]), "[u8; 4]"),
+        ];
+        for (ty, expect) in cases {
+            assert_eq!(display(&ty), expect);
+        }
+    }
 
     #[test]
     fn rust_types() {

@@ -2,11 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use quote::ToTokens;
-
 use crate::ast::{Field, Model};
 use crate::attr::{span_of, OnDelete};
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, Syntax};
 use crate::types::{Scalar, SUPPORTED};
 
 pub fn check(cx: &Ctxt, model: &Model<'_>) {
@@ -20,14 +18,29 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
 fn check_primary_key(cx: &Ctxt, model: &Model<'_>) {
     let pk = model.primary_key();
     if pk.is_empty() {
-        cx.error_spanned_by(
-            model.ident,
-            format!(
+        let message = match cx.syntax() {
+            Syntax::Derive => format!(
                 "model `{}` has no primary key; mark its key field with #[fsql(primary_key)] \
                  (several fields make a composite key)",
                 model.ident
             ),
-        );
+            Syntax::TableMacro => format!(
+                "table `{}` has no primary key; mark its key columns with #[primary_key] (an \
+                 association table's key is usually both foreign keys: a composite key)",
+                model.table_name
+            ),
+        };
+        cx.error_spanned_by(model.ident, message);
+    }
+    if cx.syntax() == Syntax::TableMacro {
+        // No struct, so no "not assigned yet": an Option key is only a mistake.
+        for f in pk.iter().filter(|f| f.nullable) {
+            cx.error_spanned_by(
+                f.ty,
+                "a primary-key column is never NULL; write the plain type, not an Option",
+            );
+        }
+        return;
     }
     if pk.len() > 1 {
         for f in pk.iter().filter(|f| f.nullable) {
@@ -52,28 +65,37 @@ fn check_columns_unique(cx: &Ctxt, model: &Model<'_>) {
     let mut seen: BTreeMap<&str, &Field<'_>> = BTreeMap::new();
     for f in &model.fields {
         if let Some(first) = seen.insert(&f.column, f) {
-            cx.error_spanned_by(
-                f.ident,
-                format!(
+            let message = match cx.syntax() {
+                Syntax::Derive => format!(
                     "fields `{}` and `{}` both map to column `{}`",
                     first.ident, f.ident, f.column
                 ),
-            );
+                Syntax::TableMacro if first.ident == f.ident => {
+                    format!("column `{}` is declared twice", f.column)
+                }
+                Syntax::TableMacro => format!(
+                    "columns `{}` and `{}` both have the SQL name `{}`",
+                    first.ident, f.ident, f.column
+                ),
+            };
+            cx.error_spanned_by(f.ident, message);
         }
     }
 }
 
 fn check_field(cx: &Ctxt, f: &Field<'_>) {
     let a = &f.attrs;
+    let syntax = cx.syntax();
     if f.scalar.is_none() && a.sql_type.get().is_none() {
         cx.error_spanned_by(
             f.inner,
             format!(
-                "unsupported field type `{}` for column `{}`; supported: {SUPPORTED}; for any \
-                 other type give its Diesel SQL type, e.g. #[fsql(sql_type = \
-                 diesel::sql_types::Text)]",
-                f.inner.to_token_stream().to_string().replace(' ', ""),
-                f.column
+                "unsupported {} type `{}` for column `{}`; supported: {SUPPORTED}; for any \
+                 other type give its Diesel SQL type, e.g. {}",
+                syntax.item(),
+                crate::types::display(f.inner),
+                f.column,
+                syntax.attr("sql_type = diesel::sql_types::Text")
             ),
         );
     }
@@ -81,8 +103,11 @@ fn check_field(cx: &Ctxt, f: &Field<'_>) {
         if Scalar::of_diesel(ty).is_none() && a.ddl_type.get().is_none() {
             cx.error_spanned_by(
                 ty,
-                "fsql does not know how to write this SQL type in DDL; add its DDL spelling, \
-                 e.g. #[fsql(sql_type = .., ddl_type = \"JSONB\")]",
+                format!(
+                    "fsql does not know how to write this SQL type in DDL; add its DDL \
+                     spelling, e.g. {}",
+                    syntax.attr("sql_type = .., ddl_type = \"JSONB\"")
+                ),
             );
         }
     }
@@ -92,7 +117,7 @@ fn check_field(cx: &Ctxt, f: &Field<'_>) {
             format!(
                 "`length` applies to String columns only; `{}` is `{}`",
                 f.ident,
-                f.ty.to_token_stream().to_string().replace(' ', "")
+                crate::types::display(f.ty)
             ),
         ));
     }
@@ -105,8 +130,11 @@ fn check_field(cx: &Ctxt, f: &Field<'_>) {
     if a.on_delete.is_set() && !a.foreign_key.is_set() && !a.references.is_set() {
         cx.syn_error(syn::Error::new(
             span_of(&a.on_delete),
-            "`on_delete` needs a foreign key on the same field (`references = Model` or \
-             `foreign_key = \"table.column\"`)",
+            format!(
+                "`on_delete` needs a foreign key on the same {} (`references = Model` or \
+                 `foreign_key = \"table.column\"`)",
+                syntax.item()
+            ),
         ));
     }
     if a.on_delete.get() == Some(&OnDelete::SetNull) && !f.nullable {

@@ -169,9 +169,11 @@ impl DatabaseBuilder {
             value: String::new(),
             reason: e.to_string(),
         })?;
-        let mut builder = Self::default();
-        builder.url = file.url;
-        builder.pool = file.pool.apply(PoolOptions::default());
+        let mut builder = Self {
+            url: file.url,
+            pool: file.pool.apply(PoolOptions::default()),
+            ..Self::default()
+        };
         for (key, bind) in file.binds {
             match bind {
                 toml::Value::String(url) => builder.binds.push((key, url)),

@@ -228,6 +228,31 @@ impl Database {
             .collect())
     }
 
+    /// Reads the tables that exist in every configured database (Flask-SQLAlchemy's
+    /// `db.reflect()`): columns, types, nullability, keys, foreign keys, unique constraints and
+    /// indexes, by bind key.
+    pub fn reflect(&self) -> Result<BTreeMap<Option<String>, Vec<fsql_core::schema::TableSchema>>> {
+        let keys: Vec<Option<String>> = self.inner.binds.keys().cloned().collect();
+        self.reflect_in(Binds::Only(keys))
+    }
+
+    /// [`reflect`](Self::reflect) for some binds (`Binds::All` = the binds that have models).
+    pub fn reflect_in(
+        &self,
+        binds: impl Into<Binds>,
+    ) -> Result<BTreeMap<Option<String>, Vec<fsql_core::schema::TableSchema>>> {
+        let binds = binds.into();
+        let mut out = BTreeMap::new();
+        for key in self.bind_keys(&binds)? {
+            let mut conn = self.connection_to(key)?;
+            out.insert(
+                key.map(str::to_owned),
+                crate::reflect::reflect_tables(&mut conn)?,
+            );
+        }
+        Ok(out)
+    }
+
     /// Creates every table of every bind, parents before children, each bind in one
     /// transaction where the backend has transactional DDL (SQLite, PostgreSQL; MySQL commits
     /// each statement). Tables that exist are left alone, so running it twice is fine. Nothing

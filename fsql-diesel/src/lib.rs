@@ -17,6 +17,7 @@ pub mod model;
 pub mod pool;
 pub mod query;
 pub mod record;
+pub mod reflect;
 pub mod url;
 
 pub use backend::AnyConnection;

@@ -1,4 +1,5 @@
-//! The model's `TableMeta`: a `const` the DDL and the registry read.
+//! The model's (or `fsql::table!`'s table's) `TableMeta`: a `const` the DDL and the registry
+//! read.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -8,7 +9,7 @@ use crate::ast::{Field, Model};
 use crate::attr::OnDelete;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
-    let model_name = m.ident.to_string();
+    let model_name = &m.model_name;
     let table_name = &m.table_name;
     let bind = option_str(m.bind());
     let auto = m.autoincrement().map(|f| f.ident);

@@ -1,9 +1,9 @@
 //! Code generation. Each submodule produces one part of the output.
 
 mod diesel_impls;
-mod meta;
+pub(crate) mod meta;
 mod model;
-mod table;
+pub(crate) mod table;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,0 +1,1105 @@
+//! Owned descriptions of tables as a database holds them: what reflection (Flask-SQLAlchemy's
+//! `db.reflect()`) reads back, and what a model declares, in one comparable shape.
+//!
+//! [`TableMeta`] is `'static` data built at compile time; a reflected table is only known at run
+//! time, so [`TableSchema`] owns its strings. `TableSchema::from(&TableMeta)` gives the schema a
+//! model declares (index names filled in by the naming convention, as `create_all` names them),
+//! and [`compare_tables`] / [`compare_schemas`] list how a declared and a reflected schema
+//! differ, in words, ignoring what legitimately differs per backend.
+//!
+//! ## Column types
+//!
+//! A reflected column keeps its type twice:
+//!
+//! - [`ColumnSchema::raw_type`]: the type as the database's catalog spells it
+//!   (`character varying(80)` on PostgreSQL, `tinyint(1)` on MySQL, `VARCHAR(80)` on SQLite);
+//! - [`ColumnSchema::ty`]: that type read back as fsql's [`ColumnType`] by [`parse_type`], or
+//!   `None` when no fsql type corresponds (`jsonb`, `int unsigned`, `timestamp with time zone`
+//!   ...). [`ColumnType::Custom`] is never produced by reflection: it holds a `&'static str`,
+//!   and an unknown type is better told apart from a declared custom one.
+//!
+//! For a declared column, `ty` is always `Some` and `raw_type` is a generic SQL spelling
+//! ([`type_name`]), or the DDL text of a custom type.
+//!
+//! ## What the comparison forgives
+//!
+//! Each of these is how one backend stores what fsql's `create_all` asked for, not a difference
+//! in the schema:
+//!
+//! - types are compared as [`ColumnType`]s, so `BOOLEAN` and MySQL's `tinyint(1)`, `VARCHAR(80)`
+//!   and `character varying(80)`, `DATETIME(6)` and `timestamp without time zone` are equal;
+//! - an autoincrement integer key reflected as `INTEGER` (SQLite: only `INTEGER PRIMARY KEY`
+//!   aliases the rowid, so `i64`/`i16` keys are created as `INTEGER`);
+//! - a `TEXT` column that is part of a key, constraint, index or foreign key reflected as
+//!   `VARCHAR(255)` (MySQL cannot index `TEXT`);
+//! - a unique constraint the database holds as a unique index or the other way round, and a
+//!   unique index reported twice, as index and as constraint (MySQL has no difference between
+//!   them; SQLite names unnamed `UNIQUE` constraints `sqlite_autoindex_<table>_<n>`);
+//! - the index MySQL creates by itself for a foreign key (named after the constraint or its
+//!   first column);
+//! - `ON DELETE RESTRICT` against no action: fsql never creates deferred constraints, the only
+//!   case where the two differ (and MariaDB reports an unspecified action as `RESTRICT`);
+//! - names of unique constraints and foreign keys that the model leaves to the database
+//!   (`None` in the declared schema).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::convention::{ConstraintTarget, NamingConvention};
+use crate::metadata::{ColumnType, OnDelete, TableMeta};
+
+/// A table: its columns, keys, constraints and indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSchema {
+    /// The table name.
+    pub name: String,
+    /// Columns in ordinal (declaration) order.
+    pub columns: Vec<ColumnSchema>,
+    /// Primary-key columns in key order; empty when the table has none.
+    pub primary_key: Vec<String>,
+    /// Foreign-key constraints.
+    pub foreign_keys: Vec<ForeignKeySchema>,
+    /// `UNIQUE` constraints (not unique indexes, which are in `indexes`).
+    pub unique_constraints: Vec<UniqueSchema>,
+    /// Indexes, other than the ones that implement the primary key or a unique constraint.
+    /// On MySQL every unique index is also a unique constraint and appears in both lists.
+    pub indexes: Vec<IndexSchema>,
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSchema {
+    /// The column name.
+    pub name: String,
+    /// The type as fsql knows it; `None` when it is none of fsql's types (see the module docs).
+    pub ty: Option<ColumnType>,
+    /// The type as the catalog spells it (or, declared, a generic SQL spelling).
+    pub raw_type: String,
+    /// `NULL` is allowed.
+    pub nullable: bool,
+    /// The database assigns the value on insert: `SERIAL`/identity on PostgreSQL,
+    /// `AUTO_INCREMENT` on MySQL, the `INTEGER PRIMARY KEY` rowid alias on SQLite.
+    pub autoincrement: bool,
+}
+
+/// A foreign-key constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeySchema {
+    /// The constraint name; `None` when unnamed (SQLite keeps a name only when the DDL gave
+    /// one; a declared key is named only by an `fk` naming convention).
+    pub name: Option<String>,
+    /// Referring columns of this table.
+    pub columns: Vec<String>,
+    /// The referred table (`schema.table` when it is in another schema / database).
+    pub referred_table: String,
+    /// The referred columns, paired with `columns`.
+    pub referred_columns: Vec<String>,
+    /// `ON DELETE` action; `None` for no action (and `SET DEFAULT`, which fsql does not model).
+    pub on_delete: Option<OnDelete>,
+}
+
+/// A `UNIQUE` constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueSchema {
+    /// The constraint name; `None` when the database does not keep one (SQLite) or, declared,
+    /// when no `uq` naming convention names it.
+    pub name: Option<String>,
+    /// The columns, in constraint order.
+    pub columns: Vec<String>,
+}
+
+/// An index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexSchema {
+    /// The index name.
+    pub name: String,
+    /// The indexed columns in index order; an expression is shown as `(expression)`.
+    pub columns: Vec<String>,
+    /// `CREATE UNIQUE INDEX`.
+    pub unique: bool,
+}
+
+/// What an expression in an index is shown as, in [`IndexSchema::columns`].
+pub const EXPRESSION_COLUMN: &str = "(expression)";
+
+impl TableSchema {
+    /// The schema `meta` declares, with constraint names filled in by `naming` exactly as
+    /// `create_all` names them (indexes always have a name: `ix_<table>_<column>` when the
+    /// convention has no `ix` template).
+    pub fn from_meta(meta: &TableMeta, naming: &NamingConvention) -> Self {
+        let target = |columns, referred| ConstraintTarget {
+            table: meta,
+            columns,
+            referred_table: referred,
+            constraint_name: None,
+        };
+        let columns = meta
+            .columns
+            .iter()
+            .map(|c| ColumnSchema {
+                name: c.name.to_owned(),
+                ty: Some(c.ty),
+                raw_type: type_name(c.ty),
+                // Key columns are NOT NULL whatever the field type.
+                nullable: c.nullable && !c.primary_key,
+                autoincrement: c.autoincrement,
+            })
+            .collect();
+        let foreign_keys = meta
+            .foreign_keys
+            .iter()
+            .map(|fk| ForeignKeySchema {
+                name: naming.fk.as_ref().map(|t| {
+                    NamingConvention::render(t, &target(fk.columns, Some(fk.referred_table)))
+                }),
+                columns: strings(fk.columns),
+                referred_table: fk.referred_table.to_owned(),
+                referred_columns: strings(fk.referred_columns),
+                on_delete: fk.on_delete,
+            })
+            .collect();
+        // A column both `unique` and `index` gets a unique index instead (SQLAlchemy's rule),
+        // and a key column needs no constraint of its own.
+        let unique_constraints = meta
+            .columns
+            .iter()
+            .filter(|c| c.unique && !c.index && !c.primary_key)
+            .map(|c| UniqueSchema {
+                name: naming.uq.as_ref().map(|t| {
+                    NamingConvention::render(t, &target(std::slice::from_ref(&c.name), None))
+                }),
+                columns: vec![c.name.to_owned()],
+            })
+            .collect();
+        let indexes = meta
+            .all_indexes()
+            .into_iter()
+            .map(|ix| IndexSchema {
+                name: match ix.name {
+                    Some(n) => n.to_owned(),
+                    None => NamingConvention::render(
+                        naming.ix.as_deref().unwrap_or("ix_%(column_0_label)s"),
+                        &target(ix.columns, None),
+                    ),
+                },
+                columns: strings(ix.columns),
+                unique: ix.unique,
+            })
+            .collect();
+        Self {
+            name: meta.name.to_owned(),
+            columns,
+            primary_key: strings(meta.primary_key),
+            foreign_keys,
+            unique_constraints,
+            indexes,
+        }
+    }
+
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&ColumnSchema> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The index with this name.
+    pub fn index(&self, name: &str) -> Option<&IndexSchema> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+
+    /// The foreign key whose referring columns are exactly `columns`.
+    pub fn foreign_key(&self, columns: &[&str]) -> Option<&ForeignKeySchema> {
+        self.foreign_keys.iter().find(|f| f.columns == columns)
+    }
+
+    /// True when `columns` must hold distinct values: the primary key, a unique constraint
+    /// or a unique index has exactly these columns.
+    pub fn is_unique(&self, columns: &[&str]) -> bool {
+        self.primary_key == columns
+            || self.unique_constraints.iter().any(|u| u.columns == columns)
+            || self
+                .indexes
+                .iter()
+                .any(|i| i.unique && i.columns == columns)
+    }
+
+    /// The column is part of the key, a unique constraint, an index or a foreign key.
+    fn is_keyed(&self, column: &str) -> bool {
+        let has = |cols: &[String]| cols.iter().any(|c| c == column);
+        has(&self.primary_key)
+            || self.unique_constraints.iter().any(|u| has(&u.columns))
+            || self.indexes.iter().any(|i| has(&i.columns))
+            || self.foreign_keys.iter().any(|f| has(&f.columns))
+    }
+}
+
+impl From<&TableMeta> for TableSchema {
+    /// The declared schema, named by the default naming convention (`ix_<table>_<column>`).
+    fn from(meta: &TableMeta) -> Self {
+        Self::from_meta(meta, &NamingConvention::default())
+    }
+}
+
+fn strings(s: &[&str]) -> Vec<String> {
+    s.iter().map(|&s| s.to_owned()).collect()
+}
+
+fn list(cols: &[String]) -> String {
+    cols.join(", ")
+}
+
+impl fmt::Display for ForeignKeySchema {
+    /// `(author_id) -> author(id) ON DELETE CASCADE`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "({}) -> {}({})",
+            list(&self.columns),
+            self.referred_table,
+            list(&self.referred_columns)
+        )?;
+        if let Some(a) = self.on_delete {
+            write!(f, " ON DELETE {a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for IndexSchema {
+    /// `unique index ix_user_email (email)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.unique { "unique index" } else { "index" };
+        write!(f, "{kind} `{}` ({})", self.name, list(&self.columns))
+    }
+}
+
+impl fmt::Display for UniqueSchema {
+    /// `unique constraint uq_user_email (email)`, or without a name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "unique constraint `{n}` ({})", list(&self.columns)),
+            None => write!(f, "unique constraint ({})", list(&self.columns)),
+        }
+    }
+}
+
+/// A generic SQL spelling of a type, the one [`parse_type`] reads back: `INTEGER`,
+/// `VARCHAR(80)`, `DOUBLE PRECISION` ...; a custom type is its DDL text.
+pub fn type_name(ty: ColumnType) -> String {
+    match ty {
+        ColumnType::SmallInt => "SMALLINT".to_owned(),
+        ColumnType::Integer => "INTEGER".to_owned(),
+        ColumnType::BigInt => "BIGINT".to_owned(),
+        ColumnType::Float => "REAL".to_owned(),
+        ColumnType::Double => "DOUBLE PRECISION".to_owned(),
+        ColumnType::Bool => "BOOLEAN".to_owned(),
+        ColumnType::Text => "TEXT".to_owned(),
+        ColumnType::Varchar(n) => format!("VARCHAR({n})"),
+        ColumnType::Binary => "BLOB".to_owned(),
+        ColumnType::Date => "DATE".to_owned(),
+        ColumnType::Time => "TIME".to_owned(),
+        ColumnType::Timestamp => "TIMESTAMP".to_owned(),
+        ColumnType::Custom(s) => s.to_owned(),
+    }
+}
+
+/// Reads a type as one of the three catalogs spells it (SQLite's declared type, PostgreSQL's
+/// `format_type`, MySQL's `COLUMN_TYPE`) as an fsql [`ColumnType`]; `None` when none fits.
+///
+/// Case and spacing do not matter. MySQL display widths (`int(11)`) and precisions of times
+/// (`datetime(6)`) are ignored; `unsigned`, `zerofill` and time zones make it `None`.
+/// `FLOAT` and `REAL` are 32-bit (what MySQL reports and what fsql creates on SQLite and
+/// PostgreSQL); `tinyint(1)` is a boolean (MySQL's `BOOL`).
+///
+/// ```
+/// use fsql_core::{schema::parse_type, ColumnType};
+/// assert_eq!(parse_type("character varying(80)"), Some(ColumnType::Varchar(80)));
+/// assert_eq!(parse_type("tinyint(1)"), Some(ColumnType::Bool));
+/// assert_eq!(parse_type("jsonb"), None);
+/// ```
+pub fn parse_type(raw: &str) -> Option<ColumnType> {
+    let lower = raw.trim().to_ascii_lowercase();
+    let (base, params, suffix) = match lower.find('(') {
+        Some(open) => {
+            let close = open + lower[open..].find(')')?;
+            (
+                &lower[..open],
+                Some(lower[open + 1..close].trim()),
+                &lower[close + 1..],
+            )
+        }
+        None => (lower.as_str(), None, ""),
+    };
+    // `time(6) without time zone` -> `time without time zone` -> `time`.
+    let words: Vec<&str> = base
+        .split_whitespace()
+        .chain(suffix.split_whitespace())
+        .collect();
+    let name = words.join(" ");
+    let name = name.strip_suffix(" without time zone").unwrap_or(&name);
+    let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
+    use ColumnType as T;
+    let ty = match name {
+        "tinyint" if params == Some("1") => T::Bool,
+        "bool" | "boolean" => T::Bool,
+        "smallint" | "int2" | "smallserial" => T::SmallInt,
+        "integer" | "int" | "int4" | "serial" => T::Integer,
+        "bigint" | "int8" | "bigserial" => T::BigInt,
+        "real" | "float4" => T::Float,
+        // MySQL's FLOAT(p) is a double from p = 25 on.
+        "float" => match number(params) {
+            Some(p) if p > 24 => T::Double,
+            _ => T::Float,
+        },
+        "double" | "double precision" | "float8" => T::Double,
+        "text" | "tinytext" | "mediumtext" | "longtext" | "clob" => T::Text,
+        "varchar" | "character varying" => match params {
+            None => T::Text,
+            Some(_) => T::Varchar(number(params).filter(|&n| n > 0)?),
+        },
+        "blob" | "tinyblob" | "mediumblob" | "longblob" | "bytea" | "varbinary" => T::Binary,
+        "date" => T::Date,
+        "time" => T::Time,
+        "timestamp" | "datetime" => T::Timestamp,
+        _ => return None,
+    };
+    Some(ty)
+}
+
+/// Two types are the same once case and spacing are ignored.
+fn same_spelling(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
+/// How `reflected` differs from what `declared` asks for, one sentence per difference; empty
+/// when they are equivalent. Differences that are only how a backend stores fsql's DDL are
+/// forgiven (see the module docs).
+pub fn compare_tables(declared: &TableSchema, reflected: &TableSchema) -> Vec<String> {
+    let mut out = Vec::new();
+    if declared.name != reflected.name {
+        out.push(format!(
+            "table name: declared `{}`, database `{}`",
+            declared.name, reflected.name
+        ));
+    }
+    compare_columns(declared, reflected, &mut out);
+    if declared.primary_key != reflected.primary_key {
+        out.push(format!(
+            "primary key: declared ({}), database ({})",
+            list(&declared.primary_key),
+            list(&reflected.primary_key)
+        ));
+    }
+    compare_foreign_keys(declared, reflected, &mut out);
+    compare_uniques_and_indexes(declared, reflected, &mut out);
+    out
+}
+
+/// [`compare_tables`] over whole schemas: every declared table must exist, and no other table
+/// may. Each difference starts with `table `name`: `.
+pub fn compare_schemas(declared: &[TableSchema], reflected: &[TableSchema]) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in declared {
+        match reflected.iter().find(|r| r.name == d.name) {
+            None => out.push(format!("table `{}`: missing from the database", d.name)),
+            Some(r) => out.extend(
+                compare_tables(d, r)
+                    .into_iter()
+                    .map(|diff| format!("table `{}`: {diff}", d.name)),
+            ),
+        }
+    }
+    for r in reflected {
+        if !declared.iter().any(|d| d.name == r.name) {
+            out.push(format!(
+                "table `{}`: in the database but not declared",
+                r.name
+            ));
+        }
+    }
+    out
+}
+
+fn describe_type(c: &ColumnSchema) -> String {
+    match c.ty {
+        Some(ColumnType::Custom(s)) => s.to_owned(),
+        Some(t) => type_name(t),
+        None => c.raw_type.clone(),
+    }
+}
+
+fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Vec<String>) {
+    for d in &declared.columns {
+        let Some(r) = reflected.column(&d.name) else {
+            out.push(format!("column `{}`: missing from the database", d.name));
+            continue;
+        };
+        if !types_match(declared, d, r) {
+            out.push(format!(
+                "column `{}`: declared type {}, database type {}{}",
+                d.name,
+                describe_type(d),
+                r.raw_type,
+                match r.ty {
+                    Some(t) if !same_spelling(&type_name(t), &r.raw_type) => {
+                        format!(" (read as {})", type_name(t))
+                    }
+                    _ => String::new(),
+                }
+            ));
+        }
+        if d.nullable != r.nullable {
+            let n = |b: bool| if b { "NULL" } else { "NOT NULL" };
+            out.push(format!(
+                "column `{}`: declared {}, database {}",
+                d.name,
+                n(d.nullable),
+                n(r.nullable)
+            ));
+        }
+        if d.autoincrement != r.autoincrement {
+            let a = |b: bool| {
+                if b {
+                    "autoincrement"
+                } else {
+                    "not autoincrement"
+                }
+            };
+            out.push(format!(
+                "column `{}`: declared {}, database {}",
+                d.name,
+                a(d.autoincrement),
+                a(r.autoincrement)
+            ));
+        }
+    }
+    for r in &reflected.columns {
+        if declared.column(&r.name).is_none() {
+            out.push(format!(
+                "column `{}` ({}): in the database but not declared",
+                r.name, r.raw_type
+            ));
+        }
+    }
+    let common = |a: &TableSchema, b: &TableSchema| -> Vec<String> {
+        a.columns
+            .iter()
+            .filter(|c| b.column(&c.name).is_some())
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let (d_order, r_order) = (common(declared, reflected), common(reflected, declared));
+    if d_order != r_order {
+        out.push(format!(
+            "column order: declared ({}), database ({})",
+            list(&d_order),
+            list(&r_order)
+        ));
+    }
+}
+
+fn types_match(table: &TableSchema, d: &ColumnSchema, r: &ColumnSchema) -> bool {
+    use ColumnType as T;
+    match (d.ty, r.ty) {
+        (Some(T::Custom(s)), rt) => {
+            same_spelling(s, &r.raw_type) || (rt.is_some() && parse_type(s) == rt)
+        }
+        (Some(dt), Some(rt)) if dt == rt => true,
+        // SQLite: only `INTEGER PRIMARY KEY` is the rowid, so every autoincrement key is
+        // created as INTEGER (which holds 64 bits there).
+        (Some(dt), Some(T::Integer)) if d.autoincrement && r.autoincrement => dt.is_integer(),
+        // MySQL: TEXT cannot be indexed without a prefix, so keyed text is VARCHAR(255).
+        (Some(T::Text), Some(T::Varchar(255))) => table.is_keyed(&d.name),
+        (None, None) => same_spelling(&d.raw_type, &r.raw_type),
+        _ => false,
+    }
+}
+
+/// No action and RESTRICT behave the same unless the constraint is deferred, which fsql never
+/// does.
+fn same_action(a: Option<OnDelete>, b: Option<OnDelete>) -> bool {
+    let norm = |x: Option<OnDelete>| match x {
+        Some(OnDelete::Restrict) => None,
+        other => other,
+    };
+    norm(a) == norm(b)
+}
+
+/// Names are compared when the declaration has one; an unnamed declaration leaves the name to
+/// the database.
+fn name_matches(declared: &Option<String>, reflected: &Option<String>) -> bool {
+    match declared {
+        None => true,
+        Some(d) => reflected.as_deref() == Some(d.as_str()),
+    }
+}
+
+fn compare_foreign_keys(declared: &TableSchema, reflected: &TableSchema, out: &mut Vec<String>) {
+    let mut left: Vec<&ForeignKeySchema> = reflected.foreign_keys.iter().collect();
+    let same_target = |d: &ForeignKeySchema, r: &ForeignKeySchema| {
+        d.columns == r.columns
+            && d.referred_table == r.referred_table
+            && d.referred_columns == r.referred_columns
+    };
+    for d in &declared.foreign_keys {
+        // Prefer an exact match, then one to the same target, then one on the same columns.
+        let pos = left
+            .iter()
+            .position(|r| {
+                same_target(d, r)
+                    && same_action(d.on_delete, r.on_delete)
+                    && name_matches(&d.name, &r.name)
+            })
+            .or_else(|| left.iter().position(|r| same_target(d, r)))
+            .or_else(|| left.iter().position(|r| r.columns == d.columns));
+        let Some(pos) = pos else {
+            out.push(format!("foreign key {d}: missing from the database"));
+            continue;
+        };
+        let r = left.remove(pos);
+        if !same_target(d, r) || !same_action(d.on_delete, r.on_delete) {
+            out.push(format!("foreign key: declared {d}, database {r}"));
+        }
+        if !name_matches(&d.name, &r.name) {
+            out.push(format!(
+                "foreign key {d}: declared name `{}`, database {}",
+                d.name.as_deref().unwrap_or_default(),
+                r.name
+                    .as_deref()
+                    .map_or_else(|| "has no name".to_owned(), |n| format!("`{n}`"))
+            ));
+        }
+    }
+    for r in left {
+        out.push(format!("foreign key {r}: in the database but not declared"));
+    }
+}
+
+fn compare_uniques_and_indexes(
+    declared: &TableSchema,
+    reflected: &TableSchema,
+    out: &mut Vec<String>,
+) {
+    // Reflected indexes and unique constraints that a declaration accounts for.
+    let mut used_ix: BTreeSet<usize> = BTreeSet::new();
+    let mut used_uq: BTreeSet<usize> = BTreeSet::new();
+
+    for d in &declared.indexes {
+        match reflected.indexes.iter().position(|r| r.name == d.name) {
+            None => out.push(format!("{d}: missing from the database")),
+            Some(i) => {
+                used_ix.insert(i);
+                let r = &reflected.indexes[i];
+                if r.columns != d.columns || r.unique != d.unique {
+                    out.push(format!("declared {d}, database {r}"));
+                }
+            }
+        }
+    }
+
+    for d in &declared.unique_constraints {
+        let as_constraint = reflected
+            .unique_constraints
+            .iter()
+            .enumerate()
+            .position(|(i, r)| {
+                !used_uq.contains(&i) && r.columns == d.columns && name_matches(&d.name, &r.name)
+            });
+        if let Some(i) = as_constraint {
+            used_uq.insert(i);
+            continue;
+        }
+        // Held as a unique index (equivalent), named by the convention when it has a name.
+        let as_index = reflected.indexes.iter().enumerate().position(|(i, r)| {
+            !used_ix.contains(&i)
+                && r.unique
+                && r.columns == d.columns
+                && name_matches(&d.name, &Some(r.name.clone()))
+        });
+        if let Some(i) = as_index {
+            used_ix.insert(i);
+            continue;
+        }
+        match reflected
+            .unique_constraints
+            .iter()
+            .find(|r| r.columns == d.columns)
+        {
+            Some(r) => out.push(format!("declared {d}, database {r}")),
+            None => out.push(format!("{d}: missing from the database")),
+        }
+    }
+
+    for (i, r) in reflected.unique_constraints.iter().enumerate() {
+        if used_uq.contains(&i) {
+            continue;
+        }
+        // MySQL reports every unique index as a unique constraint too.
+        let is_declared_index = declared.indexes.iter().any(|d| {
+            d.unique && d.columns == r.columns && r.name.as_deref().map_or(true, |n| n == d.name)
+        });
+        // ... and the unique index backing a constraint, matched above, as a constraint.
+        let backs_declared_constraint = declared
+            .unique_constraints
+            .iter()
+            .any(|d| d.columns == r.columns);
+        if !is_declared_index && !backs_declared_constraint {
+            out.push(format!("{r}: in the database but not declared"));
+        }
+    }
+
+    for (i, r) in reflected.indexes.iter().enumerate() {
+        if used_ix.contains(&i) {
+            continue;
+        }
+        // MySQL: a UNIQUE constraint is a unique index (reported in both lists).
+        let backs_constraint = r.unique
+            && declared
+                .unique_constraints
+                .iter()
+                .any(|d| d.columns == r.columns);
+        // SQLite: the index behind an unnamed UNIQUE constraint.
+        let sqlite_auto = r.name.starts_with("sqlite_autoindex_");
+        // MySQL: the index it creates for a foreign key that no index covers.
+        let fk_index = !r.unique
+            && declared.foreign_keys.iter().any(|f| {
+                f.columns == r.columns
+                    && (f.columns.first() == Some(&r.name)
+                        || reflected
+                            .foreign_keys
+                            .iter()
+                            .any(|rf| rf.columns == f.columns && rf.name.as_ref() == Some(&r.name)))
+            });
+        if !backs_constraint && !sqlite_auto && !fk_index {
+            out.push(format!("{r}: in the database but not declared"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::{ColumnMeta, ForeignKeyMeta, IndexMeta};
+
+    const fn col(name: &'static str, ty: ColumnType) -> ColumnMeta {
+        ColumnMeta {
+            name,
+            field: name,
+            ty,
+            nullable: false,
+            primary_key: false,
+            autoincrement: false,
+            unique: false,
+            index: false,
+            server_default: None,
+        }
+    }
+
+    static POST: TableMeta = TableMeta {
+        model: "Post",
+        name: "post",
+        bind: None,
+        columns: &[
+            ColumnMeta {
+                primary_key: true,
+                autoincrement: true,
+                ..col("id", ColumnType::BigInt)
+            },
+            ColumnMeta {
+                unique: true,
+                ..col("slug", ColumnType::Varchar(80))
+            },
+            ColumnMeta {
+                unique: true,
+                index: true,
+                ..col("code", ColumnType::Text)
+            },
+            ColumnMeta {
+                index: true,
+                nullable: true,
+                ..col("author_id", ColumnType::Integer)
+            },
+            col("editor_id", ColumnType::Integer),
+            ColumnMeta {
+                nullable: true,
+                ..col("flag", ColumnType::Bool)
+            },
+            col("doc", ColumnType::Custom("JSONB")),
+        ],
+        primary_key: &["id"],
+        foreign_keys: &[
+            ForeignKeyMeta {
+                columns: &["author_id"],
+                referred_table: "user",
+                referred_columns: &["id"],
+                on_delete: Some(OnDelete::SetNull),
+            },
+            ForeignKeyMeta {
+                columns: &["editor_id"],
+                referred_table: "user",
+                referred_columns: &["id"],
+                on_delete: None,
+            },
+        ],
+        indexes: &[IndexMeta {
+            name: Some("by_editor_and_slug"),
+            columns: &["editor_id", "slug"],
+            unique: false,
+        }],
+    };
+
+    fn declared() -> TableSchema {
+        TableSchema::from(&POST)
+    }
+
+    fn column<'a>(t: &'a mut TableSchema, name: &str) -> &'a mut ColumnSchema {
+        t.columns.iter_mut().find(|c| c.name == name).unwrap()
+    }
+
+    #[test]
+    fn from_meta_follows_create_table() {
+        let t = declared();
+        assert_eq!(t.name, "post");
+        assert_eq!(t.primary_key, ["id"]);
+        assert_eq!(
+            t.unique_constraints,
+            [UniqueSchema {
+                name: None,
+                columns: vec!["slug".into()]
+            }]
+        );
+        let ix: Vec<_> = t
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_str(), i.columns.join(","), i.unique))
+            .collect();
+        assert_eq!(
+            ix,
+            [
+                ("ix_post_code", "code".to_owned(), true),
+                ("ix_post_author_id", "author_id".to_owned(), false),
+                ("by_editor_and_slug", "editor_id,slug".to_owned(), false),
+            ]
+        );
+        let id = t.column("id").unwrap();
+        assert_eq!(
+            (id.ty, id.autoincrement, id.nullable),
+            (Some(ColumnType::BigInt), true, false)
+        );
+        assert_eq!(t.column("doc").unwrap().raw_type, "JSONB");
+        assert!(t.column("author_id").unwrap().nullable);
+        assert_eq!(
+            t.foreign_key(&["author_id"]).unwrap().to_string(),
+            "(author_id) -> user(id) ON DELETE SET NULL"
+        );
+        assert!(t.is_unique(&["code"]) && t.is_unique(&["slug"]) && t.is_unique(&["id"]));
+        assert!(!t.is_unique(&["author_id"]));
+        assert_eq!(compare_tables(&t, &t), Vec::<String>::new());
+    }
+
+    #[test]
+    fn naming_convention_names_constraints() {
+        let mut naming = NamingConvention::default();
+        naming
+            .set("uq", "uq_%(table_name)s_%(column_0_name)s")
+            .unwrap();
+        naming
+            .set(
+                "fk",
+                "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            )
+            .unwrap();
+        naming.set("ix", "idx_%(column_0_N_name)s").unwrap();
+        let t = TableSchema::from_meta(&POST, &naming);
+        assert_eq!(
+            t.unique_constraints[0].name.as_deref(),
+            Some("uq_post_slug")
+        );
+        assert_eq!(
+            t.foreign_keys[0].name.as_deref(),
+            Some("fk_post_author_id_user")
+        );
+        assert_eq!(t.indexes[0].name, "idx_code");
+        assert_eq!(t.indexes[2].name, "by_editor_and_slug");
+
+        // A named declaration needs the name in the database.
+        let mut r = t.clone();
+        r.foreign_keys[0].name = None;
+        r.unique_constraints[0].name = Some("other".into());
+        let diffs = compare_tables(&t, &r);
+        assert_eq!(
+            diffs,
+            [
+                "foreign key (author_id) -> user(id) ON DELETE SET NULL: declared name \
+                 `fk_post_author_id_user`, database has no name",
+                "declared unique constraint `uq_post_slug` (slug), database unique \
+                 constraint `other` (slug)",
+            ],
+            "{diffs:#?}"
+        );
+    }
+
+    #[test]
+    fn parses_catalog_type_spellings() {
+        use ColumnType as T;
+        for (raw, ty) in [
+            // SQLite, as fsql creates it.
+            ("INTEGER", Some(T::Integer)),
+            ("SMALLINT", Some(T::SmallInt)),
+            ("BIGINT", Some(T::BigInt)),
+            ("FLOAT", Some(T::Float)),
+            ("DOUBLE", Some(T::Double)),
+            ("BOOLEAN", Some(T::Bool)),
+            ("TEXT", Some(T::Text)),
+            ("VARCHAR(80)", Some(T::Varchar(80))),
+            ("BLOB", Some(T::Binary)),
+            ("DATETIME", Some(T::Timestamp)),
+            // PostgreSQL's format_type.
+            ("integer", Some(T::Integer)),
+            ("real", Some(T::Float)),
+            ("double precision", Some(T::Double)),
+            ("boolean", Some(T::Bool)),
+            ("character varying(80)", Some(T::Varchar(80))),
+            ("character varying", Some(T::Text)),
+            ("bytea", Some(T::Binary)),
+            ("timestamp without time zone", Some(T::Timestamp)),
+            ("timestamp(6) without time zone", Some(T::Timestamp)),
+            ("time without time zone", Some(T::Time)),
+            ("timestamp with time zone", None),
+            ("jsonb", None),
+            ("character(3)", None),
+            // MySQL / MariaDB COLUMN_TYPE.
+            ("int(11)", Some(T::Integer)),
+            ("int", Some(T::Integer)),
+            ("smallint(6)", Some(T::SmallInt)),
+            ("bigint(20)", Some(T::BigInt)),
+            ("int(10) unsigned", None),
+            ("tinyint(1)", Some(T::Bool)),
+            ("tinyint(4)", None),
+            ("float", Some(T::Float)),
+            ("float(53)", Some(T::Double)),
+            ("double", Some(T::Double)),
+            ("longtext", Some(T::Text)),
+            ("varchar(255)", Some(T::Varchar(255))),
+            ("varbinary(255)", Some(T::Binary)),
+            ("time(6)", Some(T::Time)),
+            ("datetime(6)", Some(T::Timestamp)),
+            ("date", Some(T::Date)),
+            ("  Double   Precision ", Some(T::Double)),
+            ("varchar(0)", None),
+            ("varchar(", None),
+        ] {
+            assert_eq!(parse_type(raw), ty, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn type_names_read_back() {
+        use ColumnType as T;
+        for ty in [
+            T::SmallInt,
+            T::Integer,
+            T::BigInt,
+            T::Float,
+            T::Double,
+            T::Bool,
+            T::Text,
+            T::Varchar(12),
+            T::Binary,
+            T::Date,
+            T::Time,
+            T::Timestamp,
+        ] {
+            assert_eq!(parse_type(&type_name(ty)), Some(ty), "{ty:?}");
+        }
+    }
+
+    /// `post` as MySQL reports it after fsql's create_all.
+    fn mysql_post() -> TableSchema {
+        let mut r = declared();
+        for (name, raw) in [
+            ("id", "bigint(20)"),
+            ("slug", "varchar(80)"),
+            ("code", "varchar(255)"),
+            ("author_id", "int(11)"),
+            ("editor_id", "int(11)"),
+            ("flag", "tinyint(1)"),
+            ("doc", "jsonb"),
+        ] {
+            let c = column(&mut r, name);
+            c.raw_type = raw.to_owned();
+            c.ty = parse_type(raw);
+        }
+        r.foreign_keys[0].name = Some("post_ibfk_1".into());
+        r.foreign_keys[1].name = Some("post_ibfk_2".into());
+        r.foreign_keys[1].on_delete = Some(OnDelete::Restrict);
+        // UNIQUE (slug) is an index named after the column, reported in both lists; so is the
+        // unique index; and editor_id got an index for its foreign key.
+        r.unique_constraints = vec![
+            UniqueSchema {
+                name: Some("slug".into()),
+                columns: vec!["slug".into()],
+            },
+            UniqueSchema {
+                name: Some("ix_post_code".into()),
+                columns: vec!["code".into()],
+            },
+        ];
+        r.indexes.push(IndexSchema {
+            name: "slug".into(),
+            columns: vec!["slug".into()],
+            unique: true,
+        });
+        r.indexes.push(IndexSchema {
+            name: "editor_id".into(),
+            columns: vec!["editor_id".into()],
+            unique: false,
+        });
+        r
+    }
+
+    #[test]
+    fn backend_differences_are_forgiven() {
+        let d = declared();
+        assert_eq!(compare_tables(&d, &mysql_post()), Vec::<String>::new());
+
+        // SQLite: the BIGINT key is an INTEGER rowid alias, the unnamed UNIQUE an autoindex
+        // (reflection reports it as an unnamed constraint; a raw index is forgiven too).
+        let mut sqlite = d.clone();
+        column(&mut sqlite, "id").ty = Some(ColumnType::Integer);
+        column(&mut sqlite, "id").raw_type = "INTEGER".into();
+        sqlite.indexes.push(IndexSchema {
+            name: "sqlite_autoindex_post_1".into(),
+            columns: vec!["slug".into()],
+            unique: true,
+        });
+        assert_eq!(compare_tables(&d, &sqlite), Vec::<String>::new());
+
+        // PostgreSQL: names of its own for the constraints, types in its spelling.
+        let mut pg = d.clone();
+        pg.foreign_keys[0].name = Some("post_author_id_fkey".into());
+        pg.unique_constraints[0].name = Some("post_slug_key".into());
+        column(&mut pg, "slug").raw_type = "character varying(80)".into();
+        column(&mut pg, "doc").raw_type = "jsonb".into();
+        column(&mut pg, "doc").ty = None;
+        assert_eq!(compare_tables(&d, &pg), Vec::<String>::new());
+
+        // A unique constraint held as a unique index is equivalent.
+        let mut as_index = d.clone();
+        let uq = as_index.unique_constraints.remove(0);
+        as_index.indexes.push(IndexSchema {
+            name: "post_slug_idx".into(),
+            columns: uq.columns,
+            unique: true,
+        });
+        assert_eq!(compare_tables(&d, &as_index), Vec::<String>::new());
+    }
+
+    #[test]
+    fn real_differences_are_reported() {
+        let d = declared();
+        let mut r = mysql_post();
+        column(&mut r, "slug").ty = Some(ColumnType::Varchar(40));
+        column(&mut r, "slug").raw_type = "varchar(40)".into();
+        column(&mut r, "flag").nullable = false;
+        column(&mut r, "id").autoincrement = false;
+        r.columns.retain(|c| c.name != "doc");
+        r.columns.push(ColumnSchema {
+            name: "extra".into(),
+            ty: None,
+            raw_type: "json".into(),
+            nullable: true,
+            autoincrement: false,
+        });
+        r.foreign_keys[0].on_delete = Some(OnDelete::Cascade);
+        r.foreign_keys.remove(1);
+        r.foreign_keys.push(ForeignKeySchema {
+            name: None,
+            columns: vec!["flag".into()],
+            referred_table: "x".into(),
+            referred_columns: vec!["y".into()],
+            on_delete: None,
+        });
+        r.unique_constraints.remove(0);
+        r.indexes
+            .retain(|i| i.name != "slug" && i.name != "editor_id");
+        r.indexes[0].unique = false;
+        r.indexes.push(IndexSchema {
+            name: "ix_post_flag".into(),
+            columns: vec!["flag".into()],
+            unique: false,
+        });
+        r.primary_key = vec!["id".into(), "slug".into()];
+        let diffs = compare_tables(&d, &r);
+        let expected = [
+            "column `id`: declared autoincrement, database not autoincrement",
+            "column `slug`: declared type VARCHAR(80), database type varchar(40)",
+            "column `flag`: declared NULL, database NOT NULL",
+            "column `doc`: missing from the database",
+            "column `extra` (json): in the database but not declared",
+            "primary key: declared (id), database (id, slug)",
+            "foreign key: declared (author_id) -> user(id) ON DELETE SET NULL, database \
+             (author_id) -> user(id) ON DELETE CASCADE",
+            "foreign key (editor_id) -> user(id): missing from the database",
+            "foreign key (flag) -> x(y): in the database but not declared",
+            "declared unique index `ix_post_code` (code), database index `ix_post_code` (code)",
+            "unique constraint (slug): missing from the database",
+            "index `ix_post_flag` (flag): in the database but not declared",
+        ];
+        assert_eq!(diffs, expected, "{diffs:#?}");
+    }
+
+    #[test]
+    fn keyed_text_may_be_varchar_255_but_plain_text_may_not() {
+        static T: TableMeta = TableMeta {
+            model: "T",
+            name: "t",
+            bind: None,
+            columns: &[
+                ColumnMeta {
+                    primary_key: true,
+                    ..col("k", ColumnType::Text)
+                },
+                col("body", ColumnType::Text),
+            ],
+            primary_key: &["k"],
+            foreign_keys: &[],
+            indexes: &[],
+        };
+        let d = TableSchema::from(&T);
+        let mut r = d.clone();
+        for c in &mut r.columns {
+            c.ty = Some(ColumnType::Varchar(255));
+            c.raw_type = "varchar(255)".into();
+        }
+        assert_eq!(
+            compare_tables(&d, &r),
+            ["column `body`: declared type TEXT, database type varchar(255)"]
+        );
+    }
+
+    #[test]
+    fn schemas_report_missing_and_extra_tables() {
+        let d = declared();
+        let mut other = d.clone();
+        other.name = "other".into();
+        let mut changed = d.clone();
+        column(&mut changed, "flag").nullable = false;
+        assert_eq!(
+            compare_schemas(std::slice::from_ref(&d), &[changed, other]),
+            [
+                "table `post`: column `flag`: declared NULL, database NOT NULL",
+                "table `other`: in the database but not declared",
+            ]
+        );
+        assert_eq!(
+            compare_schemas(&[d], &[]),
+            ["table `post`: missing from the database"]
+        );
+    }
+}
