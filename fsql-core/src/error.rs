@@ -21,6 +21,13 @@ pub enum Error {
         description: String,
     },
 
+    /// `one()` found more than one row (SQLAlchemy's `MultipleResultsFound`).
+    #[error("expected exactly one `{model}` row, found several; add a filter that selects one")]
+    MultipleResultsFound {
+        /// The model queried.
+        model: &'static str,
+    },
+
     /// A configuration value is wrong.
     #[error("invalid configuration: {key} = {value:?}: {reason}")]
     Config {

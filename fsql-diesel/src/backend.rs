@@ -131,6 +131,10 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     fn count(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<i64>
     where
         Self: crate::model::Model;
+    /// `SELECT EXISTS (..)` over a query's filters.
+    fn exists(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<bool>
+    where
+        Self: crate::model::Model;
     /// `INSERT .. RETURNING` (or the backend's way to read the new key).
     fn insert(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<Self>
     where

@@ -66,6 +66,9 @@ macro_rules! __impl_model_on {
             fn count(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<i64> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            fn exists(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<bool> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
             fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
@@ -97,10 +100,7 @@ macro_rules! __impl_model_on {
             ) -> $crate::Result<::std::vec::Vec<Self>> {
                 use ::diesel::{QueryDsl, RunQueryDsl};
                 let build = || {
-                    let mut b = $($table)::+::table.into_boxed::<$db>();
-                    for f in q.__filters() {
-                        b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
-                    }
+                    let mut b = $crate::__filtered!($db, q, $($table)::+::table.into_boxed::<$db>());
                     for o in q.__orders() {
                         b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
                     }
@@ -109,6 +109,9 @@ macro_rules! __impl_model_on {
                     }
                     if let ::core::option::Option::Some(o) = q.__offset() {
                         b = b.offset(o);
+                    }
+                    if q.__distinct() {
+                        b = b.distinct();
                     }
                     b
                 };
@@ -122,17 +125,35 @@ macro_rules! __impl_model_on {
                 q: &$crate::query::Query<'_, Self>,
             ) -> $crate::Result<i64> {
                 use ::diesel::{QueryDsl, RunQueryDsl};
+                // COUNT(*) over the filters only: ORDER BY, LIMIT and OFFSET do not change how many
+                // rows match (the caller applies limit and offset to the number). DISTINCT does
+                // not either: every row carries the primary key, so rows are already distinct.
                 let build = || {
-                    let mut b = $($table)::+::table
-                        .select(::diesel::dsl::count_star())
-                        .into_boxed::<$db>();
-                    for f in q.__filters() {
-                        b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
-                    }
-                    b
+                    $crate::__filtered!(
+                        $db,
+                        q,
+                        $($table)::+::table.select(::diesel::dsl::count_star()).into_boxed::<$db>()
+                    )
                 };
                 build()
                     .get_result::<i64>(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            fn exists(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                q: &$crate::query::Query<'_, Self>,
+            ) -> $crate::Result<bool> {
+                use ::diesel::{QueryDsl, RunQueryDsl};
+                let build = || {
+                    ::diesel::select(::diesel::dsl::exists($crate::__filtered!(
+                        $db,
+                        q,
+                        $($table)::+::table.into_boxed::<$db>()
+                    )))
+                };
+                build()
+                    .get_result::<bool>(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
@@ -152,6 +173,19 @@ macro_rules! __impl_model_on {
             }
         }
     };
+}
+
+/// A boxed query with a `Query`'s filters applied for one backend.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __filtered {
+    ($db:ty, $q:expr, $boxed:expr) => {{
+        let mut b = $boxed;
+        for f in $q.__filters() {
+            b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
+        }
+        b
+    }};
 }
 
 /// `insert` by the backend's way of reading back what the database assigned: `RETURNING` where

@@ -14,7 +14,7 @@ use diesel::sql_types::{Bool, Nullable};
 use crate::backend::{dispatch, ModelOn};
 use crate::executor::Executor;
 use crate::model::Model;
-use fsql_core::Result;
+use fsql_core::{Error, Result};
 
 /// The boxed, backend-specific form of a filter.
 pub type BoxedPredicate<'a, T, DB> =
@@ -144,6 +144,7 @@ pub struct Query<'a, M: Model> {
     orders: Vec<Arc<dyn Ordering<'a, M::Table>>>,
     limit: Option<i64>,
     offset: Option<i64>,
+    distinct: bool,
 }
 
 impl<M: Model> Clone for Query<'_, M> {
@@ -153,6 +154,7 @@ impl<M: Model> Clone for Query<'_, M> {
             orders: self.orders.clone(),
             limit: self.limit,
             offset: self.offset,
+            distinct: self.distinct,
         }
     }
 }
@@ -171,6 +173,7 @@ impl<M: Model> fmt::Debug for Query<'_, M> {
             .field("order_by", &self.orders.len())
             .field("limit", &self.limit)
             .field("offset", &self.offset)
+            .field("distinct", &self.distinct)
             .finish()
     }
 }
@@ -183,6 +186,7 @@ impl<'a, M: Model> Query<'a, M> {
             orders: Vec::new(),
             limit: None,
             offset: None,
+            distinct: false,
         }
     }
 
@@ -218,6 +222,13 @@ impl<'a, M: Model> Query<'a, M> {
         self
     }
 
+    /// `SELECT DISTINCT`.
+    #[must_use]
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
+    }
+
     /// The row with this primary key, or `None` (Flask-SQLAlchemy's `query.get`). A composite
     /// key is a tuple in declaration order. Filters on the query also apply.
     #[track_caller]
@@ -245,6 +256,111 @@ impl<'a, M: Model> Query<'a, M> {
     pub fn all<E: Executor>(&self, exec: E) -> Result<Vec<M>> {
         exec.run(M::META, |conn| {
             dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self))
+        })
+    }
+
+    /// Exactly one row: [`Error::NotFound`](fsql_core::Error::NotFound) when there is none,
+    /// [`Error::MultipleResultsFound`](fsql_core::Error::MultipleResultsFound) when there are
+    /// several (SQLAlchemy's `one()`). Reads at most two rows.
+    #[track_caller]
+    pub fn one<E: Executor>(&self, exec: E) -> Result<M> {
+        let mut q = self.clone();
+        q.limit = Some(match q.limit {
+            Some(l) => l.min(2),
+            None => 2,
+        });
+        let mut rows = q.all(exec)?.into_iter();
+        match (rows.next(), rows.next()) {
+            (Some(row), None) => Ok(row),
+            (None, _) => Err(Error::not_found_with(format!(
+                "no `{}` row matches the query",
+                M::META.model
+            ))),
+            (Some(_), Some(_)) => Err(Error::MultipleResultsFound {
+                model: M::META.model,
+            }),
+        }
+    }
+
+    /// Whether any row matches the filters (`SELECT EXISTS (..)`).
+    #[track_caller]
+    pub fn exists<E: Executor>(&self, exec: E) -> Result<bool> {
+        if self.limit == Some(0) {
+            return Ok(false);
+        }
+        if self.offset.is_some_and(|o| o > 0) {
+            // EXISTS ignores OFFSET; a skipped row must not count.
+            return Ok(!self.clone().limit(1).all(exec)?.is_empty());
+        }
+        exec.run(M::META, |conn| {
+            dispatch!(conn, |c, DB| <M as ModelOn<DB>>::exists(c, self))
+        })
+    }
+
+    /// [`get`](Self::get), or `NotFound` with Werkzeug's 404 description (Flask-SQLAlchemy's
+    /// `get_or_404`). Web layers answer 404 with it.
+    #[track_caller]
+    pub fn get_or_404<E: Executor>(&self, exec: E, pk: M::PrimaryKey) -> Result<M> {
+        self.get(exec, pk)?.ok_or_else(Error::not_found)
+    }
+
+    /// [`get_or_404`](Self::get_or_404) with your own description for the 404.
+    #[track_caller]
+    pub fn get_or_404_with<E: Executor>(
+        &self,
+        exec: E,
+        pk: M::PrimaryKey,
+        description: impl Into<String>,
+    ) -> Result<M> {
+        self.get(exec, pk)?
+            .ok_or_else(|| Error::not_found_with(description))
+    }
+
+    /// [`first`](Self::first), or `NotFound` (Flask-SQLAlchemy's `first_or_404`).
+    #[track_caller]
+    pub fn first_or_404<E: Executor>(&self, exec: E) -> Result<M> {
+        self.first(exec)?.ok_or_else(Error::not_found)
+    }
+
+    /// [`first_or_404`](Self::first_or_404) with your own description for the 404.
+    #[track_caller]
+    pub fn first_or_404_with<E: Executor>(
+        &self,
+        exec: E,
+        description: impl Into<String>,
+    ) -> Result<M> {
+        self.first(exec)?
+            .ok_or_else(|| Error::not_found_with(description))
+    }
+
+    /// [`one`](Self::one), with `NotFound` carrying Werkzeug's 404 description when there is no
+    /// row (Flask-SQLAlchemy's `one_or_404`); several rows are still
+    /// `MultipleResultsFound`, not a 404.
+    #[track_caller]
+    pub fn one_or_404<E: Executor>(&self, exec: E) -> Result<M> {
+        self.one(exec).map_err(|e| {
+            if e.is_not_found() {
+                Error::not_found()
+            } else {
+                e
+            }
+        })
+    }
+
+    /// [`one_or_404`](Self::one_or_404) with your own description for the 404.
+    #[track_caller]
+    pub fn one_or_404_with<E: Executor>(
+        &self,
+        exec: E,
+        description: impl Into<String>,
+    ) -> Result<M> {
+        let description = description.into();
+        self.one(exec).map_err(|e| {
+            if e.is_not_found() {
+                Error::not_found_with(description)
+            } else {
+                e
+            }
         })
     }
 
@@ -294,5 +410,10 @@ impl<'a, M: Model> Query<'a, M> {
     #[doc(hidden)]
     pub fn __offset(&self) -> Option<i64> {
         self.offset
+    }
+
+    #[doc(hidden)]
+    pub fn __distinct(&self) -> bool {
+        self.distinct
     }
 }

@@ -1,0 +1,163 @@
+//! `Query<M>` helpers with Flask-SQLAlchemy's semantics: `one`, `exists`, `distinct` and the
+//! 404 forms, on every backend.
+
+mod common;
+
+use common::*;
+use fsql::prelude::*;
+use fsql::Error;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Book {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 100)]
+    pub title: String,
+    pub year: i32,
+}
+
+fn seeded() -> Vec<TestDb> {
+    let dbs = each_backend(&[Book::META]);
+    for t in &dbs {
+        for (title, year) in [
+            ("Dune", 1965),
+            ("Emma", 1815),
+            ("Ulysses", 1922),
+            ("Beloved", 1987),
+        ] {
+            Book {
+                id: 0,
+                title: title.into(),
+                year,
+            }
+            .insert(&t.db)
+            .unwrap();
+        }
+    }
+    dbs
+}
+
+const WERKZEUG_404: &str = "The requested URL was not found on the server.";
+
+#[test]
+fn one_is_exactly_one() {
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        let dune = Book::query()
+            .filter(Book::title.eq("Dune"))
+            .one(db)
+            .unwrap();
+        assert_eq!(dune.year, 1965);
+        let e = Book::query()
+            .filter(Book::title.eq("Nope"))
+            .one(db)
+            .unwrap_err();
+        assert!(e.is_not_found(), "{e}");
+        assert!(e.to_string().contains("no `Book` row matches"), "{e}");
+        let e = Book::query()
+            .filter(Book::year.gt(1900))
+            .one(db)
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::MultipleResultsFound { model: "Book" }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("found several"), "{e}");
+        // A limit of one makes it one.
+        let q = Book::query()
+            .filter(Book::year.gt(1900))
+            .order_by(Book::year.asc())
+            .limit(1);
+        assert_eq!(q.one(db).unwrap().title, "Ulysses");
+    }
+}
+
+#[test]
+fn exists_respects_filters_limit_and_offset() {
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        assert!(Book::query().exists(db).unwrap());
+        assert!(Book::query()
+            .filter(Book::year.lt(1900))
+            .exists(db)
+            .unwrap());
+        assert!(!Book::query()
+            .filter(Book::year.lt(1800))
+            .exists(db)
+            .unwrap());
+        assert!(!Book::query().limit(0).exists(db).unwrap());
+        assert!(Book::query().offset(3).exists(db).unwrap());
+        assert!(!Book::query().offset(4).exists(db).unwrap());
+    }
+}
+
+#[test]
+fn distinct_keeps_every_row_and_its_count() {
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        let q = Book::query().distinct().order_by(Book::id.asc());
+        assert_eq!(q.all(db).unwrap().len(), 4);
+        assert_eq!(q.count(db).unwrap(), 4);
+    }
+}
+
+#[test]
+fn the_404_forms() {
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        let first = Book::query()
+            .order_by(Book::year.asc())
+            .first_or_404(db)
+            .unwrap();
+        assert_eq!(first.title, "Emma");
+        assert_eq!(Book::query().get_or_404(db, first.id).unwrap(), first);
+
+        let missing = Book::query().get_or_404(db, 999).unwrap_err();
+        assert!(missing.is_not_found());
+        assert!(
+            missing.to_string().starts_with("404 Not Found: "),
+            "{missing}"
+        );
+        assert!(missing.to_string().contains(WERKZEUG_404), "{missing}");
+
+        let e = Book::query()
+            .get_or_404_with(db, 999, "no such book")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "404 Not Found: no such book");
+        let e = Book::query()
+            .filter(Book::year.gt(2100))
+            .first_or_404(db)
+            .unwrap_err();
+        assert!(e.to_string().contains(WERKZEUG_404), "{e}");
+        let e = Book::query()
+            .filter(Book::year.gt(2100))
+            .first_or_404_with(db, "none yet")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "404 Not Found: none yet");
+
+        assert_eq!(
+            Book::query()
+                .filter(Book::title.eq("Emma"))
+                .one_or_404(db)
+                .unwrap(),
+            first
+        );
+        let e = Book::query()
+            .filter(Book::title.eq("Zed"))
+            .one_or_404(db)
+            .unwrap_err();
+        assert!(e.to_string().contains(WERKZEUG_404), "{e}");
+        let e = Book::query()
+            .filter(Book::title.eq("Zed"))
+            .one_or_404_with(db, "gone")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "404 Not Found: gone");
+        // Several rows are a programming error, not a 404.
+        let e = Book::query().one_or_404(db).unwrap_err();
+        assert!(matches!(e, Error::MultipleResultsFound { .. }), "{e}");
+    }
+}
