@@ -41,7 +41,7 @@ pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
-    PoolOptions, PoolStatus, PooledConnection, Query, Record,
+    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record,
 };
 
 /// DDL rendering, for inspecting what `create_all` runs.
@@ -51,7 +51,7 @@ pub mod ddl {
 
 /// Everything a model file needs: `use fsql::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Database, Error, Executor, Model, Query, Record, Result};
+    pub use crate::{Database, Error, Executor, Model, Query, QueryBuilder, Record, Result};
     pub use diesel::{
         BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, TextExpressionMethods,
     };

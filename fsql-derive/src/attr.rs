@@ -50,6 +50,8 @@ impl<T> Attr<T> {
 pub struct ContainerAttrs {
     pub table_name: Attr<String>,
     pub bind: Attr<String>,
+    /// `query_class = MyQuery`: `Model::query()` returns `MyQuery<'a, Self>` (derive only).
+    pub query_class: Attr<syn::Path>,
 }
 
 /// `on_delete = ".."`.
@@ -177,6 +179,7 @@ impl ContainerAttrs {
         Self {
             table_name: Attr::none(TABLE_NAME),
             bind: Attr::none(BIND),
+            query_class: Attr::none(QUERY_CLASS),
         }
     }
 
@@ -201,6 +204,15 @@ impl ContainerAttrs {
         } else if meta.path == BIND {
             if let Some(v) = string(cx, meta, BIND, "\"auth\"")? {
                 self.bind.set(cx, &meta.path, v);
+            }
+        } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
+            match value_expr(meta)? {
+                Expr::Path(p) if p.qself.is_none() => self.query_class.set(cx, &meta.path, p.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`query_class` names a type generic over the query's lifetime and the \
+                     model, e.g. `query_class = GetOrQuery` for `struct GetOrQuery<'a, M: Model>`",
+                ),
             }
         } else {
             match cx.syntax() {

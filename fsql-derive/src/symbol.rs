@@ -11,6 +11,7 @@ pub const FSQL: Symbol = Symbol("fsql");
 // Container attributes.
 pub const TABLE_NAME: Symbol = Symbol("table_name");
 pub const BIND: Symbol = Symbol("bind");
+pub const QUERY_CLASS: Symbol = Symbol("query_class");
 
 // Field attributes.
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
@@ -26,7 +27,7 @@ pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 
-pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND];
+pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
     UNIQUE,
@@ -43,7 +44,7 @@ pub const FIELD_ATTRS: &[Symbol] = &[
 ];
 
 /// `fsql::table!`: on the table, the same as on a model's struct.
-pub const TABLE_ATTRS: &[Symbol] = CONTAINER_ATTRS;
+pub const TABLE_ATTRS: &[Symbol] = &[TABLE_NAME, BIND];
 /// `fsql::table!`: on a column, a field's attributes but `default_fn`, which fills in a Rust
 /// struct the table does not have.
 pub const TABLE_COLUMN_ATTRS: &[Symbol] = &[

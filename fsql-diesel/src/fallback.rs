@@ -60,6 +60,7 @@ macro_rules! fallback_model {
         impl $crate::model::Model for $model {
             type Table = $crate::fallback::__fsql_fallback::table;
             type PrimaryKey = $pk;
+            type QueryClass<'a> = $crate::query::Query<'a, Self>;
             const META: &'static $crate::__TableMeta = &$crate::fallback::FALLBACK_META;
             const TABLE_NAME: &'static str = "";
             const PRIMARY_KEY_COLUMNS: &'static [&'static str] = &[];

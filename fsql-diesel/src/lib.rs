@@ -27,7 +27,7 @@ pub use executor::Executor;
 pub use fsql_core::{Error, Result};
 pub use model::Model;
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};
-pub use query::Query;
+pub use query::{Query, QueryBuilder};
 pub use record::Record;
 pub use url::{BackendKind, DatabaseUrl};
 

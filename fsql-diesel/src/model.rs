@@ -36,9 +36,13 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     /// This row's primary key.
     fn primary_key(&self) -> Self::PrimaryKey;
 
+    /// What [`query`](Self::query) returns: [`Query`] unless the model names its own class
+    /// with `#[fsql(query_class = MyQuery)]` (Flask-SQLAlchemy's `query_class`).
+    type QueryClass<'a>: From<Query<'a, Self>>;
+
     /// A query over every row: Flask-SQLAlchemy's `Model.query`.
-    fn query<'a>() -> Query<'a, Self> {
-        Query::new()
+    fn query<'a>() -> Self::QueryClass<'a> {
+        Query::new().into()
     }
 
     #[doc(hidden)]

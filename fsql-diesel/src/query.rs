@@ -417,3 +417,45 @@ impl<'a, M: Model> Query<'a, M> {
         self.distinct
     }
 }
+
+/// The builder methods of [`Query`] for query classes of your own
+/// (`#[fsql(query_class = MyQuery)]`): any type that converts to and from `Query` gets
+/// `filter`, `order_by`, `limit`, `offset` and `distinct` returning itself, so
+/// `User::query().filter(..).my_method(..)` reads as it does with Flask-SQLAlchemy's
+/// `query_class`. In the prelude.
+///
+/// ```text
+/// pub struct GetOrQuery<'a, M: Model>(Query<'a, M>);
+/// impl<'a, M: Model> From<Query<'a, M>> for GetOrQuery<'a, M> { .. }
+/// impl<'a, M: Model> From<GetOrQuery<'a, M>> for Query<'a, M> { .. }
+/// impl<'a, M: Model> Deref for GetOrQuery<'a, M> { type Target = Query<'a, M>; .. }
+/// ```
+pub trait QueryBuilder<'a, M: Model>: Sized + From<Query<'a, M>> + Into<Query<'a, M>> {
+    /// [`Query::filter`].
+    #[must_use]
+    fn filter<P: Predicate<'a, M::Table>>(self, predicate: P) -> Self {
+        Self::from(self.into().filter(predicate))
+    }
+    /// [`Query::order_by`].
+    #[must_use]
+    fn order_by<O: Ordering<'a, M::Table>>(self, ordering: O) -> Self {
+        Self::from(self.into().order_by(ordering))
+    }
+    /// [`Query::limit`].
+    #[must_use]
+    fn limit(self, n: i64) -> Self {
+        Self::from(self.into().limit(n))
+    }
+    /// [`Query::offset`].
+    #[must_use]
+    fn offset(self, n: i64) -> Self {
+        Self::from(self.into().offset(n))
+    }
+    /// [`Query::distinct`].
+    #[must_use]
+    fn distinct(self) -> Self {
+        Self::from(self.into().distinct())
+    }
+}
+
+impl<'a, M: Model, T> QueryBuilder<'a, M> for T where T: From<Query<'a, M>> + Into<Query<'a, M>> {}

@@ -45,6 +45,10 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         }
     };
     let has_changeset = m.fields.iter().any(|f| !f.is_primary_key());
+    let query_class = match m.attrs.query_class.get() {
+        Some(class) => quote!(#class<'__a, Self>),
+        None => quote!(::fsql::__private::Query<'__a, Self>),
+    };
     let inserted_key = match m.autoincrement() {
         Some(f) if f.nullable => {
             let (id, ty) = (f.ident, f.inner);
@@ -69,6 +73,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         impl ::fsql::__private::Model for #ident {
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
+            type QueryClass<'__a> = #query_class;
 
             const META: &'static ::fsql::__private::TableMeta = #meta;
             const TABLE_NAME: &'static str = #table_name;
