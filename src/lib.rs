@@ -33,15 +33,18 @@
 #![warn(missing_docs)]
 
 pub use fsql_core::convention::NamingConvention;
+pub use fsql_core::keyset::{CursorError, Direction};
+pub use fsql_core::pagination::{parse_int, IterPages};
 pub use fsql_core::{
-    camel_to_snake, ColumnMeta, ColumnType, DatabaseErrorKind, Error, ForeignKeyMeta, IndexMeta,
-    MetaData, OnDelete, Registry, Result, TableMeta,
+    camel_to_snake, ColumnMeta, ColumnType, CursorKey, DatabaseErrorKind, Error, ForeignKeyMeta,
+    IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest, Pagination, Registry,
+    Result, TableMeta,
 };
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
-    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record,
+    Page, PageNavigation, PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record,
 };
 
 /// DDL rendering, for inspecting what `create_all` runs.
@@ -51,7 +54,10 @@ pub mod ddl {
 
 /// Everything a model file needs: `use fsql::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Database, Error, Executor, Model, Query, QueryBuilder, Record, Result};
+    pub use crate::{
+        Database, Error, Executor, KeysetRequest, Model, PageNavigation, PageRequest, Query,
+        QueryBuilder, Record, Result,
+    };
     pub use diesel::{
         BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, TextExpressionMethods,
     };

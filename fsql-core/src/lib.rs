@@ -5,6 +5,7 @@
 //!   time by `#[derive(Model)]`.
 //! - [`registry`]: every model in the binary, grouped by bind key and sorted by foreign-key
 //!   dependency.
+//! - [`pagination`]: `PageRequest` and `Pagination` with Flask-SQLAlchemy's semantics.
 //! - [`error`]: the one error type of fsql.
 //!
 //! Users reach all of this through the `fsql` facade crate.
@@ -13,14 +14,18 @@
 
 pub mod convention;
 pub mod error;
+pub mod keyset;
 pub mod metadata;
 pub mod naming;
+pub mod pagination;
 pub mod registry;
 pub mod schema;
 
 pub use error::{DatabaseErrorKind, Error, Result};
+pub use keyset::{CursorKey, KeysetPage, KeysetRequest};
 pub use metadata::{ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, OnDelete, TableMeta};
 pub use naming::camel_to_snake;
+pub use pagination::{IterPages, PageRequest, Pagination};
 pub use registry::{MetaData, ModelRegistration, Registry};
 
 #[doc(hidden)]

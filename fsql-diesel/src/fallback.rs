@@ -67,6 +67,19 @@ macro_rules! fallback_model {
             fn primary_key(&self) -> Self::PrimaryKey {
                 ::core::default::Default::default()
             }
+            fn __keyset_filter<'a>(
+                query: $crate::query::Query<'a, Self>,
+                _pk: Self::PrimaryKey,
+                _greater: bool,
+            ) -> $crate::query::Query<'a, Self> {
+                query
+            }
+            fn __keyset_order<'a>(
+                query: $crate::query::Query<'a, Self>,
+                _descending: bool,
+            ) -> $crate::query::Query<'a, Self> {
+                query
+            }
             fn __inserted_key(&self, _assigned: u64) -> Self::PrimaryKey {
                 ::core::default::Default::default()
             }

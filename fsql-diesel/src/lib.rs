@@ -14,6 +14,7 @@ pub mod executor;
 #[doc(hidden)]
 pub mod fallback;
 pub mod model;
+pub mod paginate;
 pub mod pool;
 pub mod query;
 pub mod record;
@@ -26,6 +27,7 @@ pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
 pub use model::Model;
+pub use paginate::{Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};
 pub use query::{Query, QueryBuilder};
 pub use record::Record;

@@ -48,6 +48,19 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     #[doc(hidden)]
     fn filter_primary_key<'a>(query: Query<'a, Self>, pk: Self::PrimaryKey) -> Query<'a, Self>;
 
+    /// Keeps the rows whose key comes after (`greater`) or before `pk` in key order, for
+    /// keyset pagination; a composite key compares lexicographically.
+    #[doc(hidden)]
+    fn __keyset_filter<'a>(
+        query: Query<'a, Self>,
+        pk: Self::PrimaryKey,
+        greater: bool,
+    ) -> Query<'a, Self>;
+
+    /// Orders by the key, every column in the same direction.
+    #[doc(hidden)]
+    fn __keyset_order<'a>(query: Query<'a, Self>, descending: bool) -> Query<'a, Self>;
+
     /// The key of this row once inserted, given the key the database reports it assigned
     /// (MySQL's `LAST_INSERT_ID()`): that one for a key left at its default, else the row's own.
     #[doc(hidden)]

@@ -44,6 +44,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             )
         }
     };
+    let (keyset_filter, keyset_order) = keyset(m);
     let has_changeset = m.fields.iter().any(|f| !f.is_primary_key());
     let query_class = match m.attrs.query_class.get() {
         Some(class) => quote!(#class<'__a, Self>),
@@ -83,6 +84,24 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 #pk_expr
             }
 
+            fn __keyset_filter<'__a>(
+                query: ::fsql::__private::Query<'__a, Self>,
+                pk: Self::PrimaryKey,
+                greater: bool,
+            ) -> ::fsql::__private::Query<'__a, Self> {
+                #[allow(unused_imports)]
+                use ::diesel::{BoolExpressionMethods as _, ExpressionMethods as _};
+                #keyset_filter
+            }
+
+            fn __keyset_order<'__a>(
+                query: ::fsql::__private::Query<'__a, Self>,
+                descending: bool,
+            ) -> ::fsql::__private::Query<'__a, Self> {
+                use ::diesel::ExpressionMethods as _;
+                #keyset_order
+            }
+
             fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey {
                 #inserted_key
             }
@@ -102,4 +121,47 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             ::fsql::__private::ModelRegistration::new(<#ident as ::fsql::__private::Model>::META)
         }
     }
+}
+
+/// The keyset-pagination pieces: `(c0, c1, ..) > (k0, k1, ..)` spelled out as
+/// `c0 > k0 OR (c0 = k0 AND (c1 > k1 OR ..))`, which every backend runs (row-value comparison
+/// is not portable), and the key ordering.
+fn keyset(m: &Model<'_>) -> (TokenStream, TokenStream) {
+    let table_mod = &m.table_mod;
+    let pk = m.primary_key();
+    let cols: Vec<_> = pk.iter().map(|f| &f.column_ident).collect();
+    let keys: Vec<TokenStream> = match pk.len() {
+        1 => vec![quote!(pk)],
+        n => (0..n)
+            .map(|i| {
+                let i = syn::Index::from(i);
+                quote!(pk.#i)
+            })
+            .collect(),
+    };
+    let compare = |op: TokenStream| {
+        let mut expr: Option<TokenStream> = None;
+        for (col, key) in cols.iter().zip(&keys).rev() {
+            let this = quote!(#table_mod::#col.#op(::core::clone::Clone::clone(&#key)));
+            expr = Some(match expr {
+                None => this,
+                Some(rest) => quote! {
+                    #this.or(#table_mod::#col.eq(::core::clone::Clone::clone(&#key)).and(#rest))
+                },
+            });
+        }
+        expr.unwrap_or_default()
+    };
+    let (gt, lt) = (compare(quote!(gt)), compare(quote!(lt)));
+    let filter = quote! {
+        if greater { query.filter(#gt) } else { query.filter(#lt) }
+    };
+    let asc = cols.iter().map(|c| quote!(.order_by(#table_mod::#c.asc())));
+    let desc = cols
+        .iter()
+        .map(|c| quote!(.order_by(#table_mod::#c.desc())));
+    let order = quote! {
+        if descending { query #(#desc)* } else { query #(#asc)* }
+    };
+    (filter, order)
 }
