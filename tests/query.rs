@@ -161,3 +161,39 @@ fn the_404_forms() {
         assert!(matches!(e, Error::MultipleResultsFound { .. }), "{e}");
     }
 }
+
+/// The escape hatch: fsql's query as Diesel's own boxed select, refined with Diesel and run on
+/// the concrete connection; the way back is `filter` with any Diesel expression.
+#[test]
+fn into_boxed_hands_the_query_to_diesel_and_back() {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    for t in seeded() {
+        eprintln!("backend: {}", t.backend);
+        let q = Book::query()
+            .filter(Book::year.gt(1900))
+            .order_by(Book::year.asc());
+        let mut conn = t.db.connection().unwrap();
+        macro_rules! run {
+            ($db:ty, $c:expr) => {
+                q.into_boxed::<$db>()
+                    .filter(book::year.lt(1980))
+                    .load::<Book>($c)
+                    .unwrap()
+            };
+        }
+        let books: Vec<Book> = match &mut *conn {
+            #[cfg(feature = "sqlite")]
+            fsql::AnyConnection::Sqlite(c) => run!(diesel::sqlite::Sqlite, c),
+            #[cfg(feature = "postgres")]
+            fsql::AnyConnection::Postgres(c) => run!(diesel::pg::Pg, c),
+            #[cfg(feature = "mysql")]
+            fsql::AnyConnection::Mysql(c) => run!(diesel::mysql::Mysql, c),
+        };
+        let titles: Vec<&str> = books.iter().map(|b| b.title.as_str()).collect();
+        assert_eq!(titles, ["Ulysses", "Dune"]);
+        drop(conn);
+        // Back: a hand-written Diesel expression is a filter like any other.
+        let back = Book::query().filter(book::year.lt(1980).and(book::title.like("%n%")));
+        assert_eq!(back.one(&t.db).unwrap().title, "Dune");
+    }
+}

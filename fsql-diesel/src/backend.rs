@@ -123,6 +123,14 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     ) -> fsql_core::Result<Option<Self>>
     where
         Self: crate::model::Model;
+    /// Diesel's boxed select over the model's table on this backend.
+    type Boxed<'q>
+    where
+        DB: 'q;
+    /// The query as Diesel's boxed select for this backend, every clause applied.
+    fn boxed<'q>(q: &crate::query::Query<'q, Self>) -> <Self as ModelOn<DB>>::Boxed<'q>
+    where
+        Self: crate::model::Model;
     /// The rows of a query.
     fn load(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<Vec<Self>>
     where

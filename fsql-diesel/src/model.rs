@@ -77,6 +77,12 @@ macro_rules! __impl_model_on {
             fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            type Boxed<'__q> = $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> where $db: '__q;
+
+            fn boxed<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> {
+                use ::diesel::QueryDsl;
+                $crate::fallback::__fsql_fallback::table.into_boxed()
+            }
             fn load(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<::std::vec::Vec<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
@@ -111,27 +117,32 @@ macro_rules! __impl_model_on {
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
+            type Boxed<'__q> = $($table)::+::BoxedQuery<'__q, $db> where $db: '__q;
+
+            fn boxed<'__q>(q: &$crate::query::Query<'__q, Self>) -> $($table)::+::BoxedQuery<'__q, $db> {
+                use ::diesel::QueryDsl;
+                let mut b = $crate::__filtered!($db, q, $($table)::+::table.into_boxed::<$db>());
+                for o in q.__orders() {
+                    b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
+                }
+                if let ::core::option::Option::Some(l) = q.__limit() {
+                    b = b.limit(l);
+                }
+                if let ::core::option::Option::Some(o) = q.__offset() {
+                    b = b.offset(o);
+                }
+                if q.__distinct() {
+                    b = b.distinct();
+                }
+                b
+            }
+
             fn load(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 q: &$crate::query::Query<'_, Self>,
             ) -> $crate::Result<::std::vec::Vec<Self>> {
-                use ::diesel::{QueryDsl, RunQueryDsl};
-                let build = || {
-                    let mut b = $crate::__filtered!($db, q, $($table)::+::table.into_boxed::<$db>());
-                    for o in q.__orders() {
-                        b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
-                    }
-                    if let ::core::option::Option::Some(l) = q.__limit() {
-                        b = b.limit(l);
-                    }
-                    if let ::core::option::Option::Some(o) = q.__offset() {
-                        b = b.offset(o);
-                    }
-                    if q.__distinct() {
-                        b = b.distinct();
-                    }
-                    b
-                };
+                use ::diesel::RunQueryDsl;
+                let build = || <Self as $crate::backend::ModelOn<$db>>::boxed(q);
                 build()
                     .load::<Self>(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))

@@ -379,6 +379,25 @@ impl<'a, M: Model> Query<'a, M> {
         })
     }
 
+    /// The escape hatch: this query as Diesel's own boxed select for backend `DB`, with every
+    /// clause applied, to refine with Diesel and run on that backend's connection.
+    ///
+    /// ```text
+    /// use diesel::prelude::*;
+    /// let boxed = User::query().filter(User::active.eq(true)).into_boxed::<diesel::pg::Pg>();
+    /// let rows: Vec<User> = boxed.filter(user::id.gt(10)).load(&mut pg_conn)?;
+    /// ```
+    ///
+    /// The way back is [`Query::filter`]: any boolean Diesel expression over the model's table
+    /// is a filter.
+    pub fn into_boxed<DB>(&self) -> <M as ModelOn<DB>>::Boxed<'a>
+    where
+        DB: crate::backend::FsqlBackend,
+        M: ModelOn<DB>,
+    {
+        <M as ModelOn<DB>>::boxed(self)
+    }
+
     fn filter_primary_key(self, pk: M::PrimaryKey) -> Self {
         M::filter_primary_key(self, pk)
     }
