@@ -176,6 +176,7 @@ fn into_boxed_hands_the_query_to_diesel_and_back() {
         macro_rules! run {
             ($db:ty, $c:expr) => {
                 q.into_boxed::<$db>()
+                    .unwrap()
                     .filter(book::year.lt(1980))
                     .load::<Book>($c)
                     .unwrap()
@@ -195,5 +196,82 @@ fn into_boxed_hands_the_query_to_diesel_and_back() {
         // Back: a hand-written Diesel expression is a filter like any other.
         let back = Book::query().filter(book::year.lt(1980).and(book::title.like("%n%")));
         assert_eq!(back.one(&t.db).unwrap().title, "Dune");
+    }
+}
+
+/// The way back from a whole Diesel query: `Query::from_boxed` starts from it, fsql's clauses
+/// apply on top, and counting wraps it as a subquery (so its own LIMIT is respected).
+#[test]
+fn from_boxed_starts_from_hand_written_diesel() {
+    use diesel::{ExpressionMethods, QueryDsl};
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        macro_rules! check {
+            ($db:ty) => {{
+                let base = || book::table.filter(book::year.gt(1900)).into_boxed::<$db>();
+                let q = fsql::Query::<Book>::from_boxed::<$db>(base);
+                assert_eq!(q.count(db).unwrap(), 3);
+                assert!(q.exists(db).unwrap());
+                let newest_first = q.clone().order_by(Book::year.desc());
+                let titles: Vec<String> = newest_first
+                    .all(db)
+                    .unwrap()
+                    .into_iter()
+                    .map(|b| b.title)
+                    .collect();
+                assert_eq!(titles, ["Beloved", "Dune", "Ulysses"]);
+                let narrowed = q.clone().filter(Book::title.ne("Dune"));
+                assert_eq!(narrowed.count(db).unwrap(), 2);
+                let page = narrowed
+                    .order_by(Book::year.asc())
+                    .paginate(db, PageRequest::new(1).per_page(1))
+                    .unwrap();
+                assert_eq!(
+                    (page.items()[0].title.as_str(), page.total()),
+                    ("Ulysses", Some(2))
+                );
+                // The base's own LIMIT is part of what is counted.
+                let limited = fsql::Query::<Book>::from_boxed::<$db>(|| {
+                    book::table.order_by(book::id).limit(2).into_boxed::<$db>()
+                });
+                assert_eq!(limited.count(db).unwrap(), 2);
+                assert_eq!(limited.all(db).unwrap().len(), 2);
+                let e = q.keyset(db, KeysetRequest::first(2)).unwrap_err();
+                assert!(matches!(e, fsql::Error::Config { .. }), "{e}");
+            }};
+        }
+        match t.backend {
+            #[cfg(feature = "sqlite")]
+            fsql::BackendKind::Sqlite => check!(diesel::sqlite::Sqlite),
+            #[cfg(feature = "postgres")]
+            fsql::BackendKind::Postgres => check!(diesel::pg::Pg),
+            #[cfg(feature = "mysql")]
+            fsql::BackendKind::Mysql => check!(diesel::mysql::Mysql),
+            #[allow(unreachable_patterns)]
+            other => panic!("no backend {other} compiled in"),
+        }
+    }
+}
+
+/// A query started from one backend's Diesel query refuses to run on another.
+#[cfg(all(feature = "sqlite", any(feature = "postgres", feature = "mysql")))]
+#[test]
+fn from_boxed_runs_only_on_its_backend() {
+    use diesel::QueryDsl;
+    for t in seeded()
+        .into_iter()
+        .filter(|t| t.backend != fsql::BackendKind::Sqlite)
+    {
+        let q =
+            fsql::Query::<Book>::from_boxed::<diesel::sqlite::Sqlite>(|| book::table.into_boxed());
+        let e = q.all(&t.db).unwrap_err();
+        assert!(matches!(e, fsql::Error::Config { .. }), "{e}");
+        assert!(
+            e.to_string().contains("written for sqlite")
+                && e.to_string().contains(&t.backend.to_string()),
+            "{e}"
+        );
+        assert!(q.count(&t.db).is_err() && q.paginate(&t.db, PageRequest::new(1)).is_err());
     }
 }

@@ -121,7 +121,7 @@ macro_rules! __impl_model_on {
 
             fn boxed<'__q>(q: &$crate::query::Query<'__q, Self>) -> $($table)::+::BoxedQuery<'__q, $db> {
                 use ::diesel::QueryDsl;
-                let mut b = $crate::__filtered!($db, q, $($table)::+::table.into_boxed::<$db>());
+                let mut b = $crate::__filtered!($db, q, $crate::__start!($db, q, $($table)::+));
                 for o in q.__orders() {
                     b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
                 }
@@ -156,6 +156,15 @@ macro_rules! __impl_model_on {
                 // COUNT(*) over the filters only: ORDER BY, LIMIT and OFFSET do not change how many
                 // rows match (the caller applies limit and offset to the number). DISTINCT does
                 // not either: every row carries the primary key, so rows are already distinct.
+                if q.__base().is_some() {
+                    // A hand-written base may carry its own LIMIT or joins: count what it returns.
+                    let build = || {
+                        $crate::query::CountOver($crate::__filtered!($db, q, $crate::__start!($db, q, $($table)::+)))
+                    };
+                    return build()
+                        .get_result::<i64>(conn)
+                        .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()));
+                }
                 let build = || {
                     $crate::__filtered!(
                         $db,
@@ -177,7 +186,7 @@ macro_rules! __impl_model_on {
                     ::diesel::select(::diesel::dsl::exists($crate::__filtered!(
                         $db,
                         q,
-                        $($table)::+::table.into_boxed::<$db>()
+                        $crate::__start!($db, q, $($table)::+)
                     )))
                 };
                 build()
@@ -198,6 +207,23 @@ macro_rules! __impl_model_on {
                 build()
                     .execute(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+        }
+    };
+}
+
+/// The boxed query a `Query` starts from: its `from_boxed` base for this backend, else the
+/// whole table. (`Query` checks the backend before running, so another backend's base is never
+/// silently replaced here.)
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __start {
+    ($db:ty, $q:expr, $($table:ident)::+) => {
+        match $q.__base().and_then(|b| <$db as $crate::query::BaseOn<Self>>::unwrap(b)) {
+            ::core::option::Option::Some(base) => base,
+            ::core::option::Option::None => {
+                use ::diesel::QueryDsl;
+                $($table)::+::table.into_boxed::<$db>()
             }
         }
     };

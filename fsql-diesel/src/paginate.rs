@@ -45,7 +45,7 @@ impl<'a, M: Model> Query<'a, M> {
         page_query = page_query
             .limit(to_i64(request.limit()))
             .offset(to_i64(request.offset()));
-        let (items, total) = exec.run(M::META, |conn| {
+        let (items, total) = self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| {
                 let items = <M as ModelOn<DB>>::load(c, &page_query)?;
                 let total = match known_total {
@@ -74,6 +74,15 @@ impl<'a, M: Model> Query<'a, M> {
     where
         M::PrimaryKey: CursorKey,
     {
+        if self.__base().is_some() {
+            return Err(Error::Config {
+                key: "keyset".to_owned(),
+                value: M::META.model.to_owned(),
+                reason: "keyset pagination needs to order the query itself, which a query built \
+                         from_boxed may already do; filter with Query::filter instead"
+                    .to_owned(),
+            });
+        }
         if !self.__orders().is_empty() || self.__limit().is_some() || self.__offset().is_some() {
             return Err(Error::Config {
                 key: "keyset".to_owned(),
@@ -110,7 +119,7 @@ impl<'a, M: Model> Query<'a, M> {
         };
         q = q.limit(to_i64(per_page.saturating_add(1)));
         let count = request.count;
-        let (mut rows, total) = exec.run(M::META, |conn| {
+        let (mut rows, total) = self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| {
                 let rows = <M as ModelOn<DB>>::load(c, &q)?;
                 let total = if count {

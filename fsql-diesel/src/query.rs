@@ -145,6 +145,7 @@ pub struct Query<'a, M: Model> {
     limit: Option<i64>,
     offset: Option<i64>,
     distinct: bool,
+    base: Option<Base<'a, M>>,
 }
 
 impl<M: Model> Clone for Query<'_, M> {
@@ -155,9 +156,119 @@ impl<M: Model> Clone for Query<'_, M> {
             limit: self.limit,
             offset: self.offset,
             distinct: self.distinct,
+            base: self.base.clone(),
         }
     }
 }
+
+/// A hand-written Diesel query a [`Query`] starts from ([`Query::from_boxed`]), for the one
+/// backend it was written for.
+pub enum Base<'a, M: Model> {
+    /// For SQLite.
+    #[cfg(feature = "sqlite")]
+    Sqlite(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Sqlite>>::Boxed<'a> + Send + Sync + 'a>),
+    /// For PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Pg>>::Boxed<'a> + Send + Sync + 'a>),
+    /// For MySQL.
+    #[cfg(feature = "mysql")]
+    Mysql(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Mysql>>::Boxed<'a> + Send + Sync + 'a>),
+}
+
+impl<M: Model> Clone for Base<'_, M> {
+    fn clone(&self) -> Self {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(f) => Self::Sqlite(f.clone()),
+            #[cfg(feature = "postgres")]
+            Self::Postgres(f) => Self::Postgres(f.clone()),
+            #[cfg(feature = "mysql")]
+            Self::Mysql(f) => Self::Mysql(f.clone()),
+        }
+    }
+}
+
+impl<M: Model> Base<'_, M> {
+    fn backend(&self) -> crate::url::BackendKind {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(_) => crate::url::BackendKind::Sqlite,
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => crate::url::BackendKind::Postgres,
+            #[cfg(feature = "mysql")]
+            Self::Mysql(_) => crate::url::BackendKind::Mysql,
+        }
+    }
+}
+
+/// Picks the base written for backend `Self`. Implemented for every compiled-in backend.
+#[doc(hidden)]
+pub trait BaseOn<M: Model>: crate::backend::FsqlBackend
+where
+    M: ModelOn<Self>,
+{
+    /// Wraps a base for this backend.
+    fn wrap<'a>(
+        make: Arc<dyn Fn() -> <M as ModelOn<Self>>::Boxed<'a> + Send + Sync + 'a>,
+    ) -> Base<'a, M>;
+    /// The base, if it was written for this backend.
+    fn unwrap<'a>(base: &Base<'a, M>) -> Option<<M as ModelOn<Self>>::Boxed<'a>>;
+}
+
+macro_rules! base_on {
+    ($feature:literal, $db:ty, $variant:ident) => {
+        #[cfg(feature = $feature)]
+        impl<M: Model + ModelOn<$db>> BaseOn<M> for $db {
+            fn wrap<'a>(
+                make: Arc<dyn Fn() -> <M as ModelOn<Self>>::Boxed<'a> + Send + Sync + 'a>,
+            ) -> Base<'a, M> {
+                Base::$variant(make)
+            }
+            fn unwrap<'a>(base: &Base<'a, M>) -> Option<<M as ModelOn<Self>>::Boxed<'a>> {
+                #[allow(unreachable_patterns)]
+                match base {
+                    Base::$variant(make) => Some(make()),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+base_on!("sqlite", crate::backend::Sqlite, Sqlite);
+base_on!("postgres", crate::backend::Pg, Postgres);
+base_on!("mysql", crate::backend::Mysql, Mysql);
+
+/// `SELECT COUNT(*) FROM (<query>) AS fsql_counted`: counts what any query returns, its own
+/// `LIMIT`, `DISTINCT` and all, on every backend (Diesel has no subquery in `FROM`).
+#[doc(hidden)]
+pub struct CountOver<Q>(pub Q);
+
+impl<Q> diesel::query_builder::QueryId for CountOver<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, DB> diesel::query_builder::QueryFragment<DB> for CountOver<Q>
+where
+    DB: diesel::backend::Backend,
+    Q: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("SELECT COUNT(*) FROM (");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(") fsql_counted");
+        Ok(())
+    }
+}
+
+impl<Q> diesel::query_builder::Query for CountOver<Q> {
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<Q, Conn> diesel::RunQueryDsl<Conn> for CountOver<Q> {}
 
 impl<M: Model> Default for Query<'_, M> {
     fn default() -> Self {
@@ -187,6 +298,32 @@ impl<'a, M: Model> Query<'a, M> {
             limit: None,
             offset: None,
             distinct: false,
+            base: None,
+        }
+    }
+
+    /// The way back from hand-written Diesel: a query that starts from a boxed Diesel select
+    /// on the model's table, written for backend `DB`. fsql's own clauses (`filter`,
+    /// `order_by`, `limit` ..) apply on top, and every terminal method works, `count` and
+    /// `paginate` included. `make` is called each time the query runs (a boxed Diesel query
+    /// runs once). Run on another backend, the query is an error, not a silent fallback.
+    ///
+    /// ```text
+    /// let q = Query::<User>::from_boxed::<diesel::sqlite::Sqlite>(|| {
+    ///     user::table.filter(user::name.like("a%")).into_boxed()
+    /// });
+    /// let page = q.order_by(User::id.asc()).paginate(&db, PageRequest::new(1))?;
+    /// ```
+    pub fn from_boxed<DB>(
+        make: impl Fn() -> <M as ModelOn<DB>>::Boxed<'a> + Send + Sync + 'a,
+    ) -> Self
+    where
+        DB: BaseOn<M> + 'static,
+        M: ModelOn<DB>,
+    {
+        Self {
+            base: Some(DB::wrap(Arc::new(make))),
+            ..Self::new()
         }
     }
 
@@ -235,7 +372,7 @@ impl<'a, M: Model> Query<'a, M> {
     pub fn get<E: Executor>(&self, exec: E, pk: M::PrimaryKey) -> Result<Option<M>> {
         if self.is_plain() {
             // No clauses: the statically typed `find`, exactly what hand-written Diesel runs.
-            return exec.run(M::META, |conn| {
+            return self.run_on(exec, |conn| {
                 dispatch!(conn, |c, DB| <M as ModelOn<DB>>::find(c, &pk))
             });
         }
@@ -254,7 +391,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// Every row.
     #[track_caller]
     pub fn all<E: Executor>(&self, exec: E) -> Result<Vec<M>> {
-        exec.run(M::META, |conn| {
+        self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self))
         })
     }
@@ -292,7 +429,7 @@ impl<'a, M: Model> Query<'a, M> {
             // EXISTS ignores OFFSET; a skipped row must not count.
             return Ok(!self.clone().limit(1).all(exec)?.is_empty());
         }
-        exec.run(M::META, |conn| {
+        self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| <M as ModelOn<DB>>::exists(c, self))
         })
     }
@@ -368,7 +505,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// offset are applied to the count).
     #[track_caller]
     pub fn count<E: Executor>(&self, exec: E) -> Result<u64> {
-        let total = exec.run(M::META, |conn| {
+        let total = self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| <M as ModelOn<DB>>::count(c, self))
         })?;
         let total = u64::try_from(total).unwrap_or(0);
@@ -390,12 +527,42 @@ impl<'a, M: Model> Query<'a, M> {
     ///
     /// The way back is [`Query::filter`]: any boolean Diesel expression over the model's table
     /// is a filter.
-    pub fn into_boxed<DB>(&self) -> <M as ModelOn<DB>>::Boxed<'a>
+    pub fn into_boxed<DB>(&self) -> Result<<M as ModelOn<DB>>::Boxed<'a>>
     where
-        DB: crate::backend::FsqlBackend,
+        DB: crate::backend::FsqlBackend + 'static,
         M: ModelOn<DB>,
     {
-        <M as ModelOn<DB>>::boxed(self)
+        self.check_backend(DB::KIND)?;
+        Ok(<M as ModelOn<DB>>::boxed(self))
+    }
+
+    /// Runs `f` on a connection from `exec` for the model's bind: the one way every terminal
+    /// method reaches the database, so the backend check below cannot be forgotten.
+    pub(crate) fn run_on<E: Executor, R>(
+        &self,
+        exec: E,
+        f: impl FnOnce(&mut crate::backend::AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        exec.run(M::META, |conn| {
+            self.check_backend(conn.backend())?;
+            f(conn)
+        })
+    }
+
+    /// A query built [`from_boxed`](Self::from_boxed) runs only on its backend.
+    pub(crate) fn check_backend(&self, backend: crate::url::BackendKind) -> Result<()> {
+        match &self.base {
+            Some(base) if base.backend() != backend => Err(Error::Config {
+                key: "Query::from_boxed".to_owned(),
+                value: M::META.model.to_owned(),
+                reason: format!(
+                    "this query starts from a Diesel query written for {}, so it cannot run on \
+                     {backend}; build it with Query::filter, or from_boxed for that backend",
+                    base.backend()
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn filter_primary_key(self, pk: M::PrimaryKey) -> Self {
@@ -434,6 +601,11 @@ impl<'a, M: Model> Query<'a, M> {
     #[doc(hidden)]
     pub fn __distinct(&self) -> bool {
         self.distinct
+    }
+
+    #[doc(hidden)]
+    pub fn __base(&self) -> Option<&Base<'a, M>> {
+        self.base.as_ref()
     }
 }
 
