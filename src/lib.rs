@@ -43,9 +43,12 @@ pub use fsql_core::{
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
-    AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, Model,
-    Page, PageNavigation, PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record,
+    AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, KeysetKey,
+    Model, Page, PageNavigation, PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder,
+    Record,
 };
+
+pub use fsql_diesel::keyset_key;
 
 /// DDL rendering, for inspecting what `create_all` runs.
 pub mod ddl {

@@ -440,3 +440,67 @@ fn pages_serialize_like_flask_sqlalchemy_api_responses() {
     );
     assert!(json["next_cursor"].is_string());
 }
+
+/// Keyset pagination by columns of one's choice, the last unique: newest first by `n` (not
+/// unique here: every other row shares its kind) then `id`.
+#[test]
+fn keyset_by_chosen_columns() {
+    for t in seeded() {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        let by_kind = fsql::keyset_key!(Item::kind, Item::id => |i: &Item| (i.kind.clone(), i.id));
+        for descending in [false, true] {
+            let mut expected: Vec<(String, i32)> = (1..=53)
+                .map(|i| (if i % 2 == 1 { "odd" } else { "even" }.to_owned(), i))
+                .collect();
+            expected.sort();
+            if descending {
+                expected.reverse();
+            }
+            let mut seen = Vec::new();
+            let mut request = KeysetRequest::first(7).descending(descending);
+            let mut last_page = None;
+            loop {
+                let page = Item::query().keyset_by(db, request, &by_kind).unwrap();
+                seen.extend(page.items().iter().map(|i| (i.kind.clone(), i.id)));
+                match page.next_cursor() {
+                    Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
+                    None => {
+                        last_page = Some(page);
+                        break;
+                    }
+                }
+            }
+            assert_eq!(seen, expected, "descending = {descending}");
+            // And back one page.
+            let last_page = last_page.unwrap();
+            let prev = Item::query()
+                .keyset_by(
+                    db,
+                    KeysetRequest::at(last_page.prev_cursor().unwrap())
+                        .per_page(7)
+                        .descending(descending),
+                    &by_kind,
+                )
+                .unwrap();
+            assert_eq!(prev.items().len(), 7);
+        }
+        // A cursor of the primary-key pagination is refused by this key, and the other way.
+        let pk_cursor = Item::query()
+            .keyset(db, KeysetRequest::first(5))
+            .unwrap()
+            .next_cursor()
+            .unwrap()
+            .to_owned();
+        let e = Item::query()
+            .keyset_by(db, KeysetRequest::at(&pk_cursor), &by_kind)
+            .unwrap_err();
+        assert!(e.to_string().contains("another table"), "{e}");
+        let single = fsql::keyset_key!(Item::n => |i: &Item| i.n);
+        let page = Item::query()
+            .filter(Item::n.gt(50))
+            .keyset_by(db, KeysetRequest::first(2).descending(true), &single)
+            .unwrap();
+        assert_eq!(ids(page.items()), vec![53, 52]);
+    }
+}

@@ -27,7 +27,7 @@ pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
 pub use model::Model;
-pub use paginate::{Page, PageNavigation};
+pub use paginate::{KeysetKey, Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};
 pub use query::{Query, QueryBuilder};
 pub use record::Record;

@@ -67,13 +67,39 @@ impl<'a, M: Model> Query<'a, M> {
     /// `request.count` is set.
     ///
     /// The query may filter but not order, limit or offset: the key decides the order. A
-    /// cursor that is malformed, altered, or made for another table or order is `NotFound`
-    /// under `error_out` (else the first page); so is an empty page after a cursor.
+    /// cursor that is malformed, altered, or made for another table, key or order is
+    /// `NotFound` under `error_out` (else the first page); so is an empty page after a cursor.
     #[track_caller]
     pub fn keyset<E: Executor>(&self, exec: E, request: KeysetRequest) -> Result<KeysetPage<M>>
     where
         M::PrimaryKey: CursorKey,
     {
+        self.keyset_with(exec, request, &PrimaryKeyOrder)
+    }
+
+    /// [`keyset`](Self::keyset) ordered by columns of your choice, the last of them unique
+    /// (`(Post::created, Post::id)`), built with [`keyset_key!`](crate::keyset_key).
+    ///
+    /// ```text
+    /// let by_date = fsql::keyset_key!(Post::created, Post::id => |p: &Post| (p.created, p.id));
+    /// let page = Post::query().keyset_by(&db, KeysetRequest::first(20).descending(true), &by_date)?;
+    /// ```
+    #[track_caller]
+    pub fn keyset_by<E: Executor, K: CursorKey>(
+        &self,
+        exec: E,
+        request: KeysetRequest,
+        key: &KeysetKey<M, K>,
+    ) -> Result<KeysetPage<M>> {
+        self.keyset_with(exec, request, key)
+    }
+
+    fn keyset_with<E: Executor, S: KeyOrder<M>>(
+        &self,
+        exec: E,
+        request: KeysetRequest,
+        key: &S,
+    ) -> Result<KeysetPage<M>> {
         if self.__base().is_some() {
             return Err(Error::Config {
                 key: "keyset".to_owned(),
@@ -87,16 +113,17 @@ impl<'a, M: Model> Query<'a, M> {
             return Err(Error::Config {
                 key: "keyset".to_owned(),
                 value: M::META.model.to_owned(),
-                reason: "keyset pagination orders by the primary key and sets its own limit; \
-                         remove order_by, limit and offset from the query"
+                reason: "keyset pagination orders by its key and sets its own limit; remove \
+                         order_by, limit and offset from the query"
                     .to_owned(),
             });
         }
         let per_page = request.limit()?;
         let descending = request.descending;
+        let scope = key.scope();
         let cursor = match request.cursor.as_deref() {
             None => None,
-            Some(c) => match decode_cursor::<M::PrimaryKey>(c, M::TABLE_NAME, descending) {
+            Some(c) => match decode_cursor::<S::Key>(c, &scope, descending) {
                 Ok(v) => Some(v),
                 Err(e) if request.error_out => {
                     return Err(Error::not_found_with(format!("invalid page cursor: {e}")))
@@ -105,19 +132,18 @@ impl<'a, M: Model> Query<'a, M> {
             },
         };
         let direction = cursor.as_ref().map(|(d, _)| *d);
-        let mut q = self.clone();
-        q = match cursor {
-            None => M::__keyset_order(q, descending),
+        let q = match cursor {
+            None => key.order(self.clone(), descending),
             // Rows after the key in the pagination's order: greater when ascending.
-            Some((Direction::After, key)) => {
-                M::__keyset_order(M::__keyset_filter(q, key, !descending), descending)
+            Some((Direction::After, k)) => {
+                key.order(key.filter(self.clone(), &k, !descending), descending)
             }
             // Rows before it, nearest first; read in reverse, then turned around.
-            Some((Direction::Before, key)) => {
-                M::__keyset_order(M::__keyset_filter(q, key, descending), !descending)
+            Some((Direction::Before, k)) => {
+                key.order(key.filter(self.clone(), &k, descending), !descending)
             }
         };
-        q = q.limit(to_i64(per_page.saturating_add(1)));
+        let q = q.limit(to_i64(per_page.saturating_add(1)));
         let count = request.count;
         let (mut rows, total) = self.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| {
@@ -139,7 +165,7 @@ impl<'a, M: Model> Query<'a, M> {
             return Err(Error::not_found());
         }
         let cursor_at = |row: Option<&M>, d: Direction| {
-            row.map(|r| encode_cursor(M::TABLE_NAME, descending, d, &r.primary_key()))
+            row.map(|r| encode_cursor(&scope, descending, d, &key.read(r)))
         };
         let (prev, next) = match direction {
             None => (
@@ -160,6 +186,190 @@ impl<'a, M: Model> Query<'a, M> {
         };
         Ok(KeysetPage::new(rows, per_page, total, prev, next))
     }
+}
+
+/// How a keyset pagination orders rows and reads a row's position.
+trait KeyOrder<M: Model> {
+    type Key: CursorKey;
+    /// Names the table and columns, so a cursor of one key is refused by another.
+    fn scope(&self) -> String;
+    fn filter<'a>(&self, q: Query<'a, M>, key: &Self::Key, greater: bool) -> Query<'a, M>;
+    fn order<'a>(&self, q: Query<'a, M>, descending: bool) -> Query<'a, M>;
+    fn read(&self, row: &M) -> Self::Key;
+}
+
+struct PrimaryKeyOrder;
+
+impl<M: Model> KeyOrder<M> for PrimaryKeyOrder
+where
+    M::PrimaryKey: CursorKey,
+{
+    type Key = M::PrimaryKey;
+    fn scope(&self) -> String {
+        M::TABLE_NAME.to_owned()
+    }
+    fn filter<'a>(&self, q: Query<'a, M>, key: &M::PrimaryKey, greater: bool) -> Query<'a, M> {
+        M::__keyset_filter(q, key.clone(), greater)
+    }
+    fn order<'a>(&self, q: Query<'a, M>, descending: bool) -> Query<'a, M> {
+        M::__keyset_order(q, descending)
+    }
+    fn read(&self, row: &M) -> M::PrimaryKey {
+        row.primary_key()
+    }
+}
+
+type FilterFn<M, K> = dyn for<'q> Fn(Query<'q, M>, &K, bool) -> Query<'q, M> + Send + Sync;
+type OrderFn<M> = dyn for<'q> Fn(Query<'q, M>, bool) -> Query<'q, M> + Send + Sync;
+
+/// Columns a keyset pagination orders by, the last of them unique, and how to read them from a
+/// row. Build it with [`keyset_key!`](crate::keyset_key), which writes the comparison for the
+/// concrete columns so it type-checks as hand-written Diesel would.
+pub struct KeysetKey<M: Model, K> {
+    scope: String,
+    filter: Box<FilterFn<M, K>>,
+    order: Box<OrderFn<M>>,
+    read: Box<dyn Fn(&M) -> K + Send + Sync>,
+}
+
+impl<M: Model, K: CursorKey> KeysetKey<M, K> {
+    #[doc(hidden)]
+    pub fn __new(
+        columns: &str,
+        // First, so its annotation (`|p: &Post| ..`) tells the compiler `M` and `K` before it
+        // reads the two closures below.
+        read: impl Fn(&M) -> K + Send + Sync + 'static,
+        filter: impl for<'q> Fn(Query<'q, M>, &K, bool) -> Query<'q, M> + Send + Sync + 'static,
+        order: impl for<'q> Fn(Query<'q, M>, bool) -> Query<'q, M> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            scope: format!("{}:{}", M::TABLE_NAME, columns.replace(' ', "")),
+            filter: Box::new(filter),
+            order: Box::new(order),
+            read: Box::new(read),
+        }
+    }
+}
+
+/// One column's reader as a one-element tuple (cursors encode keys as tuples).
+#[doc(hidden)]
+pub fn __single<M, V>(
+    read: impl Fn(&M) -> V + Send + Sync + 'static,
+) -> impl Fn(&M) -> (V,) + Send + Sync + 'static {
+    move |row| (read(row),)
+}
+
+impl<M: Model, K: CursorKey> KeyOrder<M> for KeysetKey<M, K> {
+    type Key = K;
+    fn scope(&self) -> String {
+        self.scope.clone()
+    }
+    fn filter<'a>(&self, q: Query<'a, M>, key: &K, greater: bool) -> Query<'a, M> {
+        (self.filter)(q, key, greater)
+    }
+    fn order<'a>(&self, q: Query<'a, M>, descending: bool) -> Query<'a, M> {
+        (self.order)(q, descending)
+    }
+    fn read(&self, row: &M) -> K {
+        (self.read)(row)
+    }
+}
+
+/// A [`KeysetKey`]: the columns to order by (the last one unique) and a closure reading their
+/// values from a row, as a tuple in the same order.
+///
+/// ```text
+/// let by_date = fsql::keyset_key!(Post::created, Post::id => |p: &Post| (p.created, p.id));
+/// ```
+#[macro_export]
+macro_rules! keyset_key {
+    ($c0:expr => $read:expr) => {
+        $crate::paginate::KeysetKey::__new(
+            stringify!($c0),
+            $crate::paginate::__single($read),
+            |q, k: &(_,), greater| {
+                #[allow(unused_imports)]
+                use ::diesel::ExpressionMethods as _;
+                if greater {
+                    q.filter($c0.gt(k.0.clone()))
+                } else {
+                    q.filter($c0.lt(k.0.clone()))
+                }
+            },
+            |q, descending| {
+                use ::diesel::ExpressionMethods as _;
+                if descending {
+                    q.order_by($c0.desc())
+                } else {
+                    q.order_by($c0.asc())
+                }
+            },
+        )
+    };
+    ($c0:expr, $c1:expr => $read:expr) => {
+        $crate::paginate::KeysetKey::__new(
+            concat!(stringify!($c0), ",", stringify!($c1)),
+            $read,
+            |q, k: &(_, _), greater| {
+                use ::diesel::{BoolExpressionMethods as _, ExpressionMethods as _};
+                if greater {
+                    q.filter(
+                        $c0.gt(k.0.clone())
+                            .or($c0.eq(k.0.clone()).and($c1.gt(k.1.clone()))),
+                    )
+                } else {
+                    q.filter(
+                        $c0.lt(k.0.clone())
+                            .or($c0.eq(k.0.clone()).and($c1.lt(k.1.clone()))),
+                    )
+                }
+            },
+            |q, descending| {
+                use ::diesel::ExpressionMethods as _;
+                if descending {
+                    q.order_by($c0.desc()).order_by($c1.desc())
+                } else {
+                    q.order_by($c0.asc()).order_by($c1.asc())
+                }
+            },
+        )
+    };
+    ($c0:expr, $c1:expr, $c2:expr => $read:expr) => {
+        $crate::paginate::KeysetKey::__new(
+            concat!(stringify!($c0), ",", stringify!($c1), ",", stringify!($c2)),
+            $read,
+            |q, k: &(_, _, _), greater| {
+                use ::diesel::{BoolExpressionMethods as _, ExpressionMethods as _};
+                if greater {
+                    q.filter(
+                        $c0.gt(k.0.clone()).or($c0.eq(k.0.clone()).and(
+                            $c1.gt(k.1.clone())
+                                .or($c1.eq(k.1.clone()).and($c2.gt(k.2.clone()))),
+                        )),
+                    )
+                } else {
+                    q.filter(
+                        $c0.lt(k.0.clone()).or($c0.eq(k.0.clone()).and(
+                            $c1.lt(k.1.clone())
+                                .or($c1.eq(k.1.clone()).and($c2.lt(k.2.clone()))),
+                        )),
+                    )
+                }
+            },
+            |q, descending| {
+                use ::diesel::ExpressionMethods as _;
+                if descending {
+                    q.order_by($c0.desc())
+                        .order_by($c1.desc())
+                        .order_by($c2.desc())
+                } else {
+                    q.order_by($c0.asc())
+                        .order_by($c1.asc())
+                        .order_by($c2.asc())
+                }
+            },
+        )
+    };
 }
 
 /// `next()` and `prev()` on a page from [`Query::paginate`]: run the query again for the
