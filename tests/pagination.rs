@@ -459,21 +459,16 @@ fn keyset_by_chosen_columns() {
             }
             let mut seen = Vec::new();
             let mut request = KeysetRequest::first(7).descending(descending);
-            let mut last_page = None;
-            loop {
+            let last_page = loop {
                 let page = Item::query().keyset_by(db, request, &by_kind).unwrap();
                 seen.extend(page.items().iter().map(|i| (i.kind.clone(), i.id)));
                 match page.next_cursor() {
                     Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
-                    None => {
-                        last_page = Some(page);
-                        break;
-                    }
+                    None => break page,
                 }
-            }
+            };
             assert_eq!(seen, expected, "descending = {descending}");
             // And back one page.
-            let last_page = last_page.unwrap();
             let prev = Item::query()
                 .keyset_by(
                     db,
