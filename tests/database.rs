@@ -90,7 +90,8 @@ fn absolute_file_url_persists_across_databases() {
 #[test]
 fn relative_file_url_is_relative_to_the_working_directory() {
     // Tests run with the package root as working directory.
-    let dir = tempfile::tempdir_in(std::env::current_dir().unwrap().join("target")).unwrap();
+    // A directory of its own under the working directory, whatever the target dir is.
+    let dir = tempfile::tempdir_in(std::env::current_dir().unwrap()).unwrap();
     let relative = dir
         .path()
         .strip_prefix(std::env::current_dir().unwrap())
