@@ -76,8 +76,20 @@ pub struct Event {
     pub level: i32,
 }
 
+/// A unique column and a foreign key on one table: two different failures of the same INSERT.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Membership {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(unique, length = 20)]
+    pub code: String,
+    #[fsql(references = User)]
+    pub user_id: i32,
+}
+
 fn dbs() -> Vec<TestDb> {
     each_backend(&[
+        Membership::META,
         User::META,
         Post::META,
         Order::META,
@@ -537,4 +549,68 @@ fn raw_diesel_uses_the_generated_table_module() {
     assert_eq!(loaded, a);
     let n: i64 = post::table.count().get_result(c).unwrap();
     assert_eq!(n, 0);
+}
+
+/// Each failed statement reports its own error, also when the same prepared INSERT fails twice
+/// in a row (Oracle's MySQL client kept the first error for the second: diesel-rs/diesel#4109).
+#[test]
+fn consecutive_failures_report_their_own_errors() {
+    for t in dbs() {
+        let db = t.db.clone();
+        eprintln!("backend: {}", t.backend);
+        let owner = user("owner").insert(&db).unwrap();
+        let m = |code: &str, user_id| Membership {
+            id: 0,
+            code: code.into(),
+            user_id,
+        };
+        m("a", owner.id).insert(&db).unwrap();
+        let mut conn = db.connection().unwrap();
+        let dup = m("a", owner.id).insert(&mut conn).unwrap_err();
+        assert_eq!(
+            dup.database_kind(),
+            Some(DatabaseErrorKind::UniqueViolation),
+            "{dup}"
+        );
+        let orphan = m("b", 999).insert(&mut conn).unwrap_err();
+        assert_eq!(
+            orphan.database_kind(),
+            Some(DatabaseErrorKind::ForeignKeyViolation),
+            "{orphan}"
+        );
+        let ok = m("c", owner.id).insert(&mut conn).unwrap();
+        assert_eq!(ok.code, "c");
+        let dup_again = m("c", owner.id).insert(&mut conn).unwrap_err();
+        assert_eq!(
+            dup_again.database_kind(),
+            Some(DatabaseErrorKind::UniqueViolation),
+            "{dup_again}"
+        );
+
+        // The same through hand-written Diesel on an fsql connection, outside any transaction.
+        use diesel::result::{DatabaseErrorKind as Kind, Error as DieselError};
+        use diesel::RunQueryDsl;
+        let mut raw = |code: &str, user_id: i32| {
+            diesel::insert_into(membership::table)
+                .values((
+                    membership::code.eq(code.to_owned()),
+                    membership::user_id.eq(user_id),
+                ))
+                .execute(&mut *conn)
+        };
+        let dup = raw("a", owner.id).unwrap_err();
+        assert!(
+            matches!(dup, DieselError::DatabaseError(Kind::UniqueViolation, _)),
+            "{dup:?}"
+        );
+        let orphan = raw("z", 999).unwrap_err();
+        assert!(
+            matches!(
+                orphan,
+                DieselError::DatabaseError(Kind::ForeignKeyViolation, _)
+            ),
+            "{orphan:?}"
+        );
+        assert_eq!(raw("z", owner.id).unwrap(), 1);
+    }
 }

@@ -442,9 +442,18 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
         #[cfg(feature = "mysql")]
         BackendKind::Mysql => {
             let driver_url = url.driver_url().unwrap_or_default();
-            diesel::mysql::MysqlConnection::establish(&driver_url)
-                .map(AnyConnection::Mysql)
-                .map_err(|e| connection_error(Box::new(e)))
+            #[allow(unused_mut)]
+            let mut conn = diesel::mysql::MysqlConnection::establish(&driver_url)
+                .map_err(|e| connection_error(Box::new(e)))?;
+            // Oracle's libmysqlclient (what `mysql-bundled` builds) keeps a failed execution's
+            // error on the statement handle, and Diesel reads it again when that cached
+            // statement is next bound: the following query on it fails with the old error
+            // (diesel-rs/diesel#4109). A statement prepared per execution has no old error.
+            // libmariadb, the system library fsql is tested with, clears it and keeps the
+            // cache.
+            #[cfg(feature = "mysql-bundled")]
+            conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+            Ok(AnyConnection::Mysql(conn))
         }
         #[allow(unreachable_patterns)]
         other => Err(Error::Url {
