@@ -3,7 +3,7 @@
 //! Templates use SQLAlchemy's tokens, so a convention copied from a Flask app (or Alembic's
 //! docs) names constraints exactly as it did there.
 
-use crate::metadata::TableMeta;
+use crate::metadata::{ForeignKeyMeta, IndexMeta, TableMeta};
 
 /// Templates per constraint kind, in SQLAlchemy's `%(token)s` syntax.
 ///
@@ -34,7 +34,7 @@ impl Default for NamingConvention {
     /// SQLAlchemy's `DEFAULT_NAMING_CONVENTION`: only indexes are named.
     fn default() -> Self {
         Self {
-            ix: Some("ix_%(column_0_label)s".to_owned()),
+            ix: Some(DEFAULT_INDEX_TEMPLATE.to_owned()),
             uq: None,
             ck: None,
             fk: None,
@@ -42,6 +42,9 @@ impl Default for NamingConvention {
         }
     }
 }
+
+/// SQLAlchemy's default index name template.
+pub const DEFAULT_INDEX_TEMPLATE: &str = "ix_%(column_0_label)s";
 
 /// What a template is being filled for.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +57,17 @@ pub struct ConstraintTarget<'a> {
     pub referred_table: Option<&'a str>,
     /// An explicit name given to the constraint, for `%(constraint_name)s`.
     pub constraint_name: Option<&'a str>,
+}
+
+impl<'a> ConstraintTarget<'a> {
+    fn of(table: &'a TableMeta, columns: &'a [&'a str], referred_table: Option<&'a str>) -> Self {
+        Self {
+            table,
+            columns,
+            referred_table,
+            constraint_name: None,
+        }
+    }
 }
 
 impl NamingConvention {
@@ -89,6 +103,38 @@ impl NamingConvention {
         check_template(&template)?;
         *slot = Some(template);
         Ok(())
+    }
+
+    /// The primary key's constraint name, when there is a `pk` template.
+    pub fn primary_key_name(&self, table: &TableMeta) -> Option<String> {
+        let target = ConstraintTarget::of(table, table.primary_key, None);
+        self.pk.as_ref().map(|t| Self::render(t, &target))
+    }
+
+    /// The name of the `UNIQUE` constraint on `column`, when there is a `uq` template.
+    pub fn unique_name(&self, table: &TableMeta, column: &str) -> Option<String> {
+        let columns = [column];
+        let target = ConstraintTarget::of(table, &columns, None);
+        self.uq.as_ref().map(|t| Self::render(t, &target))
+    }
+
+    /// A foreign key's constraint name, when there is an `fk` template.
+    pub fn foreign_key_name(&self, table: &TableMeta, fk: &ForeignKeyMeta) -> Option<String> {
+        let target = ConstraintTarget::of(table, fk.columns, Some(fk.referred_table));
+        self.fk.as_ref().map(|t| Self::render(t, &target))
+    }
+
+    /// An index's name: its own, else the `ix` template, else SQLAlchemy's default
+    /// `ix_%(column_0_label)s` (SQL needs a name for an index).
+    pub fn index_name(&self, table: &TableMeta, ix: &IndexMeta) -> String {
+        if let Some(name) = ix.name {
+            return name.to_owned();
+        }
+        let target = ConstraintTarget::of(table, ix.columns, None);
+        Self::render(
+            self.ix.as_deref().unwrap_or(DEFAULT_INDEX_TEMPLATE),
+            &target,
+        )
     }
 
     /// Fills `template` for `target`.

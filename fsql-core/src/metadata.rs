@@ -30,6 +30,15 @@ impl TableMeta {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The columns that get a `UNIQUE` constraint: unique, not part of the key (which is unique
+    /// already) and not indexed (a unique column that is also `index` gets a unique index
+    /// instead, SQLAlchemy's rule).
+    pub fn unique_constraint_columns(&self) -> impl Iterator<Item = &'static ColumnMeta> {
+        self.columns
+            .iter()
+            .filter(|c| c.unique && !c.index && !c.primary_key)
+    }
+
     /// Every index of the table: one per column marked `index` (unique when the column is
     /// also `unique`), then the explicit ones.
     pub fn all_indexes(&self) -> Vec<IndexMeta> {

@@ -45,7 +45,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::convention::{ConstraintTarget, NamingConvention};
+use crate::convention::NamingConvention;
 use crate::metadata::{ColumnType, OnDelete, TableMeta};
 
 /// A table: its columns, keys, constraints and indexes.
@@ -127,12 +127,6 @@ impl TableSchema {
     /// `create_all` names them (indexes always have a name: `ix_<table>_<column>` when the
     /// convention has no `ix` template).
     pub fn from_meta(meta: &TableMeta, naming: &NamingConvention) -> Self {
-        let target = |columns, referred| ConstraintTarget {
-            table: meta,
-            columns,
-            referred_table: referred,
-            constraint_name: None,
-        };
         let columns = meta
             .columns
             .iter()
@@ -149,25 +143,17 @@ impl TableSchema {
             .foreign_keys
             .iter()
             .map(|fk| ForeignKeySchema {
-                name: naming.fk.as_ref().map(|t| {
-                    NamingConvention::render(t, &target(fk.columns, Some(fk.referred_table)))
-                }),
+                name: naming.foreign_key_name(meta, fk),
                 columns: strings(fk.columns),
                 referred_table: fk.referred_table.to_owned(),
                 referred_columns: strings(fk.referred_columns),
                 on_delete: fk.on_delete,
             })
             .collect();
-        // A column both `unique` and `index` gets a unique index instead (SQLAlchemy's rule),
-        // and a key column needs no constraint of its own.
         let unique_constraints = meta
-            .columns
-            .iter()
-            .filter(|c| c.unique && !c.index && !c.primary_key)
+            .unique_constraint_columns()
             .map(|c| UniqueSchema {
-                name: naming.uq.as_ref().map(|t| {
-                    NamingConvention::render(t, &target(std::slice::from_ref(&c.name), None))
-                }),
+                name: naming.unique_name(meta, c.name),
                 columns: vec![c.name.to_owned()],
             })
             .collect();
@@ -175,13 +161,7 @@ impl TableSchema {
             .all_indexes()
             .into_iter()
             .map(|ix| IndexSchema {
-                name: match ix.name {
-                    Some(n) => n.to_owned(),
-                    None => NamingConvention::render(
-                        naming.ix.as_deref().unwrap_or("ix_%(column_0_label)s"),
-                        &target(ix.columns, None),
-                    ),
-                },
+                name: naming.index_name(meta, &ix),
                 columns: strings(ix.columns),
                 unique: ix.unique,
             })

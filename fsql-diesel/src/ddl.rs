@@ -12,7 +12,7 @@ use sea_query::{
 };
 
 use crate::url::BackendKind;
-use fsql_core::convention::{ConstraintTarget, NamingConvention};
+use fsql_core::convention::NamingConvention;
 use fsql_core::{ColumnMeta, ColumnType, Error, OnDelete, Result, TableMeta};
 
 /// The SQL dialect DDL is rendered for.
@@ -262,37 +262,19 @@ pub fn create_table(
         }
         stmt.col(&mut def);
     }
-    let target =
-        |columns: &'static [&'static str], referred: Option<&'static str>| ConstraintTarget {
-            table,
-            columns,
-            referred_table: referred,
-            constraint_name: None,
-        };
     let mut pk = Index::create();
     for c in table.primary_key {
         pk.col(*c);
     }
-    if let Some(t) = &naming.pk {
-        pk.name(NamingConvention::render(
-            t,
-            &target(table.primary_key, None),
-        ));
+    if let Some(name) = naming.primary_key_name(table) {
+        pk.name(name);
     }
     stmt.primary_key(&mut pk);
-    // A column that is both `unique` and `index` gets a unique index instead (SQLAlchemy's rule).
-    for c in table
-        .columns
-        .iter()
-        .filter(|c| c.unique && !c.index && !c.primary_key)
-    {
+    for c in table.unique_constraint_columns() {
         let mut uq = Index::create();
         uq.unique().col(c.name);
-        if let Some(t) = &naming.uq {
-            uq.name(NamingConvention::render(
-                t,
-                &target(std::slice::from_ref(&c.name), None),
-            ));
+        if let Some(name) = naming.unique_name(table, c.name) {
+            uq.name(name);
         }
         stmt.index(&mut uq);
     }
@@ -312,11 +294,8 @@ pub fn create_table(
                 OnDelete::Restrict => ForeignKeyAction::Restrict,
             });
         }
-        if let Some(t) = &naming.fk {
-            f.name(NamingConvention::render(
-                t,
-                &target(fk.columns, Some(fk.referred_table)),
-            ));
+        if let Some(name) = naming.foreign_key_name(table, fk) {
+            f.name(name);
         }
         stmt.foreign_key(&mut f);
     }
@@ -327,16 +306,8 @@ pub fn create_table(
     }
     let mut indexes = Vec::new();
     for ix in table.all_indexes() {
-        let name = match (ix.name, &naming.ix) {
-            (Some(n), _) => n.to_owned(),
-            (None, Some(t)) => NamingConvention::render(t, &target(ix.columns, None)),
-            // No convention for indexes: SQL needs a name, so use SQLAlchemy's default one.
-            (None, None) => {
-                NamingConvention::render("ix_%(column_0_label)s", &target(ix.columns, None))
-            }
-        };
         let mut i = Index::create();
-        i.name(name).table(table.name);
+        i.name(naming.index_name(table, &ix)).table(table.name);
         if ix.unique {
             i.unique();
         }
