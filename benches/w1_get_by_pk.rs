@@ -3,6 +3,7 @@
 //!
 //! - `fsql`: `User::query().get(&db, id)` through the `Database` (one pool checkout per lookup,
 //!   as application code does).
+//! - `fsql_recording`: `fsql` with `record_queries(true)` (recording overhead).
 //! - `fsql_held_connection`: the same on a connection checked out once, to separate the pool
 //!   checkout from fsql's query path.
 //! - `diesel_raw`: `user::table.find(id).select(User::as_select()).get_result(&mut conn)` on a
@@ -135,6 +136,29 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // The same with `record_queries(true)` on the same file: the cost of recording every
+    // statement with its parameters, timing and caller location (cleared each repetition).
+    let recording = Database::builder()
+        .url(schema::sqlite_url(&fsql_path))
+        .record_queries(true)
+        .registry(fsql::Registry::new([<User as fsql::Model>::META]))
+        .build()
+        .expect("recording Database");
+    group.bench_function("fsql_recording", |b| {
+        b.iter(|| {
+            recording.clear_recorded_queries();
+            for &id in &ids {
+                let u = User::query().get(&recording, id).expect("get");
+                assert!(u.is_some(), "user {id} missing");
+                black_box(u);
+            }
+        })
+    });
+    assert_eq!(
+        recording.recorded_queries().len(),
+        ids.len(),
+        "one statement per lookup"
+    );
     // The same lookups on a connection the caller holds: fsql's own cost without the pool
     // checkout that `get(&db, ..)` does per call.
     group.bench_function("fsql_held_connection", |b| {

@@ -35,6 +35,7 @@
 pub use fsql_core::convention::NamingConvention;
 pub use fsql_core::keyset::{CursorError, Direction};
 pub use fsql_core::pagination::{parse_int, IterPages};
+pub use fsql_core::record::{RecordedQuery, UNKNOWN_LOCATION};
 pub use fsql_core::{
     camel_to_snake, ColumnMeta, ColumnType, CursorKey, DatabaseErrorKind, Error, ForeignKeyMeta,
     IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest, Pagination, Registry,

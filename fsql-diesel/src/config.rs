@@ -39,6 +39,7 @@ pub struct DatabaseBuilder {
     naming: Option<NamingConvention>,
     pool: PoolOptions,
     bind_pools: BTreeMap<Option<String>, PoolOptions>,
+    record_queries: bool,
 }
 
 impl DatabaseBuilder {
@@ -63,6 +64,14 @@ impl DatabaseBuilder {
     /// Constraint naming convention (SQLAlchemy's `MetaData(naming_convention=...)`).
     pub fn naming_convention(mut self, naming: NamingConvention) -> Self {
         self.naming = Some(naming);
+        self
+    }
+
+    /// Record every statement with its parameters, timing and the line of code that ran it
+    /// (Flask-SQLAlchemy's `SQLALCHEMY_RECORD_QUERIES`); read them with
+    /// [`Database::recorded_queries`] or [`Database::record`].
+    pub fn record_queries(mut self, on: bool) -> Self {
+        self.record_queries = on;
         self
     }
 
@@ -231,6 +240,9 @@ impl DatabaseBuilder {
                 });
             }
         }
+        let recorder = self
+            .record_queries
+            .then(|| std::sync::Arc::new(crate::instrument::Recorder::default()));
         let mut binds = BTreeMap::new();
         let all = self
             .url
@@ -247,13 +259,14 @@ impl DatabaseBuilder {
                 });
             }
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
-            let pool = Pool::new(url.clone(), options)?;
+            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone())?;
             binds.insert(key, Bind { url, pool });
         }
         Ok(Database::from_parts(
             binds,
             self.registry.unwrap_or_else(Registry::global),
             self.naming.unwrap_or_default(),
+            recorder,
         ))
     }
 }

@@ -33,6 +33,7 @@ pub(crate) struct Inner {
     binds: BTreeMap<Option<String>, Bind>,
     registry: Registry,
     naming: NamingConvention,
+    recorder: Option<Arc<crate::instrument::Recorder>>,
 }
 
 pub(crate) struct Bind {
@@ -124,14 +125,51 @@ impl Database {
         binds: BTreeMap<Option<String>, Bind>,
         registry: Registry,
         naming: NamingConvention,
+        recorder: Option<Arc<crate::instrument::Recorder>>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 binds,
                 registry,
                 naming,
+                recorder,
             }),
         }
+    }
+
+    /// Every statement run since the database was built (or since
+    /// [`clear_recorded_queries`](Self::clear_recorded_queries)), in order, when it was built
+    /// with [`record_queries(true)`](DatabaseBuilder::record_queries); empty otherwise.
+    /// Flask-SQLAlchemy's `get_recorded_queries()`.
+    pub fn recorded_queries(&self) -> Vec<fsql_core::record::RecordedQuery> {
+        self.inner
+            .recorder
+            .as_ref()
+            .map(|r| r.all())
+            .unwrap_or_default()
+    }
+
+    /// Forgets the recorded statements.
+    pub fn clear_recorded_queries(&self) {
+        if let Some(r) = &self.inner.recorder {
+            r.clear();
+        }
+    }
+
+    /// Runs `f` and returns its result with the statements it ran on this thread, for tests:
+    ///
+    /// ```
+    /// # use fsql_diesel::Database;
+    /// let db = Database::builder().url("sqlite://").record_queries(true).build()?;
+    /// let ((), statements) = db.record(|| db.create_all().unwrap());
+    /// assert!(statements.is_empty(), "no models, no DDL");
+    /// # Ok::<(), fsql_core::Error>(())
+    /// ```
+    ///
+    /// Needs [`record_queries(true)`](DatabaseBuilder::record_queries): without it no statement
+    /// is observed and the list is empty.
+    pub fn record<R>(&self, f: impl FnOnce() -> R) -> (R, Vec<fsql_core::record::RecordedQuery>) {
+        crate::instrument::scoped(f)
     }
 
     /// A connection to the default database, checked out of its pool.
@@ -257,6 +295,7 @@ impl Database {
     /// transaction where the backend has transactional DDL (SQLite, PostgreSQL; MySQL commits
     /// each statement). Tables that exist are left alone, so running it twice is fine. Nothing
     /// is created unless every bind that has models is configured and every table renders.
+    #[track_caller]
     pub fn create_all(&self) -> Result<()> {
         self.create_all_in(Binds::All)
     }
@@ -273,18 +312,23 @@ impl Database {
     /// db.create_all_in(Binds::All)?;                  // every bind ("__all__")
     /// # Ok::<(), fsql_core::Error>(())
     /// ```
+    #[track_caller]
     pub fn create_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
-        Self::execute(self.plan(Ddl::Create, &binds.into())?)
+        let plan = self.plan(Ddl::Create, &binds.into())?;
+        crate::instrument::with_location(std::panic::Location::caller(), || Self::execute(plan))
     }
 
     /// Drops every table of every bind, children before parents.
+    #[track_caller]
     pub fn drop_all(&self) -> Result<()> {
         self.drop_all_in(Binds::All)
     }
 
     /// [`drop_all`](Self::drop_all) for some binds.
+    #[track_caller]
     pub fn drop_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
-        Self::execute(self.plan(Ddl::Drop, &binds.into())?)
+        let plan = self.plan(Ddl::Drop, &binds.into())?;
+        crate::instrument::with_location(std::panic::Location::caller(), || Self::execute(plan))
     }
 
     /// The bind keys a selection names: every bind with models for `All`; the named ones

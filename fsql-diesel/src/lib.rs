@@ -13,6 +13,7 @@ pub mod error;
 pub mod executor;
 #[doc(hidden)]
 pub mod fallback;
+mod instrument;
 pub mod model;
 pub mod paginate;
 pub mod pool;

@@ -35,6 +35,7 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     /// `known_total = Some(t)` skips the count and reports `t` (neighbour pages).
+    #[track_caller]
     fn fetch_page<E: Executor>(
         &self,
         exec: E,
@@ -94,6 +95,7 @@ impl<'a, M: Model> Query<'a, M> {
         self.keyset_with(exec, request, key)
     }
 
+    #[track_caller]
     fn keyset_with<E: Executor, S: KeyOrder<M>>(
         &self,
         exec: E,
@@ -400,6 +402,7 @@ trait Neighbour: Sized {
 }
 
 impl<M: Model> Neighbour for Page<'_, M> {
+    #[track_caller]
     fn neighbour<E: Executor>(&self, exec: E, page: u64) -> Result<Self> {
         let request = PageRequest {
             page,

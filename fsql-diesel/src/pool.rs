@@ -86,6 +86,8 @@ pub struct Pool {
 struct Shared {
     url: DatabaseUrl,
     options: PoolOptions,
+    bind: Option<String>,
+    recorder: Option<Arc<crate::instrument::Recorder>>,
     state: Mutex<State>,
     freed: Condvar,
 }
@@ -120,6 +122,16 @@ impl Pool {
     /// Builds the pool for a bind and opens `min_idle` connections (at least one), so a wrong
     /// path or an unreachable server is reported here with the driver's own message.
     pub fn new(url: DatabaseUrl, options: &PoolOptions) -> Result<Self> {
+        Self::for_bind(url, options, None, None)
+    }
+
+    /// The pool of one bind of a `Database`, recording its statements when asked.
+    pub(crate) fn for_bind(
+        url: DatabaseUrl,
+        options: &PoolOptions,
+        bind: Option<String>,
+        recorder: Option<Arc<crate::instrument::Recorder>>,
+    ) -> Result<Self> {
         let mut options = options.clone();
         options.max_size = options.max_size.max(1);
         if url.backend() == BackendKind::Mysql && options.max_lifetime.is_none() {
@@ -137,6 +149,8 @@ impl Pool {
             shared: Arc::new(Shared {
                 url,
                 options,
+                bind,
+                recorder,
                 state: Mutex::new(State::default()),
                 freed: Condvar::new(),
             }),
@@ -243,8 +257,14 @@ impl Pool {
 
     fn open_slot(&self) -> Result<Slot> {
         let mut conn = establish(&self.shared.url)?;
-        if self.shared.options.echo {
-            conn.set_instrumentation(echo(self.shared.url.masked().to_owned()));
+        let observer = crate::instrument::Observer::new(
+            self.shared.url.masked().to_owned(),
+            self.shared.bind.clone(),
+            self.shared.options.echo,
+            self.shared.recorder.clone(),
+        );
+        if observer.is_needed() {
+            conn.set_instrumentation(observer);
         }
         Ok(Slot {
             conn,
@@ -373,25 +393,6 @@ fn is_broken(conn: &mut AnyConnection) -> bool {
     crate::backend::dispatch!(conn, |c, DB| {
         <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::is_broken_transaction_manager(c)
     })
-}
-
-/// SQLAlchemy's `echo`: every statement, its parameters, its duration and its error, if any.
-fn echo(url: String) -> impl diesel::connection::Instrumentation {
-    use diesel::connection::InstrumentationEvent;
-    let mut started: Option<Instant> = None;
-    move |event: InstrumentationEvent<'_>| match event {
-        InstrumentationEvent::StartQuery { .. } => started = Some(Instant::now()),
-        InstrumentationEvent::FinishQuery { query, error, .. } => {
-            let elapsed = started.take().map(|t| t.elapsed());
-            match error {
-                None => tracing::info!(target: "fsql::echo", database = %url, ?elapsed, "{query}"),
-                Some(e) => {
-                    tracing::info!(target: "fsql::echo", database = %url, ?elapsed, error = %e, "{query}")
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Opens one connection with the driver defaults applied.

@@ -538,14 +538,17 @@ impl<'a, M: Model> Query<'a, M> {
 
     /// Runs `f` on a connection from `exec` for the model's bind: the one way every terminal
     /// method reaches the database, so the backend check below cannot be forgotten.
+    #[track_caller]
     pub(crate) fn run_on<E: Executor, R>(
         &self,
         exec: E,
         f: impl FnOnce(&mut crate::backend::AnyConnection) -> Result<R>,
     ) -> Result<R> {
-        exec.run(M::META, |conn| {
-            self.check_backend(conn.backend())?;
-            f(conn)
+        crate::instrument::with_location(std::panic::Location::caller(), || {
+            exec.run(M::META, |conn| {
+                self.check_backend(conn.backend())?;
+                f(conn)
+            })
         })
     }
 

@@ -1,7 +1,10 @@
 //! Writing rows: insert, update and delete through the model.
 
+use std::panic::Location;
+
 use crate::backend::{dispatch, ModelOn};
 use crate::executor::Executor;
+use crate::instrument::with_location;
 use crate::model::Model;
 use fsql_core::{Error, Result};
 
@@ -16,8 +19,10 @@ pub trait Record: Model {
     /// integer primary key left at `0`, server defaults, `default_fn` values).
     #[track_caller]
     fn insert<E: Executor>(&self, exec: E) -> Result<Self> {
-        exec.run(Self::META, |conn| {
-            dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::insert(c, self))
+        with_location(Location::caller(), || {
+            exec.run(Self::META, |conn| {
+                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::insert(c, self))
+            })
         })
     }
 
@@ -25,8 +30,10 @@ pub trait Record: Model {
     /// no such row exists.
     #[track_caller]
     fn update<E: Executor>(&self, exec: E) -> Result<()> {
-        let n = exec.run(Self::META, |conn| {
-            dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::update(c, self))
+        let n = with_location(Location::caller(), || {
+            exec.run(Self::META, |conn| {
+                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::update(c, self))
+            })
         })?;
         if n == 0 {
             return Err(missing::<Self>(&self.primary_key(), "update"));
@@ -38,8 +45,10 @@ pub trait Record: Model {
     #[track_caller]
     fn delete<E: Executor>(&self, exec: E) -> Result<()> {
         let pk = self.primary_key();
-        let n = exec.run(Self::META, |conn| {
-            dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk))
+        let n = with_location(Location::caller(), || {
+            exec.run(Self::META, |conn| {
+                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk))
+            })
         })?;
         if n == 0 {
             return Err(missing::<Self>(&pk, "delete"));

@@ -1,0 +1,167 @@
+//! What happens around each statement: echo (`tracing`, SQLAlchemy's `echo`) and recorded
+//! queries (Flask-SQLAlchemy's `get_recorded_queries()`), through Diesel's per-connection
+//! instrumentation. Connections get it only when one of them is on, so a database with
+//! neither pays nothing per statement.
+
+use std::cell::{Cell, RefCell};
+use std::panic::Location;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use fsql_core::record::{RecordedQuery, UNKNOWN_LOCATION};
+
+thread_local! {
+    /// The user code running an fsql method on this thread (its `#[track_caller]` location).
+    static LOCATION: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+    /// Open `Database::record` scopes on this thread, innermost last.
+    static SCOPES: RefCell<Vec<Vec<RecordedQuery>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `location` as the origin of the statements it runs (the outermost fsql call
+/// wins, so a helper calling another keeps the user's line).
+pub(crate) fn with_location<R>(location: &'static Location<'static>, f: impl FnOnce() -> R) -> R {
+    let outer = LOCATION.with(|l| l.get());
+    if outer.is_some() {
+        return f();
+    }
+    LOCATION.with(|l| l.set(Some(location)));
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            LOCATION.with(|l| l.set(None));
+        }
+    }
+    let _reset = Reset;
+    f()
+}
+
+/// Runs `f` and returns the statements recorded on this thread meanwhile.
+pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> (R, Vec<RecordedQuery>) {
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            SCOPES.with(|s| s.borrow_mut().pop());
+        }
+    }
+    SCOPES.with(|s| s.borrow_mut().push(Vec::new()));
+    let _pop = Pop;
+    let out = f();
+    let recorded = SCOPES.with(|s| {
+        s.borrow_mut()
+            .last_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    });
+    (out, recorded)
+}
+
+/// Every statement recorded by a database.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    queries: Mutex<Vec<RecordedQuery>>,
+}
+
+impl Recorder {
+    pub(crate) fn all(&self) -> Vec<RecordedQuery> {
+        self.queries.lock().map(|q| q.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut q) = self.queries.lock() {
+            q.clear();
+        }
+    }
+}
+
+/// What a connection does around its statements.
+pub(crate) struct Observer {
+    pub(crate) url: String,
+    pub(crate) bind: Option<String>,
+    pub(crate) echo: bool,
+    pub(crate) recorder: Option<Arc<Recorder>>,
+    started: Option<(Instant, SystemTime)>,
+}
+
+impl Observer {
+    pub(crate) fn new(
+        url: String,
+        bind: Option<String>,
+        echo: bool,
+        recorder: Option<Arc<Recorder>>,
+    ) -> Self {
+        Self {
+            url,
+            bind,
+            echo,
+            recorder,
+            started: None,
+        }
+    }
+
+    pub(crate) fn is_needed(&self) -> bool {
+        self.echo || self.recorder.is_some()
+    }
+}
+
+impl Instrumentation for Observer {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.started = Some((Instant::now(), SystemTime::now()));
+            }
+            InstrumentationEvent::FinishQuery { query, error, .. } => {
+                let (started, start_time) = self
+                    .started
+                    .take()
+                    .unwrap_or_else(|| (Instant::now(), SystemTime::now()));
+                let duration = started.elapsed();
+                if self.echo {
+                    match error {
+                        None => {
+                            tracing::info!(target: "fsql::echo", database = %self.url, ?duration, "{query}")
+                        }
+                        Some(e) => {
+                            tracing::info!(target: "fsql::echo", database = %self.url, ?duration, error = %e, "{query}")
+                        }
+                    }
+                }
+                if self.recorder.is_none() {
+                    return;
+                }
+                // Diesel prints a query as `<sql> -- binds: [..]`.
+                let text = query.to_string();
+                let (statement, parameters) = match text.rsplit_once(" -- binds: ") {
+                    Some((sql, binds)) => (sql.to_owned(), binds.to_owned()),
+                    None => (text, "[]".to_owned()),
+                };
+                let location = LOCATION.with(|l| l.get()).map_or_else(
+                    || UNKNOWN_LOCATION.to_owned(),
+                    |l| format!("{}:{}", l.file(), l.line()),
+                );
+                let recorded = RecordedQuery {
+                    statement,
+                    parameters,
+                    start_time,
+                    end_time: start_time + duration,
+                    duration,
+                    location,
+                    bind: self.bind.clone(),
+                    error: error.map(|e| e.to_string()),
+                };
+                // Every open scope sees what ran within it, nested ones included.
+                SCOPES.with(|s| {
+                    for scope in s.borrow_mut().iter_mut() {
+                        scope.push(recorded.clone());
+                    }
+                });
+                if let Some(r) = &self.recorder {
+                    if let Ok(mut q) = r.queries.lock() {
+                        q.push(recorded);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

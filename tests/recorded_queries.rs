@@ -1,0 +1,181 @@
+//! Recorded queries (Flask-SQLAlchemy's `SQLALCHEMY_RECORD_QUERIES` / `get_recorded_queries()`),
+//! on every backend.
+
+mod common;
+
+use common::*;
+use fsql::prelude::*;
+use fsql::Registry;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Note {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(unique, length = 40)]
+    pub title: String,
+}
+
+/// A database on the same server namespace as `t`, recording.
+fn recording(t: &TestDb) -> Database {
+    let db = Database::builder()
+        .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+        .record_queries(true)
+        .registry(Registry::new([Note::META]))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    db.clear_recorded_queries();
+    db
+}
+
+fn here(line: u32) -> String {
+    format!("{}:{line}", file!())
+}
+
+#[test]
+fn every_statement_is_recorded_with_the_line_that_ran_it() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let db = recording(&t);
+        let row = Note {
+            id: 0,
+            title: "first".into(),
+        };
+        // `line!()` in the same expression as the call: the location is the call's line.
+        let (n, inserted_at) = (row.insert(&db).unwrap(), line!());
+        let (_, get_at) = (Note::query().get(&db, n.id).unwrap(), line!());
+        let ordered = Note::query().order_by(Note::id.asc());
+        let (_, page_at) = (ordered.paginate(&db, PageRequest::new(1)).unwrap(), line!());
+
+        let q = db.recorded_queries();
+        let insert = q
+            .iter()
+            .find(|r| r.statement.starts_with("INSERT"))
+            .expect("insert recorded");
+        assert!(insert.statement.contains("note"), "{insert}");
+        assert!(
+            insert.parameters.contains("first"),
+            "parameters are recorded: {insert}"
+        );
+        assert_eq!(insert.location, here(inserted_at));
+        assert_eq!(insert.bind, None);
+        assert!(insert.end_time >= insert.start_time && insert.error.is_none());
+
+        let select_at = |line| {
+            q.iter()
+                .filter(|r| r.location == here(line) && r.statement.starts_with("SELECT"))
+                .count()
+        };
+        assert_eq!(select_at(get_at), 1, "{q:#?}");
+        assert_eq!(
+            select_at(page_at),
+            2,
+            "page and count, both at the paginate call: {q:#?}"
+        );
+        let order: Vec<_> = q.iter().map(|r| r.location.clone()).collect();
+        let first_get = order.iter().position(|l| *l == here(get_at)).unwrap();
+        let first_page = order.iter().position(|l| *l == here(page_at)).unwrap();
+        assert!(first_get < first_page, "in the order they ran");
+
+        db.clear_recorded_queries();
+        assert!(db.recorded_queries().is_empty());
+    }
+}
+
+#[test]
+fn scoped_recording_failures_and_raw_diesel() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let db = recording(&t);
+        Note {
+            id: 0,
+            title: "a".into(),
+        }
+        .insert(&db)
+        .unwrap();
+        let (count, statements) = db.record(|| Note::query().count(&db).unwrap());
+        assert_eq!(count, 1);
+        assert_eq!(statements.len(), 1, "{statements:#?}");
+        assert!(
+            statements[0].statement.contains("COUNT(*)"),
+            "{}",
+            statements[0]
+        );
+
+        // Nested scopes: the outer one sees everything, the inner one its own.
+        let ((_, inner), outer) = db.record(|| {
+            Note::query().all(&db).unwrap();
+            db.record(|| Note::query().first(&db).unwrap())
+        });
+        assert_eq!((inner.len(), outer.len()), (1, 2));
+
+        // A failed statement is recorded too.
+        let (err, failed) = db.record(|| {
+            Note {
+                id: 0,
+                title: "a".into(),
+            }
+            .insert(&db)
+            .unwrap_err()
+        });
+        assert!(err.database_kind().is_some(), "{err}");
+        assert!(
+            failed.iter().any(|r| r.statement.starts_with("INSERT")),
+            "{failed:#?}"
+        );
+
+        // Hand-written Diesel on a pooled connection: recorded, origin unknown.
+        let (_, raw) = db.record(|| {
+            let mut conn = db.connection().unwrap();
+            diesel::connection::SimpleConnection::batch_execute(&mut *conn, "SELECT 1").ok();
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1 AS one")
+                .execute(&mut *conn)
+                .unwrap();
+        });
+        assert!(
+            raw.iter().any(|r| r.location == fsql::UNKNOWN_LOCATION),
+            "{raw:#?}"
+        );
+    }
+}
+
+#[test]
+fn nothing_is_recorded_unless_asked() {
+    let db = sqlite_memory(&[Note::META]);
+    Note {
+        id: 0,
+        title: "x".into(),
+    }
+    .insert(&db)
+    .unwrap();
+    assert!(db.recorded_queries().is_empty());
+    let (_, statements) = db.record(|| Note::query().all(&db).unwrap());
+    assert!(statements.is_empty());
+}
+
+#[test]
+fn statements_carry_their_bind() {
+    let db = Database::builder()
+        .url("sqlite://")
+        .bind("notes", "sqlite://")
+        .record_queries(true)
+        .registry(Registry::new([]))
+        .build()
+        .unwrap();
+    let (_, statements) = db.record(|| {
+        let mut conn = db.connection_to(Some("notes")).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(&mut *conn, "SELECT 1").unwrap();
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT 2 AS two")
+            .execute(&mut *conn)
+            .unwrap();
+    });
+    assert!(
+        statements
+            .iter()
+            .all(|r| r.bind.as_deref() == Some("notes")),
+        "{statements:#?}"
+    );
+    assert!(!statements.is_empty());
+}
