@@ -538,14 +538,36 @@ mod tests {
             e.contains("all 1 connection(s) of the pool are in use"),
             "{e}"
         );
-        // A waiter is woken when the connection comes back.
-        let p2 = pool.clone();
-        let waiter = std::thread::spawn(move || p2.get().map(|_| ()));
-        std::thread::sleep(Duration::from_millis(10));
         drop(held);
-        // The waiter's own timeout is 50 ms; it got the connection if it did not time out.
-        let r = waiter.join().unwrap();
-        assert!(r.is_ok(), "{r:?}");
+    }
+
+    #[test]
+    fn a_waiter_is_woken_when_the_connection_comes_back() {
+        // A timeout far above any scheduling delay: the waiter must be woken by the check-in,
+        // not by its deadline.
+        let (pool, _d) = file_pool(PoolOptions {
+            max_size: 1,
+            connection_timeout: Duration::from_secs(30),
+            ..Default::default()
+        });
+        let held = pool.get().unwrap();
+        let p2 = pool.clone();
+        let waiter = std::thread::spawn(move || {
+            let started = Instant::now();
+            p2.get().map(|_| started.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        drop(held);
+        let waited = waiter.join().unwrap().unwrap();
+        assert!(
+            waited < Duration::from_secs(30),
+            "woken by the deadline: {waited:?}"
+        );
+        assert_eq!(
+            pool.status().opened_total,
+            1,
+            "the same connection was handed over"
+        );
     }
 
     #[test]
