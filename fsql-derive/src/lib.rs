@@ -1,10 +1,10 @@
 //! `#[derive(Model)]` and `table!` for fsql. Use them through the `fsql` crate.
 //!
-//! The pipeline follows thiserror and serde_derive: [`ast`] parses the struct into an owned
-//! model that keeps spans (with [`attr`] parsing each `#[fsql(..)]`), [`valid`] checks the
-//! rules between attributes, [`expand`] generates code; every error is collected in a
-//! [`ctxt::Ctxt`] and reported at once, beside a [`fallback`] impl so that one mistake does not
-//! cascade into a screen of trait errors. [`table_macro`] reads `table!`'s input into the same
+//! The pipeline follows thiserror and serde_derive: `ast` parses the struct into an owned
+//! model that keeps spans (with `attr` parsing each `#[fsql(..)]`), `valid` checks the
+//! rules between attributes, `expand` generates code; every error is collected in a
+//! `ctxt::Ctxt` and reported at once, beside a `fallback` impl so that one mistake does not
+//! cascade into a screen of trait errors. `table_macro` reads `table!`'s input into the same
 //! model and reuses the same checks and generators.
 
 mod ast;

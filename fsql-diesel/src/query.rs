@@ -396,8 +396,8 @@ impl<'a, M: Model> Query<'a, M> {
         })
     }
 
-    /// Exactly one row: [`Error::NotFound`](fsql_core::Error::NotFound) when there is none,
-    /// [`Error::MultipleResultsFound`](fsql_core::Error::MultipleResultsFound) when there are
+    /// Exactly one row: [`Error::NotFound`] when there is none,
+    /// [`Error::MultipleResultsFound`] when there are
     /// several (SQLAlchemy's `one()`). Reads at most two rows.
     #[track_caller]
     pub fn one<E: Executor>(&self, exec: E) -> Result<M> {
