@@ -31,7 +31,7 @@ mod schema;
 #[path = "common/users.rs"]
 mod users;
 
-use users::{raw, row, User, USERS};
+use users::{raw, seed_raw, seeded_fsql, User, USERS};
 
 /// The W1 lookup order: a fixed permutation of 1..=10 000.
 fn ids() -> Vec<i32> {
@@ -45,50 +45,11 @@ fn bench(c: &mut Criterion) {
     let raw_path = dir.path().join("w1_raw.db");
     let mut conn = schema::raw_connection(&raw_path);
     conn.batch_execute(schema::SCHEMA_SQL).expect("schema.sql");
-    conn.transaction::<_, diesel::result::Error, _>(|c| {
-        for i in 0..USERS {
-            let (id, name, email, hair_color) = row(i);
-            let u = raw::User {
-                id,
-                name,
-                email,
-                hair_color,
-            };
-            diesel::insert_into(raw::user::table)
-                .values(&u)
-                .execute(c)?;
-        }
-        Ok(())
-    })
-    .expect("seed raw");
+    seed_raw(&mut conn);
 
     // fsql: create_all, then the rows through the model in one transaction.
     let fsql_path = dir.path().join("w1_fsql.db");
-    let db = Database::builder()
-        .url(schema::sqlite_url(&fsql_path))
-        .registry(fsql::Registry::new([<User as fsql::Model>::META]))
-        .build()
-        .expect("Database");
-    db.create_all().expect("create_all");
-    {
-        let mut pooled = db.connection().expect("connection");
-        pooled
-            .transaction::<_, diesel::result::Error, _>(|c| {
-                for i in 0..USERS {
-                    let (id, name, email, hair_color) = row(i);
-                    let u = User {
-                        id,
-                        name,
-                        email,
-                        hair_color,
-                    };
-                    let stored = u.insert(&mut *c).expect("insert");
-                    assert_eq!(stored, u);
-                }
-                Ok(())
-            })
-            .expect("seed fsql");
-    }
+    let db = seeded_fsql(&schema::sqlite_url(&fsql_path));
 
     // Same table, same rows on both sides.
     {
@@ -206,6 +167,7 @@ fn bench(c: &mut Criterion) {
 ///   the ratio, or per-lookup times (iteration / 5 000), not iteration times across groups.
 #[cfg(feature = "postgres")]
 mod postgres {
+    use super::users::row;
     use super::*;
     use diesel::pg::PgConnection;
 
@@ -345,31 +307,7 @@ mod postgres {
         .expect("seed raw");
 
         // fsql: create_all, then the rows through the model in one transaction.
-        let db = Database::builder()
-            .url(url.as_str())
-            .registry(fsql::Registry::new([<User as fsql::Model>::META]))
-            .build()
-            .expect("Database");
-        db.create_all().expect("create_all");
-        {
-            let mut pooled = db.connection().expect("connection");
-            pooled
-                .transaction::<_, diesel::result::Error, _>(|c| {
-                    for i in 0..USERS {
-                        let (id, name, email, hair_color) = row(i);
-                        let u = User {
-                            id,
-                            name,
-                            email,
-                            hair_color,
-                        };
-                        let stored = u.insert(&mut *c).expect("insert");
-                        assert_eq!(stored, u);
-                    }
-                    Ok(())
-                })
-                .expect("seed fsql");
-        }
+        let db = seeded_fsql(url.as_str());
 
         // Same table, same rows on both sides.
         let raw_shape = table_shape(&mut conn, "user_raw");

@@ -40,7 +40,7 @@ mod schema;
 #[path = "common/users.rs"]
 mod users;
 
-use users::{raw, row, User, USERS};
+use users::{raw, seed_raw, seeded_fsql, User, USERS};
 
 /// Calls per timed repetition in every group.
 const CALLS: usize = 100;
@@ -62,50 +62,11 @@ impl Fixture {
         let raw_path = dir.join(format!("{tag}_raw.db"));
         let mut conn = schema::raw_connection(&raw_path);
         conn.batch_execute(schema::SCHEMA_SQL).expect("schema.sql");
-        conn.transaction::<_, diesel::result::Error, _>(|c| {
-            for i in 0..USERS {
-                let (id, name, email, hair_color) = row(i);
-                let u = raw::User {
-                    id,
-                    name,
-                    email,
-                    hair_color,
-                };
-                diesel::insert_into(raw::user::table)
-                    .values(&u)
-                    .execute(c)?;
-            }
-            Ok(())
-        })
-        .expect("seed raw");
+        seed_raw(&mut conn);
 
         // fsql: create_all, then the rows through the model in one transaction.
         let fsql_path = dir.join(format!("{tag}_fsql.db"));
-        let db = Database::builder()
-            .url(schema::sqlite_url(&fsql_path))
-            .registry(fsql::Registry::new([<User as fsql::Model>::META]))
-            .build()
-            .expect("Database");
-        db.create_all().expect("create_all");
-        {
-            let mut pooled = db.connection().expect("connection");
-            pooled
-                .transaction::<_, diesel::result::Error, _>(|c| {
-                    for i in 0..USERS {
-                        let (id, name, email, hair_color) = row(i);
-                        let u = User {
-                            id,
-                            name,
-                            email,
-                            hair_color,
-                        };
-                        let stored = u.insert(&mut *c).expect("insert");
-                        assert_eq!(stored, u);
-                    }
-                    Ok(())
-                })
-                .expect("seed fsql");
-        }
+        let db = seeded_fsql(&schema::sqlite_url(&fsql_path));
 
         // Same table on both sides: schema, then every row.
         {

@@ -63,17 +63,7 @@ pub struct Order {
 }
 
 const fn col(name: &'static str, ty: ColumnType) -> ColumnMeta {
-    ColumnMeta {
-        name,
-        field: name,
-        ty,
-        nullable: false,
-        primary_key: false,
-        autoincrement: false,
-        unique: false,
-        index: false,
-        server_default: None,
-    }
+    ColumnMeta::new(name, ty)
 }
 
 /// Written by hand for what the derive has no attribute for: composite indexes, one named.

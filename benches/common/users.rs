@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use diesel::prelude::*;
 use fsql::prelude::*;
 
 /// Users in the seeded table.
@@ -53,4 +54,58 @@ pub fn row(i: i32) -> (i32, String, String, Option<String>) {
         format!("user{i:04}@example.com"),
         (i % 2 == 0).then(|| "black".to_owned()),
     )
+}
+
+/// The hand-written twin of row `i`.
+pub fn raw_row(i: i32) -> raw::User {
+    let (id, name, email, hair_color) = row(i);
+    raw::User {
+        id,
+        name,
+        email,
+        hair_color,
+    }
+}
+
+/// Every row inserted through hand-written Diesel, in one transaction (untimed seeding).
+pub fn seed_raw(conn: &mut diesel::sqlite::SqliteConnection) {
+    conn.transaction::<_, diesel::result::Error, _>(|c| {
+        for i in 0..USERS {
+            diesel::insert_into(raw::user::table)
+                .values(&raw_row(i))
+                .execute(c)?;
+        }
+        Ok(())
+    })
+    .expect("seed raw");
+}
+
+/// fsql's side: a `Database` serving `User` at `url`, tables created, every row inserted
+/// through the model in one transaction (untimed seeding); each insert is checked.
+pub fn seeded_fsql(url: &str) -> Database {
+    let db = Database::builder()
+        .url(url)
+        .registry(fsql::Registry::new([<User as fsql::Model>::META]))
+        .build()
+        .expect("Database");
+    db.create_all().expect("create_all");
+    let mut pooled = db.connection().expect("connection");
+    pooled
+        .transaction::<_, diesel::result::Error, _>(|c| {
+            for i in 0..USERS {
+                let (id, name, email, hair_color) = row(i);
+                let u = User {
+                    id,
+                    name,
+                    email,
+                    hair_color,
+                };
+                let stored = u.insert(&mut *c).expect("insert");
+                assert_eq!(stored, u);
+            }
+            Ok(())
+        })
+        .expect("seed fsql");
+    drop(pooled);
+    db
 }

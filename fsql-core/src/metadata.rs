@@ -80,6 +80,31 @@ pub struct ColumnMeta {
     pub server_default: Option<&'static str>,
 }
 
+impl ColumnMeta {
+    /// A NOT NULL column of this name and type with no key, constraint, index or default, for
+    /// metadata written by hand (tables the derive cannot describe, tests); set the rest with
+    /// struct update syntax.
+    ///
+    /// ```
+    /// use fsql_core::{ColumnMeta, ColumnType};
+    /// const ID: ColumnMeta = ColumnMeta { primary_key: true, ..ColumnMeta::new("id", ColumnType::Integer) };
+    /// assert!(ID.primary_key && !ID.nullable);
+    /// ```
+    pub const fn new(name: &'static str, ty: ColumnType) -> Self {
+        Self {
+            name,
+            field: name,
+            ty,
+            nullable: false,
+            primary_key: false,
+            autoincrement: false,
+            unique: false,
+            index: false,
+            server_default: None,
+        }
+    }
+}
+
 /// The SQL type of a column, independent of the backend; DDL renders it per dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {

@@ -271,17 +271,7 @@ mod tests {
     use crate::metadata::{ColumnMeta, ColumnType, ForeignKeyMeta};
 
     const fn col(name: &'static str) -> ColumnMeta {
-        ColumnMeta {
-            name,
-            field: name,
-            ty: ColumnType::Integer,
-            nullable: false,
-            primary_key: false,
-            autoincrement: false,
-            unique: false,
-            index: false,
-            server_default: None,
-        }
+        ColumnMeta::new(name, ColumnType::Integer)
     }
     const COLS: &[ColumnMeta] = &[col("id"), col("ref_id")];
 

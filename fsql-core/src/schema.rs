@@ -667,17 +667,7 @@ mod tests {
     use crate::metadata::{ColumnMeta, ForeignKeyMeta, IndexMeta};
 
     const fn col(name: &'static str, ty: ColumnType) -> ColumnMeta {
-        ColumnMeta {
-            name,
-            field: name,
-            ty,
-            nullable: false,
-            primary_key: false,
-            autoincrement: false,
-            unique: false,
-            index: false,
-            server_default: None,
-        }
+        ColumnMeta::new(name, ty)
     }
 
     static POST: TableMeta = TableMeta {
