@@ -58,6 +58,10 @@ pub mod ddl {
 
 /// Everything a model file needs: `use fsql::prelude::*;`.
 pub mod prelude {
+    pub use crate::relation::{
+        joinedload, lazyload, noload, selectinload, subqueryload, BelongsTo, HasMany, HasOne,
+        ManyToMany,
+    };
     pub use crate::{
         Database, Error, Executor, KeysetRequest, Model, PageNavigation, PageRequest, Query,
         QueryBuilder, Record, Result,
@@ -74,7 +78,27 @@ pub mod __private {
     pub use fsql_core::{
         ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
     };
-    pub use fsql_diesel::{fallback_model, impl_model_backends, Model, Query};
+    pub use fsql_diesel::backend::{AnyConnection, FsqlBackend};
+    pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};
+    pub use fsql_diesel::relation::load::{lazy_load, load_backref, Eager};
+    pub use fsql_diesel::relation::sql::{InSubquery, Join, JoinKind};
+    pub use fsql_diesel::relation::{
+        under, AssociationLink, BelongsTo, ForeignKey, HasMany, HasOne, JoinTo, Lazy, LoadOption,
+        ManyToMany, Relationship, SingleKey, Slot, WithSlot,
+    };
+    pub use fsql_diesel::{
+        fallback_model, impl_model_backends, impl_relationship_backends, Model, Query,
+    };
+}
+
+/// Relationships: slots, loader options and strategies (see [`fsql_diesel::relation`]).
+pub mod relation {
+    pub use fsql_diesel::relation::load::Eager;
+    pub use fsql_diesel::relation::{
+        joinedload, lazyload, noload, selectinload, subqueryload, AssociationLink, BelongsTo,
+        ForeignKey, HasMany, HasOne, Lazy, LoadOption, ManyToMany, Relationship, SingleKey,
+        WithSlot,
+    };
 }
 
 /// Reading an existing database's tables (Flask-SQLAlchemy's `db.reflect()`; see also

@@ -25,7 +25,7 @@ pub mod schema;
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use keyset::{CursorKey, KeysetPage, KeysetRequest};
 pub use metadata::{ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, OnDelete, TableMeta};
-pub use naming::camel_to_snake;
+pub use naming::{camel_to_snake, foreign_key_id};
 pub use pagination::{IterPages, PageRequest, Pagination};
 pub use registry::{MetaData, ModelRegistration, Registry};
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, Type, Visibility};
 
-use crate::attr::{ContainerAttrs, FieldAttrs};
+use crate::attr::{ContainerAttrs, FieldAttrs, RelationAttrs};
 use crate::ctxt::Ctxt;
 use crate::types::{self, Scalar};
 
@@ -22,6 +22,50 @@ pub struct Model<'a> {
     /// The Rust module `diesel::table!` creates (the table name made a valid identifier).
     pub table_mod: Ident,
     pub fields: Vec<Field<'a>>,
+    /// Relationship fields: not columns.
+    pub relations: Vec<Relation<'a>>,
+}
+
+/// The kind of a relationship field, from its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelationKind {
+    HasMany,
+    HasOne,
+    BelongsTo,
+    ManyToMany,
+}
+
+impl RelationKind {
+    /// The kind named by a field type's last segment (`HasMany<T>` ..), with `T`.
+    pub fn of(ty: &Type) -> Option<(Self, &Type)> {
+        let Type::Path(tp) = ty else { return None };
+        if tp.qself.is_some() {
+            return None;
+        }
+        let last = tp.path.segments.last()?;
+        let kind = match last.ident.to_string().as_str() {
+            "HasMany" => Self::HasMany,
+            "HasOne" => Self::HasOne,
+            "BelongsTo" => Self::BelongsTo,
+            "ManyToMany" => Self::ManyToMany,
+            _ => return None,
+        };
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        match args.args.iter().collect::<Vec<_>>().as_slice() {
+            [syn::GenericArgument::Type(t)] => Some((kind, t)),
+            _ => None,
+        }
+    }
+}
+
+pub struct Relation<'a> {
+    pub ident: &'a Ident,
+    pub kind: RelationKind,
+    /// `T` of `HasMany<T>`.
+    pub target: &'a Type,
+    pub attrs: RelationAttrs,
 }
 
 pub struct Field<'a> {
@@ -73,8 +117,20 @@ impl<'a> Model<'a> {
             None => fsql_core::camel_to_snake(&input.ident.unraw().to_string()),
         };
         let table_mod = rust_ident(&table_name, input.ident.span());
-        let fields = named.named.iter().map(|f| Field::from_ast(cx, f)).collect();
-        Some(Self::new(
+        let mut fields = Vec::new();
+        let mut relations = Vec::new();
+        for f in &named.named {
+            match RelationKind::of(&f.ty) {
+                Some((kind, target)) => relations.push(Relation {
+                    ident: f.ident.as_ref().expect("named fields have identifiers"),
+                    kind,
+                    target,
+                    attrs: RelationAttrs::from_ast(cx, f),
+                }),
+                None => fields.push(Field::from_ast(cx, f)),
+            }
+        }
+        let mut model = Self::new(
             &input.ident,
             &input.vis,
             attrs,
@@ -82,7 +138,9 @@ impl<'a> Model<'a> {
             table_name,
             table_mod,
             fields,
-        ))
+        );
+        model.relations = relations;
+        Some(model)
     }
 
     /// A model from its parts; picks each column's identifier in the `table!` module.
@@ -107,6 +165,7 @@ impl<'a> Model<'a> {
             table_name,
             table_mod,
             fields,
+            relations: Vec::new(),
         }
     }
 

@@ -79,6 +79,123 @@ pub struct FieldAttrs {
     pub on_delete: Attr<OnDelete>,
 }
 
+/// `#[fsql(..)]` on a relationship field.
+pub struct RelationAttrs {
+    /// One of [`LAZY_VALUES`].
+    pub lazy: Attr<String>,
+    /// The name of the reverse accessor generated on the other model.
+    pub backref: Attr<syn::Ident>,
+    pub backref_lazy: Attr<String>,
+    /// The other side's relationship field, declared there too.
+    pub back_populates: Attr<syn::Ident>,
+    /// The foreign-key field (of the child, or of this model for `BelongsTo`).
+    pub foreign_key: Attr<syn::Ident>,
+    /// The association table (`fsql::table!`) of a `ManyToMany`.
+    pub secondary: Attr<syn::Path>,
+}
+
+impl RelationAttrs {
+    pub fn from_ast(cx: &Ctxt, field: &syn::Field) -> Self {
+        let mut a = Self {
+            lazy: Attr::none(LAZY),
+            backref: Attr::none(BACKREF),
+            backref_lazy: Attr::none(BACKREF_LAZY),
+            back_populates: Attr::none(BACK_POPULATES),
+            foreign_key: Attr::none(FOREIGN_KEY),
+            secondary: Attr::none(SECONDARY),
+        };
+        for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
+            let parsed = attr.parse_nested_meta(|meta| a.parse_one(cx, &meta));
+            if let Err(e) = parsed {
+                cx.syn_error(e);
+            }
+        }
+        a
+    }
+
+    fn parse_one(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        let p = &meta.path;
+        if p == LAZY || p == BACKREF_LAZY {
+            let name = if p == LAZY { LAZY } else { BACKREF_LAZY };
+            if let Some(v) = string(cx, meta, name, "\"selectin\"")? {
+                let v = match v.as_str() {
+                    // Flask-SQLAlchemy's spellings: `lazy=True` is select, `False` is joined.
+                    "true" | "True" => "select".to_owned(),
+                    "false" | "False" => "joined".to_owned(),
+                    _ => v,
+                };
+                if LAZY_VALUES.contains(&v.as_str()) {
+                    let slot = if name == LAZY {
+                        &mut self.lazy
+                    } else {
+                        &mut self.backref_lazy
+                    };
+                    slot.set(cx, p, v);
+                } else {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown `{name}` strategy {v:?}; expected one of: {}",
+                            LAZY_VALUES.join(", ")
+                        ),
+                    );
+                }
+            }
+        } else if p == BACKREF || p == BACK_POPULATES || p == FOREIGN_KEY {
+            let name = if p == BACKREF {
+                BACKREF
+            } else if p == BACK_POPULATES {
+                BACK_POPULATES
+            } else {
+                FOREIGN_KEY
+            };
+            let expr = value_expr(meta)?;
+            let ident = match &expr {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => s.parse::<syn::Ident>().ok(),
+                Expr::Path(ep) => ep.path.get_ident().cloned(),
+                _ => None,
+            };
+            match ident {
+                Some(id) if name == BACKREF => self.backref.set(cx, p, id),
+                Some(id) if name == BACK_POPULATES => self.back_populates.set(cx, p, id),
+                Some(id) => self.foreign_key.set(cx, p, id),
+                None => cx.error_spanned_by(
+                    &expr,
+                    format!("`{name}` names a field, e.g. `{name} = \"author\"`"),
+                ),
+            }
+        } else if p == SECONDARY {
+            match value_expr(meta)? {
+                Expr::Path(ep) if ep.qself.is_none() => self.secondary.set(cx, p, ep.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`secondary` names an association table declared with fsql::table!, e.g. \
+                     `secondary = page_tags`",
+                ),
+            }
+        } else {
+            let name = meta.path.to_token_stream().to_string().replace(' ', "");
+            let hint = if FIELD_ATTRS.iter().any(|s| p == *s) {
+                " (a relationship field is not a column)"
+            } else {
+                ""
+            };
+            cx.error_spanned_by(
+                &meta.path,
+                format!(
+                    "unknown fsql attribute `{name}` on a relationship field{hint}; expected \
+                     one of: {}",
+                    symbol::list(RELATION_ATTRS)
+                ),
+            );
+            skip_value(meta)?;
+        }
+        Ok(())
+    }
+}
+
 /// Reports an unknown attribute on a `site` ("struct", "field", "table", "column"), listing the
 /// valid ones.
 fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) -> syn::Result<()> {

@@ -27,6 +27,13 @@ pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
 
+// Relationship field attributes.
+pub const LAZY: Symbol = Symbol("lazy");
+pub const BACKREF: Symbol = Symbol("backref");
+pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
+pub const BACK_POPULATES: Symbol = Symbol("back_populates");
+pub const SECONDARY: Symbol = Symbol("secondary");
+
 pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
@@ -41,6 +48,21 @@ pub const FIELD_ATTRS: &[Symbol] = &[
     FOREIGN_KEY,
     REFERENCES,
     ON_DELETE,
+];
+
+/// On a relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`).
+pub const RELATION_ATTRS: &[Symbol] = &[
+    LAZY,
+    BACKREF,
+    BACKREF_LAZY,
+    BACK_POPULATES,
+    FOREIGN_KEY,
+    SECONDARY,
+];
+
+/// The values of `lazy` and `backref_lazy`.
+pub const LAZY_VALUES: &[&str] = &[
+    "select", "joined", "subquery", "selectin", "dynamic", "noload",
 ];
 
 /// `fsql::table!`: on the table, the same as on a model's struct.

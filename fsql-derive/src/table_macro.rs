@@ -258,8 +258,43 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
          list it in `fsql::Registry::new([..])` for a registry of your own.",
         m.table_name
     );
+    let links = m.fields.iter().filter_map(|f| {
+        let model = f.attrs.references.get()?;
+        let col = &f.column_ident;
+        Some(quote::quote_spanned! {syn::spanned::Spanned::span(model)=>
+            impl ::fsql::__private::AssociationLink<#model> for #table_mod::table {
+                type Column = #table_mod::#col;
+            }
+
+            ::fsql::__private::inventory::submit! {
+                ::fsql::__private::AssociationCleanup {
+                    model: <#model as ::fsql::__private::Model>::META,
+                    table: #table_mod::table::META,
+                    delete: {
+                        fn delete(
+                            conn: &mut ::fsql::__private::AnyConnection,
+                            key: &dyn ::core::any::Any,
+                        ) -> ::fsql::Result<usize> {
+                            use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                            let ::core::option::Option::Some(key) =
+                                key.downcast_ref::<<#model as ::fsql::__private::Model>::PrimaryKey>()
+                            else {
+                                return ::core::result::Result::Ok(0);
+                            };
+                            ::diesel::delete(#table_mod::table.filter(#table_mod::#col.eq(::core::clone::Clone::clone(key))))
+                                .execute(conn)
+                                .map_err(|e| ::fsql::__private::association_error(e, #table_mod::table::META))
+                        }
+                        delete
+                    },
+                }
+            }
+        })
+    });
     quote! {
         #module
+
+        #(#links)*
 
         impl #table_mod::table {
             #[doc = #meta_doc]

@@ -151,6 +151,18 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     fn update(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<usize>
     where
         Self: crate::model::Model;
+    /// The query as a boxed fragment (a derived table for relationship loading).
+    fn fragment<'q>(q: &crate::query::Query<'q, Self>) -> crate::relation::sql::Fragment<'q, DB>
+    where
+        Self: crate::model::Model;
+    /// The query's orderings, each boxed for this backend.
+    fn orderings<'q>(
+        q: &crate::query::Query<'q, Self>,
+    ) -> Vec<crate::relation::sql::Fragment<'q, DB>>
+    where
+        Self: crate::model::Model;
+    /// The table's columns, qualified with the table name, in row order.
+    fn columns() -> crate::relation::sql::Fragment<'static, DB>;
     /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
     fn delete(
         conn: &mut DB::Conn,

@@ -20,6 +20,7 @@ pub mod pool;
 pub mod query;
 pub mod record;
 pub mod reflect;
+pub mod relation;
 pub mod url;
 
 pub use backend::AnyConnection;

@@ -24,7 +24,7 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     /// The Diesel table (`user::table`).
     type Table: diesel::Table + Default + Copy + Send + Sync + 'static;
     /// The primary key's Rust type; a tuple for a composite key.
-    type PrimaryKey: std::fmt::Debug + Clone + Send + Sync + 'static;
+    type PrimaryKey: std::fmt::Debug + Clone + Eq + std::hash::Hash + Send + Sync + 'static;
 
     /// The table's description, for DDL, the registry and error messages.
     const META: &'static TableMeta;
@@ -43,6 +43,16 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     /// A query over every row: Flask-SQLAlchemy's `Model.query`.
     fn query<'a>() -> Self::QueryClass<'a> {
         Query::new().into()
+    }
+
+    /// The relationships loaded with every query of this model (`lazy = "joined"`,
+    /// `"selectin"`, `"subquery"`), before a query's own options.
+    #[doc(hidden)]
+    const __HAS_DEFAULT_LOADS: bool = false;
+
+    #[doc(hidden)]
+    fn __default_loads() -> Vec<crate::relation::LoadOption<Self>> {
+        Vec::new()
     }
 
     #[doc(hidden)]
@@ -100,6 +110,15 @@ macro_rules! __impl_model_on {
             }
             fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn fragment<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
+                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
+            }
+            fn orderings<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
+                ::std::vec::Vec::new()
+            }
+            fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
+                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
             }
         }
     };
@@ -192,6 +211,21 @@ macro_rules! __impl_model_on {
                 build()
                     .get_result::<bool>(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
+            }
+
+            fn fragment<'__q>(q: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
+                ::std::boxed::Box::new(<Self as $crate::backend::ModelOn<$db>>::boxed(q))
+            }
+
+            fn orderings<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
+                q.__orders()
+                    .iter()
+                    .map(|o| ::std::boxed::Box::new($crate::query::OrderingOn::<_, $db>::boxed(&**o)) as $crate::relation::sql::Fragment<'__q, $db>)
+                    .collect()
+            }
+
+            fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
+                ::std::boxed::Box::new(<$($table)::+::table as ::diesel::Table>::all_columns())
             }
 
             $crate::__impl_model_on_insert!($insert; $db; $($table)::+);

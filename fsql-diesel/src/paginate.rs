@@ -47,8 +47,8 @@ impl<'a, M: Model> Query<'a, M> {
             .limit(to_i64(request.limit()))
             .offset(to_i64(request.offset()));
         let (items, total) = self.run_on(exec, |conn| {
+            let items = page_query.load_rows(conn)?;
             dispatch!(conn, |c, DB| {
-                let items = <M as ModelOn<DB>>::load(c, &page_query)?;
                 let total = match known_total {
                     Some(t) => t,
                     None => Some(u64::try_from(<M as ModelOn<DB>>::count(c, self)?).unwrap_or(0)),
@@ -148,8 +148,8 @@ impl<'a, M: Model> Query<'a, M> {
         let q = q.limit(to_i64(per_page.saturating_add(1)));
         let count = request.count;
         let (mut rows, total) = self.run_on(exec, |conn| {
+            let rows = q.load_rows(conn)?;
             dispatch!(conn, |c, DB| {
-                let rows = <M as ModelOn<DB>>::load(c, &q)?;
                 let total = if count {
                     Some(u64::try_from(<M as ModelOn<DB>>::count(c, self)?).unwrap_or(0))
                 } else {

@@ -146,6 +146,8 @@ pub struct Query<'a, M: Model> {
     offset: Option<i64>,
     distinct: bool,
     base: Option<Base<'a, M>>,
+    /// Loader options given with `options()`; the model's eager defaults apply besides.
+    loads: Vec<crate::relation::LoadOption<M>>,
 }
 
 impl<M: Model> Clone for Query<'_, M> {
@@ -157,6 +159,7 @@ impl<M: Model> Clone for Query<'_, M> {
             offset: self.offset,
             distinct: self.distinct,
             base: self.base.clone(),
+            loads: self.loads.clone(),
         }
     }
 }
@@ -299,6 +302,7 @@ impl<'a, M: Model> Query<'a, M> {
             offset: None,
             distinct: false,
             base: None,
+            loads: Vec::new(),
         }
     }
 
@@ -366,11 +370,97 @@ impl<'a, M: Model> Query<'a, M> {
         self
     }
 
+    /// Loads relationships with these options, overriding each relationship's own `lazy`
+    /// (SQLAlchemy's `options()`).
+    ///
+    /// ```text
+    /// let users = User::query()
+    ///     .options(selectinload(User::posts).then(joinedload(Post::comments)))
+    ///     .all(&db)?;
+    /// ```
+    #[must_use]
+    pub fn options(mut self, option: impl Into<crate::relation::LoadOption<M>>) -> Self {
+        let option = option.into();
+        self.loads
+            .retain(|o| o.relationship() != option.relationship());
+        self.loads.push(option);
+        self
+    }
+
+    /// Narrows the query to the rows related to `parent` through `relationship`
+    /// (Flask-SQLAlchemy's `Address.query.with_parent(person)`).
+    ///
+    /// ```text
+    /// let recent = Address::query()
+    ///     .with_parent(&person, Person::addresses)
+    ///     .order_by(Address::id.desc())
+    ///     .limit(5)
+    ///     .all(&db)?;
+    /// ```
+    #[must_use]
+    pub fn with_parent<R>(self, parent: &R::Parent, _relationship: R) -> Self
+    where
+        R: crate::relation::Relationship<Target = M>,
+    {
+        let narrowed = match R::link(parent) {
+            Some(link) => R::targets_of(link),
+            None => R::targets_in(Vec::new()),
+        };
+        let mut q = self;
+        q.filters.extend(narrowed.filters);
+        q
+    }
+
+    /// Every row, each with what `relationship` leads to, loaded by its strategy (`User::posts`)
+    /// or the one given (`joinedload(User::posts)`). This is how backrefs, which have no field
+    /// to fill, load eagerly; nested options are not applied here.
+    ///
+    /// ```text
+    /// for (address, person) in Address::query().all_with(&db, joinedload(Address::person))? {
+    ///     println!("{} lives at {}", person.unwrap().name, address.email);
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn all_with<E, R>(
+        &self,
+        exec: E,
+        relationship: impl Into<crate::relation::load::Eager<R>>,
+    ) -> Result<Vec<crate::relation::load::WithRelated<R>>>
+    where
+        E: Executor,
+        R: crate::relation::Relationship<Parent = M> + crate::relation::RelOnAllBackends,
+    {
+        let (strategy, chunk) = relationship.into().parts();
+        self.run_on(exec, |conn| {
+            crate::relation::load::load_pairs::<R>(conn, self, strategy, chunk)
+        })
+    }
+
+    /// The loader options in effect: the model's eager defaults, replaced per relationship by
+    /// the query's own.
+    fn effective_loads(&self) -> Vec<crate::relation::LoadOption<M>> {
+        let mut loads = M::__default_loads();
+        for own in &self.loads {
+            loads.retain(|o| o.relationship() != own.relationship());
+            loads.push(own.clone());
+        }
+        loads
+    }
+
+    /// The rows of this query on `conn`, with relationships loaded.
+    pub(crate) fn load_rows(&self, conn: &mut crate::backend::AnyConnection) -> Result<Vec<M>> {
+        let loads = self.effective_loads();
+        if loads.is_empty() {
+            return dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self));
+        }
+        crate::relation::load::load_with_options(conn, self, &loads)
+    }
+
     /// The row with this primary key, or `None` (Flask-SQLAlchemy's `query.get`). A composite
     /// key is a tuple in declaration order. Filters on the query also apply.
     #[track_caller]
     pub fn get<E: Executor>(&self, exec: E, pk: M::PrimaryKey) -> Result<Option<M>> {
-        if self.is_plain() {
+        if self.is_plain() && self.loads.is_empty() && !M::__HAS_DEFAULT_LOADS {
             // No clauses: the statically typed `find`, exactly what hand-written Diesel runs.
             return self.run_on(exec, |conn| {
                 dispatch!(conn, |c, DB| <M as ModelOn<DB>>::find(c, &pk))
@@ -391,9 +481,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// Every row.
     #[track_caller]
     pub fn all<E: Executor>(&self, exec: E) -> Result<Vec<M>> {
-        self.run_on(exec, |conn| {
-            dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self))
-        })
+        self.run_on(exec, |conn| self.load_rows(conn))
     }
 
     /// Exactly one row: [`Error::NotFound`] when there is none,

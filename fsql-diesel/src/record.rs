@@ -47,7 +47,14 @@ pub trait Record: Model {
         let pk = self.primary_key();
         let n = with_location(Location::caller(), || {
             exec.run(Self::META, |conn| {
-                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk))
+                if !crate::relation::association::has_cleanups::<Self>() {
+                    return dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk));
+                }
+                // Its association rows go first, in the same transaction.
+                crate::backend::in_transaction(conn, |conn| {
+                    crate::relation::association::clean_up::<Self>(conn, &pk)?;
+                    dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk))
+                })
             })
         })?;
         if n == 0 {

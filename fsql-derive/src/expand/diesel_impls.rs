@@ -37,6 +37,10 @@ fn queryable(m: &Model<'_>) -> TokenStream {
             quote!(#id: row.#i)
         }
     });
+    let slots = m.relations.iter().map(|r| {
+        let id = r.ident;
+        quote!(#id: ::core::default::Default::default())
+    });
     quote! {
         impl<__DB: ::diesel::backend::Backend, #(#sql_types),*>
             ::diesel::deserialize::Queryable<(#(#sql_types,)*), __DB> for #ident
@@ -48,6 +52,7 @@ fn queryable(m: &Model<'_>) -> TokenStream {
             fn build(row: Self::Row) -> ::diesel::deserialize::Result<Self> {
                 ::core::result::Result::Ok(Self {
                     #(#build,)*
+                    #(#slots,)*
                 })
             }
         }

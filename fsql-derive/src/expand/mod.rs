@@ -3,6 +3,7 @@
 mod diesel_impls;
 pub(crate) mod meta;
 mod model;
+mod relation;
 pub(crate) mod table;
 
 use proc_macro2::TokenStream;
@@ -26,10 +27,16 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
     let table = table::expand(&model);
     let diesel_impls = diesel_impls::expand(&model);
     let model_impl = model::expand(&model);
+    let single_key = relation::single_key(&model);
+    let foreign_keys = relation::foreign_keys(&model);
+    let relations = relation::expand(&model);
     quote! {
         #table
         #diesel_impls
         #model_impl
+        #single_key
+        #foreign_keys
+        #relations
     }
 }
 

@@ -70,8 +70,11 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             <Self as ::fsql::__private::Model>::primary_key(self)
         },
     };
+    let default_loads = super::relation::default_loads(m);
     quote! {
         impl ::fsql::__private::Model for #ident {
+            #default_loads
+
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
             type QueryClass<'__a> = #query_class;

@@ -1,0 +1,527 @@
+//! Relationships: the key and foreign-key impls a model offers to others, and for each
+//! relationship field (and backref) a relationship type, its constant on the model, its
+//! accessors and its per-backend loading.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Ident, Type};
+
+use crate::ast::{Model, Relation, RelationKind};
+
+/// `SingleKey` for a model with a one-column key.
+pub fn single_key(m: &Model<'_>) -> TokenStream {
+    let pk = m.primary_key();
+    let [key] = pk.as_slice() else {
+        return TokenStream::new();
+    };
+    let (ident, table_mod, col) = (m.ident, &m.table_mod, &key.column_ident);
+    quote! {
+        impl ::fsql::__private::SingleKey for #ident {
+            type KeyColumn = #table_mod::#col;
+            fn filter_keys<'__a>(
+                query: ::fsql::__private::Query<'__a, Self>,
+                keys: ::std::vec::Vec<<Self as ::fsql::__private::Model>::PrimaryKey>,
+            ) -> ::fsql::__private::Query<'__a, Self> {
+                use ::diesel::ExpressionMethods as _;
+                query.filter(#table_mod::#col.eq_any(keys))
+            }
+        }
+    }
+}
+
+/// `ForeignKey<Parent, id>` for each `references = Parent` field, and `ForeignKey<Parent>` when
+/// the field is the only one referencing that model.
+pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
+    let (ident, table_mod) = (m.ident, &m.table_mod);
+    let referencing: Vec<_> = m
+        .fields
+        .iter()
+        .filter_map(|f| f.attrs.references.get().map(|p| (f, p)))
+        .collect();
+    let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
+    let mut out = TokenStream::new();
+    for (f, parent) in &referencing {
+        let col = &f.column_ident;
+        let id = f.ident;
+        let key = if f.nullable {
+            quote!(::core::clone::Clone::clone(&self.#id))
+        } else {
+            quote!(::core::option::Option::Some(::core::clone::Clone::clone(&self.#id)))
+        };
+        let only = referencing
+            .iter()
+            .filter(|(_, p)| last(p) == last(parent))
+            .count()
+            == 1;
+        let field_id = fsql_core::foreign_key_id(&id.to_string());
+        let mut ids = vec![quote!(#field_id)];
+        if only {
+            ids.push(quote!(0));
+        }
+        for n in ids {
+            out.extend(quote_spanned! {syn::spanned::Spanned::span(parent)=>
+                impl ::fsql::__private::ForeignKey<#parent, #n> for #ident {
+                    type Column = #table_mod::#col;
+                    fn parent_key(&self) -> ::core::option::Option<<#parent as ::fsql::__private::Model>::PrimaryKey> {
+                        #key
+                    }
+                    fn filter_parent<'__a>(
+                        query: ::fsql::__private::Query<'__a, Self>,
+                        key: <#parent as ::fsql::__private::Model>::PrimaryKey,
+                    ) -> ::fsql::__private::Query<'__a, Self> {
+                        use ::diesel::ExpressionMethods as _;
+                        query.filter(#table_mod::#col.eq(key))
+                    }
+                    fn filter_parents<'__a>(
+                        query: ::fsql::__private::Query<'__a, Self>,
+                        keys: ::std::vec::Vec<<#parent as ::fsql::__private::Model>::PrimaryKey>,
+                    ) -> ::fsql::__private::Query<'__a, Self> {
+                        use ::diesel::ExpressionMethods as _;
+                        query.filter(#table_mod::#col.eq_any(keys))
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
+/// `Model::__default_loads` for the relationships loaded eagerly by default; empty otherwise.
+pub fn default_loads(m: &Model<'_>) -> TokenStream {
+    let eager: Vec<_> = m
+        .relations
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.attrs.lazy.get().map(String::as_str),
+                Some("joined" | "subquery" | "selectin")
+            )
+        })
+        .map(|r| rel_type(m.ident, r.ident))
+        .collect();
+    if eager.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const __HAS_DEFAULT_LOADS: bool = true;
+        fn __default_loads() -> ::std::vec::Vec<::fsql::__private::LoadOption<Self>> {
+            ::std::vec![#(
+                ::core::convert::Into::into(::fsql::__private::Eager::from(#eager)),
+            )*]
+        }
+    }
+}
+
+fn rel_type(model: &Ident, field: &Ident) -> Ident {
+    format_ident!("__FsqlRelationship_{}_{}", model, field)
+}
+
+fn lazy_variant(lazy: Option<&String>) -> TokenStream {
+    let v = match lazy.map(String::as_str).unwrap_or("select") {
+        "joined" => quote!(Joined),
+        "subquery" => quote!(Subquery),
+        "selectin" => quote!(Selectin),
+        "dynamic" => quote!(Dynamic),
+        "noload" => quote!(NoLoad),
+        _ => quote!(Select),
+    };
+    quote!(::fsql::__private::Lazy::#v)
+}
+
+/// One side of a relationship, as generated.
+struct Side<'a> {
+    /// The model the relationship is declared on (its accessors go there).
+    parent: TokenStream,
+    target: &'a Type,
+    name: &'a Ident,
+    rel: Ident,
+    lazy: Option<&'a String>,
+    /// `Some(field)` when the parent has the slot field.
+    slot_field: Option<&'a Ident>,
+    kind: RelationKind,
+}
+
+/// Everything for the relationship fields of `m` and the backrefs they declare.
+pub fn expand(m: &Model<'_>) -> TokenStream {
+    let mut out = TokenStream::new();
+    let ident = m.ident;
+    for r in &m.relations {
+        let this = Side {
+            parent: quote!(#ident),
+            target: r.target,
+            name: r.ident,
+            rel: rel_type(ident, r.ident),
+            lazy: r.attrs.lazy.get(),
+            slot_field: Some(r.ident),
+            kind: r.kind,
+        };
+        out.extend(side(m, r, &this, false));
+        if let Some(backref) = r.attrs.backref.get() {
+            let target_name = match r.target {
+                Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.clone()),
+                _ => None,
+            }
+            .unwrap_or_else(|| format_ident!("Target"));
+            let reverse = Side {
+                parent: {
+                    let t = r.target;
+                    quote!(#t)
+                },
+                target: r.target,
+                name: backref,
+                rel: rel_type(&target_name, backref),
+                lazy: r.attrs.backref_lazy.get(),
+                slot_field: None,
+                kind: match r.kind {
+                    RelationKind::HasMany | RelationKind::HasOne => RelationKind::BelongsTo,
+                    RelationKind::BelongsTo => RelationKind::HasMany,
+                    RelationKind::ManyToMany => RelationKind::ManyToMany,
+                },
+            };
+            out.extend(side(m, r, &reverse, true));
+        }
+        if let Some(other) = r.attrs.back_populates.get() {
+            // The other side declares its own field; check that it exists.
+            let t = r.target;
+            let check = format_ident!("__fsql_back_populates_{}_{}", ident, r.ident);
+            out.extend(quote_spanned! {other.span()=>
+                #[allow(non_upper_case_globals, dead_code)]
+                const #check: () = {
+                    let _ = <#t>::#other;
+                };
+            });
+        }
+    }
+    out
+}
+
+/// One relationship type with its impls. `reverse`: the backref of `r`, declared on `r`'s
+/// target and leading back to the model being derived.
+fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenStream {
+    let model = m.ident;
+    let vis = m.vis;
+    let parent = &s.parent;
+    // Inside the generated items `Self` is not the model; name it.
+    let target: TokenStream = if reverse {
+        quote!(#model)
+    } else {
+        let t = s.target;
+        quote!(#t)
+    };
+    let rel = &s.rel;
+    let name_str = format!("{}.{}", parent.to_string().replace(' ', ""), s.name);
+    let lazy = lazy_variant(s.lazy);
+    // The model holding the foreign key, the model it references, and which key.
+    let fk_field = r.attrs.foreign_key.get();
+    let fk_id = fk_field.map_or(0, |f| fsql_core::foreign_key_id(&f.to_string()));
+    let declared_target = r.target;
+    let q = quote!(::fsql::__private::Query);
+    let model_tr = quote!(::fsql::__private::Model);
+    let single = quote!(::fsql::__private::SingleKey);
+    let (slot, link_ty, body, links, join) = match s.kind {
+        RelationKind::HasMany | RelationKind::HasOne => {
+            // Parent = the referenced model, target = the one with the foreign key.
+            let (child, referenced) = if reverse {
+                // Reverse of a BelongsTo declared on `model`: model is the child.
+                (quote!(#model), quote!(#declared_target))
+            } else {
+                (quote!(#declared_target), quote!(#model))
+            };
+            let fk = quote!(<#child as ::fsql::__private::ForeignKey<#referenced, #fk_id>>);
+            let slot = if s.kind == RelationKind::HasMany {
+                quote!(::fsql::__private::HasMany<#target>)
+            } else {
+                quote!(::fsql::__private::HasOne<#target>)
+            };
+            let body = quote! {
+                fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
+                    ::core::option::Option::Some(<#parent as #model_tr>::primary_key(parent))
+                }
+                fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
+                    #fk::filter_parent(#q::new(), link)
+                }
+                fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
+                    #fk::filter_parents(#q::new(), links)
+                }
+                fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
+                    ::core::option::Option::Some(#q::new().filter(::fsql::__private::under(
+                        <#fk::Column as ::core::default::Default>::default(),
+                        <<#parent as #single>::KeyColumn as ::core::default::Default>::default(),
+                        parents,
+                    )))
+                }
+            };
+            let links = quote!(direct(|t: &#target| #fk::parent_key(t)));
+            let join = quote! {
+                    ::fsql::__private::JoinTo {
+                        right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
+                        on_left: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
+                        on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
+                    }
+            };
+            (
+                slot,
+                quote!(<#parent as #model_tr>::PrimaryKey),
+                body,
+                links,
+                join,
+            )
+        }
+        RelationKind::BelongsTo => {
+            // Parent = the model with the foreign key, target = the referenced one.
+            let fk = quote!(<#parent as ::fsql::__private::ForeignKey<#target, #fk_id>>);
+            let body = quote! {
+                fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
+                    #fk::parent_key(parent)
+                }
+                fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
+                    <#target as #single>::filter_keys(#q::new(), ::std::vec![link])
+                }
+                fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
+                    <#target as #single>::filter_keys(#q::new(), links)
+                }
+                fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
+                    ::core::option::Option::Some(#q::new().filter(::fsql::__private::under(
+                        <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
+                        <#fk::Column as ::core::default::Default>::default(),
+                        parents,
+                    )))
+                }
+            };
+            let links = quote!(direct(|t: &#target| ::core::option::Option::Some(<#target as #model_tr>::primary_key(t))));
+            (
+                quote!(::fsql::__private::BelongsTo<#target>),
+                quote!(<#target as #model_tr>::PrimaryKey),
+                body,
+                links,
+                quote! {
+                    ::fsql::__private::JoinTo {
+                        right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
+                        on_left: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
+                        on_right: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
+                    }
+                },
+            )
+        }
+        RelationKind::ManyToMany => {
+            let Some(secondary) = r.attrs.secondary.get() else {
+                return TokenStream::new(); // reported by valid.rs
+            };
+            let assoc = quote!(#secondary::table);
+            let pcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#parent>>::Column);
+            let tcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#target>>::Column);
+            let body = quote! {
+                fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
+                    ::core::option::Option::Some(<#parent as #model_tr>::primary_key(parent))
+                }
+                fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
+                    use ::diesel::{ExpressionMethods as _, QueryDsl as _};
+                    #q::new().filter(::fsql::__private::InSubquery::new(
+                        <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
+                        <#assoc as ::core::default::Default>::default()
+                            .select(<#tcol as ::core::default::Default>::default())
+                            .filter(<#pcol as ::core::default::Default>::default().eq(link)),
+                    ))
+                }
+                fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
+                    use ::diesel::{ExpressionMethods as _, QueryDsl as _};
+                    #q::new().filter(::fsql::__private::InSubquery::new(
+                        <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
+                        <#assoc as ::core::default::Default>::default()
+                            .select(<#tcol as ::core::default::Default>::default())
+                            .filter(<#pcol as ::core::default::Default>::default().eq_any(links)),
+                    ))
+                }
+                fn targets_under<'__a>(_: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
+                    ::core::option::Option::None
+                }
+            };
+            (
+                quote!(::fsql::__private::ManyToMany<#target>),
+                quote!(<#parent as #model_tr>::PrimaryKey),
+                body,
+                quote!(secondary(#assoc)),
+                quote! {
+                    ::fsql::__private::JoinTo {
+                        right: ::std::boxed::Box::new(::fsql::__private::Join::<__DB> {
+                            left: ::std::boxed::Box::new(<#assoc as ::core::default::Default>::default()),
+                            kind: ::fsql::__private::JoinKind::Inner,
+                            right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
+                            on_left: ::std::boxed::Box::new(<#tcol as ::core::default::Default>::default()),
+                            on_right: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
+                        }),
+                        on_left: ::std::boxed::Box::new(<#pcol as ::core::default::Default>::default()),
+                        on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
+                    }
+                },
+            )
+        }
+    };
+    let with_slot = s.slot_field.map(|field| {
+        quote! {
+            impl ::fsql::__private::WithSlot for #rel {
+                fn slot(parent: &#parent) -> &Self::Slot {
+                    &parent.#field
+                }
+                fn slot_mut(parent: &mut #parent) -> &mut Self::Slot {
+                    &mut parent.#field
+                }
+            }
+        }
+    });
+    let name = s.name;
+    let load_fn = format_ident!("load_{}", name);
+    let query_fn = format_ident!("{}_query", name);
+    let doc_const = format!(
+        "The relationship `{name_str}`, for loader options (`selectinload({})`), \
+         `Query::with_parent` and `Query::all_with`.",
+        name_str.replace('.', "::")
+    );
+    let doc_query = format!("The rows of `{name_str}` for this row, as a query to refine.");
+    let owned =
+        quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::Owned);
+    let view = quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::View<'_>);
+    let loader = if s.lazy.map(String::as_str) == Some("dynamic") {
+        let doc = format!("`{name_str}` (`lazy = \"dynamic\"`): a query of this row's related rows, to filter, order or paginate.");
+        quote! {
+            #[doc = #doc]
+            #vis fn #load_fn(&self) -> ::fsql::Query<'static, #target> {
+                ::fsql::Query::new().with_parent(self, #rel)
+            }
+        }
+    } else if s.slot_field.is_some() {
+        if s.lazy.map(String::as_str) == Some("noload") {
+            let doc = format!("What `{name_str}` holds (`lazy = \"noload\"`: only what was loaded with an option).");
+            quote! {
+                #[doc = #doc]
+                #vis fn #load_fn(&self) -> ::core::option::Option<#view> {
+                    ::fsql::__private::Slot::cell(<#rel as ::fsql::__private::WithSlot>::slot(self))
+                        .get()
+                        .map(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::view)
+                }
+            }
+        } else {
+            let doc = format!("The rows of `{name_str}`: loaded with one statement on first use, then kept in the field.");
+            quote! {
+                #[doc = #doc]
+                #[track_caller]
+                #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#view> {
+                    ::fsql::__private::lazy_load::<#rel, __E>(self, exec)
+                }
+            }
+        }
+    } else {
+        let doc = format!("The rows of the backref `{name_str}` (loaded on each call; there is no field to keep them).");
+        quote! {
+            #[doc = #doc]
+            #[track_caller]
+            #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#owned> {
+                ::fsql::__private::load_backref::<#rel, __E>(self, exec)
+            }
+        }
+    };
+    let writes = match (s.kind, r.attrs.secondary.get()) {
+        (RelationKind::ManyToMany, Some(secondary)) => {
+            let assoc = quote!(#secondary::table);
+            let pcol = quote!(<<#assoc as ::fsql::__private::AssociationLink<#parent>>::Column as ::core::default::Default>::default());
+            let tcol = quote!(<<#assoc as ::fsql::__private::AssociationLink<#target>>::Column as ::core::default::Default>::default());
+            let keys = quote! {
+                let pk = <#parent as #model_tr>::primary_key(parent);
+                let tk = <#target as #model_tr>::primary_key(target);
+            };
+            quote! {
+                impl #rel {
+                    /// Links `parent` and `target`: inserts their row into the association table.
+                    #vis fn add<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<()> {
+                        use ::diesel::{ExpressionMethods as _, RunQueryDsl as _};
+                        #keys
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                            ::diesel::insert_into(<#assoc as ::core::default::Default>::default())
+                                .values((#pcol.eq(pk), #tcol.eq(tk)))
+                                .execute(conn)
+                                .map(|_| ())
+                                .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                        })
+                    }
+
+                    /// Unlinks `parent` and `target`; whether they were linked.
+                    #vis fn remove<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
+                        use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                        #keys
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                            ::diesel::delete(
+                                <#assoc as ::core::default::Default>::default()
+                                    .filter(#pcol.eq(pk))
+                                    .filter(#tcol.eq(tk)),
+                            )
+                            .execute(conn)
+                            .map(|n| n > 0)
+                            .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                        })
+                    }
+
+                    /// Whether `parent` and `target` are linked.
+                    #vis fn contains<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
+                        use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                        #keys
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                            ::diesel::select(::diesel::dsl::exists(
+                                <#assoc as ::core::default::Default>::default()
+                                    .filter(#pcol.eq(pk))
+                                    .filter(#tcol.eq(tk)),
+                            ))
+                            .get_result::<bool>(conn)
+                            .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                        })
+                    }
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let parent_for_impl = if reverse {
+        target_type_tokens(r)
+    } else {
+        quote!(#model)
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #rel;
+
+        impl ::fsql::__private::Relationship for #rel {
+            type Parent = #parent;
+            type Target = #target;
+            type Link = #link_ty;
+            type Slot = #slot;
+            const NAME: &'static str = #name_str;
+            const LAZY: ::fsql::__private::Lazy = #lazy;
+            #body
+        }
+
+        #with_slot
+
+        #writes
+
+        ::fsql::__private::impl_relationship_backends!(rel = #rel, parent = #parent, target = #target, links = #links, join = { #join });
+
+        #[allow(non_upper_case_globals)]
+        impl #parent_for_impl {
+            #[doc = #doc_const]
+            #vis const #name: #rel = #rel;
+
+            #loader
+
+            #[doc = #doc_query]
+            #vis fn #query_fn(&self) -> ::fsql::Query<'static, #target> {
+                ::fsql::Query::new().with_parent(self, #rel)
+            }
+        }
+    }
+}
+
+fn target_type_tokens(r: &Relation<'_>) -> TokenStream {
+    let t = r.target;
+    quote!(#t)
+}

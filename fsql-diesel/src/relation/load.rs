@@ -1,0 +1,514 @@
+//! Loader options (`joinedload`, `selectinload` ..) and the code that runs them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, OnceLock};
+
+use super::{Lazy, Links, RelOnAllBackends, Relationship, RelationshipOn, Slot, WithSlot};
+use crate::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::model::Model;
+use crate::query::Query;
+use fsql_core::Result;
+
+/// How one relationship of `P` is loaded with a query of `P`. Built by [`joinedload`],
+/// [`selectinload`], [`subqueryload`], [`lazyload`] and [`noload`]; passed to
+/// [`Query::options`].
+pub struct LoadOption<P: Model>(Arc<dyn Loader<P>>);
+
+impl<P: Model> Clone for LoadOption<P> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<P: Model> fmt::Debug for LoadOption<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}({})", self.0.strategy(), self.0.relationship())
+    }
+}
+
+impl<P: Model> LoadOption<P> {
+    /// The relationship, as `Model.field`.
+    pub fn relationship(&self) -> &'static str {
+        self.0.relationship()
+    }
+
+    /// The strategy.
+    pub fn strategy(&self) -> Lazy {
+        self.0.strategy()
+    }
+
+    pub(crate) fn loader(&self) -> &dyn Loader<P> {
+        &*self.0
+    }
+}
+
+/// A relationship's loading, with the backend chosen at run time.
+#[doc(hidden)]
+pub trait Loader<P: Model>: Send + Sync {
+    /// `Model.field`.
+    fn relationship(&self) -> &'static str;
+    /// The strategy.
+    fn strategy(&self) -> Lazy;
+    /// Fills the slots of `parents` (all strategies but a top-level `joined`). `source` is the
+    /// query that returned them, for `subquery`.
+    fn load_into(
+        &self,
+        conn: &mut AnyConnection,
+        source: Option<&Query<'_, P>>,
+        parents: &mut [P],
+    ) -> Result<()>;
+    /// `joined`: runs `source` joined to the relationship; the parents come back with their
+    /// slots filled.
+    fn load_joined(&self, conn: &mut AnyConnection, source: &Query<'_, P>) -> Result<Vec<P>>;
+}
+
+/// A loader option for relationship `R` before it is given to [`Query::options`]: add nested
+/// options with [`then`](Self::then).
+pub struct Eager<R: Relationship> {
+    strategy: Lazy,
+    nested: Vec<LoadOption<R::Target>>,
+    chunk_size: Option<usize>,
+    relationship: PhantomData<R>,
+}
+
+impl<R: Relationship> Eager<R> {
+    fn new(strategy: Lazy) -> Self {
+        Self {
+            strategy,
+            nested: Vec::new(),
+            chunk_size: None,
+            relationship: PhantomData,
+        }
+    }
+
+    /// Also loads a relationship of the related rows:
+    /// `selectinload(User::posts).then(selectinload(Post::comments))`.
+    #[must_use]
+    pub fn then(mut self, nested: impl Into<LoadOption<R::Target>>) -> Self {
+        self.nested.push(nested.into());
+        self
+    }
+
+    /// At most `n` keys per `IN` list for `selectin` (the default stays under the backend's
+    /// bound-parameter limit: 32,000 on SQLite, 65,000 on PostgreSQL and MySQL).
+    #[must_use]
+    pub fn chunk_size(mut self, n: usize) -> Self {
+        self.chunk_size = Some(n.max(1));
+        self
+    }
+}
+
+impl<R: Relationship> fmt::Debug for Eager<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}({})", self.strategy, R::NAME)?;
+        for n in &self.nested {
+            write!(f, ".then({n:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl<R> From<Eager<R>> for LoadOption<R::Parent>
+where
+    R: WithSlot + RelOnAllBackends,
+{
+    fn from(e: Eager<R>) -> Self {
+        LoadOption(Arc::new(e))
+    }
+}
+
+/// A relationship constant (`User::posts`) is an option with the relationship's own `lazy`.
+impl<R> From<R> for Eager<R>
+where
+    R: Relationship,
+{
+    fn from(_: R) -> Self {
+        Eager::new(R::LAZY)
+    }
+}
+
+macro_rules! option_fn {
+    ($(#[$doc:meta])* $name:ident, $lazy:ident) => {
+        $(#[$doc])*
+        pub fn $name<R: Relationship>(_relationship: R) -> Eager<R> {
+            Eager::new(Lazy::$lazy)
+        }
+    };
+}
+
+option_fn!(
+    /// Loads the relationship in the parent's statement with a `LEFT OUTER JOIN` (one
+    /// statement). Nested under another relationship it loads like [`selectinload`].
+    joinedload,
+    Joined
+);
+option_fn!(
+    /// Loads the relationship with one more statement, `WHERE fk IN (<parent keys>)`.
+    selectinload,
+    Selectin
+);
+option_fn!(
+    /// Loads the relationship with one more statement that uses the parent query as a
+    /// subquery: `WHERE fk IN (SELECT pk FROM (<parent query>))`.
+    subqueryload,
+    Subquery
+);
+option_fn!(
+    /// Leaves the relationship to its accessor (one statement per parent on first use).
+    lazyload,
+    Select
+);
+option_fn!(
+    /// Does not load the relationship.
+    noload,
+    NoLoad
+);
+
+fn default_chunk(backend: crate::url::BackendKind) -> usize {
+    // Under each backend's bound-parameter limit (SQLite 32,766 since 3.32; 65,535 for the
+    // PostgreSQL and MySQL protocols), leaving room for the query's own parameters.
+    match backend {
+        crate::url::BackendKind::Sqlite => 32_000,
+        _ => 65_000,
+    }
+}
+
+fn fetch_links<R: Relationship + RelOnAllBackends>(
+    conn: &mut AnyConnection,
+    links: Links<'_, '_, R>,
+) -> Result<Vec<(R::Link, R::Target)>> {
+    dispatch!(conn, |c, DB| <R as RelationshipOn<DB>>::fetch_links(
+        c, links
+    ))
+}
+
+/// `(link, target)` pairs for the parents' links: one statement per chunk.
+fn fetch_in<R: Relationship + RelOnAllBackends>(
+    conn: &mut AnyConnection,
+    links: &[R::Link],
+    chunk: Option<usize>,
+) -> Result<Vec<(R::Link, R::Target)>> {
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let chunk = chunk.unwrap_or_else(|| default_chunk(conn.backend()));
+    let mut pairs = Vec::new();
+    for part in links.chunks(chunk) {
+        pairs.extend(fetch_links::<R>(conn, Links::In(part))?);
+    }
+    Ok(pairs)
+}
+
+/// Each distinct link of `parents`, in first-seen order.
+fn distinct_links<R: Relationship>(parents: &[R::Parent]) -> Vec<R::Link> {
+    let mut seen = std::collections::HashSet::new();
+    parents
+        .iter()
+        .filter_map(R::link)
+        .filter(|l| seen.insert(l.clone()))
+        .collect()
+}
+
+/// Runs nested options on the targets, then hands each parent the targets sharing its link.
+fn distribute<R: WithSlot>(
+    conn: &mut AnyConnection,
+    nested: &[LoadOption<R::Target>],
+    nested_source: Option<&Query<'_, R::Target>>,
+    pairs: Vec<(R::Link, R::Target)>,
+    parents: &mut [R::Parent],
+) -> Result<()> {
+    let (links, mut targets): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+    for option in nested {
+        option
+            .loader()
+            .load_into(conn, nested_source, &mut targets)?;
+    }
+    let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
+    for (link, target) in links.into_iter().zip(targets) {
+        by_link.entry(link).or_default().push(target);
+    }
+    // A link shared by several parents (many-to-one, or duplicate parents) hands out copies;
+    // the last parent with it takes the rows themselves.
+    let mut remaining: HashMap<R::Link, usize> = HashMap::new();
+    for p in parents.iter() {
+        if let Some(l) = R::link(p) {
+            *remaining.entry(l).or_default() += 1;
+        }
+    }
+    for p in parents.iter_mut() {
+        let rows = match R::link(p) {
+            None => Vec::new(),
+            Some(l) => {
+                let left = remaining.get_mut(&l).map(|n| {
+                    *n -= 1;
+                    *n
+                });
+                if left == Some(0) {
+                    by_link.remove(&l).unwrap_or_default()
+                } else {
+                    by_link.get(&l).cloned().unwrap_or_default()
+                }
+            }
+        };
+        fill::<R>(p, rows)?;
+    }
+    Ok(())
+}
+
+fn fill<R: WithSlot>(parent: &mut R::Parent, rows: Vec<R::Target>) -> Result<()> {
+    let owned = <R::Slot as Slot>::collect(rows, R::NAME)?;
+    *R::slot_mut(parent).cell_mut() = OnceLock::from(owned);
+    Ok(())
+}
+
+impl<R> Loader<R::Parent> for Eager<R>
+where
+    R: WithSlot + RelOnAllBackends,
+{
+    fn relationship(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn strategy(&self) -> Lazy {
+        self.strategy
+    }
+
+    fn load_into(
+        &self,
+        conn: &mut AnyConnection,
+        source: Option<&Query<'_, R::Parent>>,
+        parents: &mut [R::Parent],
+    ) -> Result<()> {
+        match (self.strategy, source) {
+            (Lazy::Select | Lazy::Dynamic | Lazy::NoLoad, _) => Ok(()),
+            (Lazy::Subquery, Some(source)) => {
+                let pairs = fetch_links::<R>(conn, Links::Under(source))?;
+                let nested_source = R::targets_under(source.clone());
+                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
+            }
+            // Nested `joined`, and `subquery` without a query to nest, load by key.
+            (Lazy::Joined | Lazy::Selectin | Lazy::Subquery, _) => {
+                let links = distinct_links::<R>(parents);
+                let chunk = self.chunk_size;
+                let nested_source = (links.len() <= chunk.unwrap_or(usize::MAX)
+                    && links.len() <= default_chunk(conn.backend()))
+                .then(|| R::targets_in(links.clone()));
+                let pairs = fetch_in::<R>(conn, &links, chunk)?;
+                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
+            }
+        }
+    }
+
+    fn load_joined(
+        &self,
+        conn: &mut AnyConnection,
+        source: &Query<'_, R::Parent>,
+    ) -> Result<Vec<R::Parent>> {
+        let rows = dispatch!(conn, |c, DB| <R as RelationshipOn<DB>>::fetch_joined(
+            c, source
+        ))?;
+        let (mut parents, groups) = fold_joined::<R::Parent, R::Target>(rows);
+        // Nested options run once over every target, then the targets go back to their parents.
+        let mut owners = Vec::new();
+        let mut targets = Vec::new();
+        for (i, group) in groups.into_iter().enumerate() {
+            for t in group {
+                owners.push(i);
+                targets.push(t);
+            }
+        }
+        for option in &self.nested {
+            option.loader().load_into(conn, None, &mut targets)?;
+        }
+        let mut per_parent: Vec<Vec<R::Target>> = parents.iter().map(|_| Vec::new()).collect();
+        for (i, t) in owners.into_iter().zip(targets) {
+            per_parent[i].push(t);
+        }
+        for (p, rows) in parents.iter_mut().zip(per_parent) {
+            fill::<R>(p, rows)?;
+        }
+        Ok(parents)
+    }
+}
+
+/// Folds joined rows into parents (in first-seen order, each once) and their targets.
+pub(crate) fn fold_joined<P: Model, T>(rows: Vec<(P, Option<T>)>) -> (Vec<P>, Vec<Vec<T>>) {
+    let mut index: HashMap<P::PrimaryKey, usize> = HashMap::with_capacity(rows.len());
+    let mut parents = Vec::new();
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    for (parent, target) in rows {
+        let i = *index.entry(parent.primary_key()).or_insert_with(|| {
+            parents.push(parent);
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].extend(target);
+    }
+    (parents, groups)
+}
+
+/// Runs a query with its loader options: a `joined` option replaces the statement, the others
+/// add theirs after it.
+pub(crate) fn load_with_options<M: Model>(
+    conn: &mut AnyConnection,
+    query: &Query<'_, M>,
+    options: &[LoadOption<M>],
+) -> Result<Vec<M>> {
+    let joined = options.iter().position(|o| o.strategy() == Lazy::Joined);
+    let mut rows = match joined {
+        Some(i) => options[i].loader().load_joined(conn, query)?,
+        None => dispatch!(conn, |c, DB| <M as crate::backend::ModelOn<DB>>::load(
+            c, query
+        ))?,
+    };
+    for (i, option) in options.iter().enumerate() {
+        if Some(i) != joined {
+            option.loader().load_into(conn, Some(query), &mut rows)?;
+        }
+    }
+    Ok(rows)
+}
+
+/// Each row of `query` with what relationship `R` leads to, by `R`'s strategy or the one
+/// given: the form for backrefs, which have no field to fill.
+pub(crate) fn load_pairs<R>(
+    conn: &mut AnyConnection,
+    query: &Query<'_, R::Parent>,
+    strategy: Lazy,
+    chunk: Option<usize>,
+) -> Result<Vec<WithRelated<R>>>
+where
+    R: Relationship + RelOnAllBackends,
+{
+    if strategy == Lazy::Joined {
+        let rows = dispatch!(conn, |c, DB| <R as RelationshipOn<DB>>::fetch_joined(
+            c, query
+        ))?;
+        let (parents, groups) = fold_joined::<R::Parent, R::Target>(rows);
+        return parents
+            .into_iter()
+            .zip(groups)
+            .map(|(p, g)| Ok((p, <R::Slot as Slot>::collect(g, R::NAME)?)))
+            .collect();
+    }
+    let parents = dispatch!(conn, |c, DB| {
+        <R::Parent as crate::backend::ModelOn<DB>>::load(c, query)
+    })?;
+    let pairs = if strategy == Lazy::Subquery {
+        fetch_links::<R>(conn, Links::Under(query))?
+    } else {
+        fetch_in::<R>(conn, &distinct_links::<R>(&parents), chunk)?
+    };
+    let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
+    for (link, target) in pairs {
+        by_link.entry(link).or_default().push(target);
+    }
+    parents
+        .into_iter()
+        .map(|p| {
+            let rows = R::link(&p)
+                .and_then(|l| by_link.get(&l).cloned())
+                .unwrap_or_default();
+            Ok((p, <R::Slot as Slot>::collect(rows, R::NAME)?))
+        })
+        .collect()
+}
+
+impl<R: Relationship> Eager<R> {
+    pub(crate) fn parts(&self) -> (Lazy, Option<usize>) {
+        (self.strategy, self.chunk_size)
+    }
+}
+
+/// The joined statement for relationship `R` on backend `DB`:
+/// `SELECT parent.*, target.* FROM (<parent query>) AS parent LEFT OUTER JOIN <target> ON ..
+/// ORDER BY <parent ordering>`.
+#[doc(hidden)]
+pub fn joined_select<'a, R, DB>(
+    parents: &Query<'a, R::Parent>,
+) -> super::sql::Select<'a, DB, JoinedRow<R>>
+where
+    R: RelationshipOn<DB>,
+    DB: FsqlBackend + 'a,
+    R::Parent: crate::backend::ModelOn<DB>,
+    R::Target: crate::backend::ModelOn<DB>,
+{
+    use super::sql::{Derived, Join, JoinKind, Select};
+    use crate::backend::ModelOn;
+    let join = <R as RelationshipOn<DB>>::join();
+    let from = Join {
+        left: Box::new(Derived {
+            query: <R::Parent as ModelOn<DB>>::fragment(parents),
+            alias: <R::Parent as Model>::TABLE_NAME,
+        }),
+        kind: JoinKind::LeftOuter,
+        right: join.right,
+        on_left: join.on_left,
+        on_right: join.on_right,
+    };
+    let mut select = Select::new(
+        vec![
+            <R::Parent as ModelOn<DB>>::columns(),
+            <R::Target as ModelOn<DB>>::columns(),
+        ],
+        Box::new(from),
+    );
+    select.orders = <R::Parent as ModelOn<DB>>::orderings(parents);
+    select
+}
+
+/// A row with what a relationship leads to, as [`Query::all_with`] returns it.
+pub type WithRelated<R> = (
+    <R as Relationship>::Parent,
+    <<R as Relationship>::Slot as Slot>::Owned,
+);
+
+/// The SQL type of a joined row: the parent's columns, then the target's or NULLs.
+#[doc(hidden)]
+pub type JoinedRow<R> = (
+    SqlTypeOf<<R as Relationship>::Parent>,
+    diesel::sql_types::Nullable<SqlTypeOf<<R as Relationship>::Target>>,
+);
+
+/// The SQL type of a model's row.
+#[doc(hidden)]
+pub type SqlTypeOf<M> =
+    <<<M as Model>::Table as diesel::Table>::AllColumns as diesel::Expression>::SqlType;
+
+/// The lazy (`select`) accessor: the slot's rows, loaded with one statement on first use.
+#[doc(hidden)]
+#[track_caller]
+pub fn lazy_load<'p, R, E>(parent: &'p R::Parent, exec: E) -> Result<<R::Slot as Slot>::View<'p>>
+where
+    R: WithSlot,
+    E: crate::executor::Executor,
+{
+    let slot = R::slot(parent);
+    if let Some(owned) = slot.cell().get() {
+        return Ok(<R::Slot as Slot>::view(owned));
+    }
+    let rows = match R::link(parent) {
+        Some(link) => R::targets_of(link).all(exec)?,
+        None => Vec::new(),
+    };
+    let owned = <R::Slot as Slot>::collect(rows, R::NAME)?;
+    // Another thread may have loaded it meanwhile; either value is the same rows.
+    Ok(<R::Slot as Slot>::view(slot.cell().get_or_init(|| owned)))
+}
+
+/// The accessor of a backref, which has no field: the related rows, loaded on each call.
+#[doc(hidden)]
+#[track_caller]
+pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Owned>
+where
+    R: Relationship,
+    E: crate::executor::Executor,
+{
+    let rows = match R::link(parent) {
+        Some(link) => R::targets_of(link).all(exec)?,
+        None => Vec::new(),
+    };
+    <R::Slot as Slot>::collect(rows, R::NAME)
+}

@@ -1,0 +1,428 @@
+//! Relationships: Flask-SQLAlchemy's `db.relationship(..)`, typed.
+//!
+//! A relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`) is a
+//! [slot](slot) that holds what has been loaded. `#[derive(Model)]` gives each relationship a
+//! constant on the model (`User::posts`) that names it in loader options
+//! (`joinedload(User::posts)`), in [`Query::with_parent`] and in [`Query::all_with`], and an
+//! accessor (`user.posts(&db)`) that loads on first use (`lazy = "select"`), returns a
+//! [`Query`] (`lazy = "dynamic"`) or reads the slot (`lazy = "noload"`).
+//!
+//! How rows are fetched, per strategy:
+//! - `select`: one statement per parent, when the accessor is first called (1 + N);
+//! - `joined`: the parent query becomes `SELECT parent.*, child.* FROM (<parent query>) AS
+//!   parent LEFT OUTER JOIN child ON ..`, one statement, parents kept in order and unique,
+//!   parents without children included;
+//! - `selectin`: one more statement per relationship, `WHERE fk IN (<parent keys>)`, the list
+//!   chunked under the backend's bound-parameter limit;
+//! - `subquery`: one more statement, `WHERE fk IN (SELECT pk FROM (<parent query>))`;
+//! - `dynamic`: nothing loaded; the accessor returns a [`Query`] to refine.
+
+pub mod association;
+pub mod load;
+pub mod slot;
+#[doc(hidden)]
+pub mod sql;
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+pub use load::{joinedload, lazyload, noload, selectinload, subqueryload, LoadOption, Loader};
+pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
+
+use crate::backend::FsqlBackend;
+use crate::model::Model;
+use crate::query::Query;
+use sql::Fragment;
+
+/// When a relationship is loaded: Flask-SQLAlchemy's `lazy=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lazy {
+    /// On first use of the accessor, one statement per parent (`lazy="select"`, `True`).
+    Select,
+    /// With the parent, in the same statement (`lazy="joined"`, `False`).
+    Joined,
+    /// With the parent, one more statement using the parent query as a subquery.
+    Subquery,
+    /// With the parent, one more statement with an `IN` list of parent keys.
+    Selectin,
+    /// Never loaded; the accessor returns a query.
+    Dynamic,
+    /// Never loaded; the slot stays empty.
+    NoLoad,
+}
+
+impl Lazy {
+    /// Whether loading the parent also loads this relationship.
+    pub fn is_eager(self) -> bool {
+        matches!(self, Self::Joined | Self::Subquery | Self::Selectin)
+    }
+}
+
+/// The model with a single-column primary key: what relationships link to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has a composite primary key; relationships link to single-column keys",
+    note = "a foreign key is one column, so the model it references needs a one-column key"
+)]
+pub trait SingleKey: Model {
+    /// The key column.
+    type KeyColumn: diesel::Column<Table = Self::Table> + Default + Copy + Send + Sync + 'static;
+    /// Rows whose key is in `keys`.
+    fn filter_keys<'a>(query: Query<'a, Self>, keys: Vec<Self::PrimaryKey>) -> Query<'a, Self>;
+}
+
+/// A foreign key of `Self` to model `P`: one per field marked `#[fsql(references = P)]`, told
+/// apart by `FIELD` (a hash of the field's name), and `FIELD = 0` for "the" foreign key when
+/// there is exactly one. Implemented by `#[derive(Model)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no foreign key to `{P}` that this relationship can use",
+    label = "no single `#[fsql(references = {P})]` field on `{Self}`",
+    note = "mark the foreign-key field of `{Self}` with #[fsql(references = {P})]; when it has \
+            several, name one on the relationship: #[fsql(foreign_key = field_name)]"
+)]
+pub trait ForeignKey<P: Model, const FIELD: u64 = 0>: Model {
+    /// The foreign-key column.
+    type Column: diesel::Column<Table = Self::Table> + Default + Copy + Send + Sync + 'static;
+    /// The parent's key this row points at; `None` when the column is NULL.
+    fn parent_key(&self) -> Option<P::PrimaryKey>;
+    /// Rows pointing at `key`.
+    fn filter_parent<'a>(query: Query<'a, Self>, key: P::PrimaryKey) -> Query<'a, Self>;
+    /// Rows pointing at any of `keys`.
+    fn filter_parents<'a>(query: Query<'a, Self>, keys: Vec<P::PrimaryKey>) -> Query<'a, Self>;
+}
+
+/// An association table's column pointing at model `M` (`#[references = M]` in `fsql::table!`).
+#[diagnostic::on_unimplemented(
+    message = "association table `{Self}` has no column that references `{M}`",
+    note = "in `fsql::table!`, mark the column with #[references = {M}]"
+)]
+pub trait AssociationLink<M: Model>:
+    diesel::Table + Default + Copy + Send + Sync + 'static
+{
+    /// The column.
+    type Column: diesel::Column<Table = Self> + Default + Copy + Send + Sync + 'static;
+}
+
+/// A relationship: what `#[derive(Model)]` generates for each relationship field and backref.
+/// Its constant (`User::posts`) is the value to pass to loader options.
+pub trait Relationship: Copy + Send + Sync + 'static {
+    /// The model the relationship is declared on.
+    type Parent: Model;
+    /// The model it leads to.
+    type Target: Model + Clone + Send + Sync;
+    /// What a parent and its targets share: the parent's key (one-to-many, many-to-many) or
+    /// the target's key (many-to-one).
+    type Link: Hash + Eq + Clone + Debug + Send + Sync + 'static;
+    /// The slot type that holds what is loaded (for a backref without a field, the slot it
+    /// would have).
+    type Slot: Slot<Target = Self::Target>;
+    /// `Model.field`, for errors.
+    const NAME: &'static str;
+    /// The default strategy.
+    const LAZY: Lazy;
+
+    /// The parent's link value; `None` for a NULL foreign key.
+    fn link(parent: &Self::Parent) -> Option<Self::Link>;
+    /// The targets of one parent.
+    fn targets_of<'a>(link: Self::Link) -> Query<'a, Self::Target>;
+    /// The targets of several parents (one `IN` list).
+    fn targets_in<'a>(links: Vec<Self::Link>) -> Query<'a, Self::Target>;
+    /// The targets of whatever `parents` returns, when the target's own table can express it
+    /// (not for many-to-many, whose link lives in the association table).
+    fn targets_under<'a>(parents: Query<'a, Self::Parent>) -> Option<Query<'a, Self::Target>>;
+}
+
+/// What the `joined` strategy joins to the parent's derived table.
+pub struct JoinTo<DB> {
+    /// The target table, or the association table joined to it.
+    pub right: Fragment<'static, DB>,
+    /// The join condition's column on the right side.
+    pub on_left: Fragment<'static, DB>,
+    /// The join condition's column on the parent.
+    pub on_right: Fragment<'static, DB>,
+}
+
+/// A relationship with a field on its parent (not a backref), which eager loading fills.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a backref without a field, so there is no slot to load it into",
+    note = "use `query.all_with(&db, ..)` to get each row with its related rows, or declare the \
+            field on the model (back_populates style)"
+)]
+pub trait WithSlot: Relationship {
+    /// The parent's slot.
+    fn slot(parent: &Self::Parent) -> &Self::Slot;
+    /// The parent's slot, to fill.
+    fn slot_mut(parent: &mut Self::Parent) -> &mut Self::Slot;
+}
+
+/// How a relationship fetches `(link, target)` pairs on one backend. Implemented per backend by
+/// `#[derive(Model)]` through the `impl_relationship_backends!` macro.
+#[doc(hidden)]
+pub trait RelationshipOn<DB: FsqlBackend>: Relationship {
+    /// `LEFT OUTER JOIN <join.right> ON <join.on_left> = <join.on_right>` for `joined`.
+    fn join() -> JoinTo<DB>;
+    /// `joined`: each parent with one target per row (`None` for parents without any).
+    fn fetch_joined(
+        conn: &mut DB::Conn,
+        parents: &Query<'_, Self::Parent>,
+    ) -> fsql_core::Result<Vec<JoinedPair<Self>>>;
+    /// `selectin` (`Links::In`) and `subquery` (`Links::Under`): targets with their link.
+    fn fetch_links(
+        conn: &mut DB::Conn,
+        links: Links<'_, '_, Self>,
+    ) -> fsql_core::Result<Vec<(Self::Link, Self::Target)>>;
+}
+
+/// A parent with one of its targets (or none), as a joined row reads.
+#[doc(hidden)]
+pub type JoinedPair<R> = (
+    <R as Relationship>::Parent,
+    Option<<R as Relationship>::Target>,
+);
+
+/// Which parents to fetch targets for.
+#[doc(hidden)]
+pub enum Links<'q, 'a, R: Relationship> {
+    /// These link values.
+    In(&'q [R::Link]),
+    /// Whatever this query returns.
+    Under(&'q Query<'a, R::Parent>),
+}
+
+/// The targets of a to-many or to-one relationship read through the target's own query, and
+/// their link read off each target row (`link_of`).
+#[doc(hidden)]
+pub fn fetch_direct<R, DB>(
+    conn: &mut DB::Conn,
+    links: Links<'_, '_, R>,
+    link_of: impl Fn(&R::Target) -> Option<R::Link>,
+) -> fsql_core::Result<Vec<(R::Link, R::Target)>>
+where
+    R: Relationship,
+    DB: FsqlBackend,
+    R::Target: crate::backend::ModelOn<DB>,
+{
+    let query = match links {
+        Links::In(links) => R::targets_in(links.to_vec()),
+        Links::Under(parents) => R::targets_under(parents.clone()).ok_or_else(|| {
+            fsql_core::Error::Schema(format!(
+                "relationship `{}` cannot be loaded by subquery from the target's table",
+                R::NAME
+            ))
+        })?,
+    };
+    let rows = <R::Target as crate::backend::ModelOn<DB>>::load(conn, &query)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|t| link_of(&t).map(|l| (l, t)))
+        .collect())
+}
+
+macro_rules! relationship_support {
+    ($feature:literal, $on:ident, $db:ty) => {
+        #[cfg(feature = $feature)]
+        #[doc(hidden)]
+        pub trait $on: RelationshipOn<$db> {}
+        #[cfg(feature = $feature)]
+        impl<T: RelationshipOn<$db>> $on for T {}
+        #[cfg(not(feature = $feature))]
+        #[doc(hidden)]
+        pub trait $on {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $on for T {}
+    };
+}
+relationship_support!("sqlite", RelOnSqlite, crate::backend::Sqlite);
+relationship_support!("postgres", RelOnPostgres, crate::backend::Pg);
+relationship_support!("mysql", RelOnMysql, crate::backend::Mysql);
+
+/// Every compiled-in backend's [`RelationshipOn`].
+#[doc(hidden)]
+pub trait RelOnAllBackends: RelOnSqlite + RelOnPostgres + RelOnMysql {}
+impl<T: RelOnSqlite + RelOnPostgres + RelOnMysql> RelOnAllBackends for T {}
+
+/// Implements `RelationshipOn<DB>` for one backend: `direct(link_of)` reads targets through the
+/// target's own query and their link with `link_of`; `secondary(table)` joins the association
+/// table and reads the link from it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on {
+    ($db:ty; rel = $rel:ty, parent = $parent:ty, target = $target:ty, links = $kind:ident($($how:tt)*), join = { $($join:tt)* }) => {
+        impl $crate::relation::RelationshipOn<$db> for $rel {
+            fn join() -> $crate::relation::JoinTo<$db> {
+                #[allow(non_camel_case_types, dead_code)]
+                type __DB = $db;
+                $($join)*
+            }
+
+            fn fetch_joined(
+                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+                parents: &$crate::query::Query<'_, $parent>,
+            ) -> $crate::Result<::std::vec::Vec<($parent, ::core::option::Option<$target>)>> {
+                use ::diesel::RunQueryDsl;
+                let build = || $crate::relation::load::joined_select::<$rel, $db>(parents);
+                build()
+                    .load::<($parent, ::core::option::Option<$target>)>(conn)
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$parent as $crate::model::Model>::META, &build()))
+            }
+
+            $crate::__relationship_fetch_links!($db; $rel; $parent; $target; $kind($($how)*));
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __relationship_fetch_links {
+    ($db:ty; $rel:ty; $parent:ty; $target:ty; direct($link_of:expr)) => {
+        fn fetch_links(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            links: $crate::relation::Links<'_, '_, Self>,
+        ) -> $crate::Result<::std::vec::Vec<(<Self as $crate::relation::Relationship>::Link, $target)>> {
+            $crate::relation::fetch_direct::<$rel, $db>(conn, links, $link_of)
+        }
+    };
+    ($db:ty; $rel:ty; $parent:ty; $target:ty; secondary($assoc:ty)) => {
+        fn fetch_links(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            links: $crate::relation::Links<'_, '_, Self>,
+        ) -> $crate::Result<::std::vec::Vec<(<Self as $crate::relation::Relationship>::Link, $target)>> {
+            use ::diesel::RunQueryDsl;
+            type ParentColumn = <$assoc as $crate::relation::AssociationLink<$parent>>::Column;
+            type TargetColumn = <$assoc as $crate::relation::AssociationLink<$target>>::Column;
+            type Row = (
+                $crate::relation::load::SqlTypeOf<$target>,
+                <ParentColumn as ::diesel::Expression>::SqlType,
+            );
+            let build = || {
+                let from = $crate::relation::sql::Join::<$db> {
+                    left: ::std::boxed::Box::new(<<$target as $crate::model::Model>::Table as ::core::default::Default>::default()),
+                    kind: $crate::relation::sql::JoinKind::Inner,
+                    right: ::std::boxed::Box::new(<$assoc as ::core::default::Default>::default()),
+                    on_left: ::std::boxed::Box::new(<TargetColumn as ::core::default::Default>::default()),
+                    on_right: ::std::boxed::Box::new(<<$target as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default()),
+                };
+                let mut select = $crate::relation::sql::Select::<$db, Row>::new(
+                    ::std::vec![
+                        <$target as $crate::backend::ModelOn<$db>>::columns(),
+                        ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default()),
+                    ],
+                    ::std::boxed::Box::new(from),
+                );
+                select.filter = ::core::option::Option::Some(match &links {
+                    $crate::relation::Links::In(keys) => {
+                        use ::diesel::ExpressionMethods as _;
+                        ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default().eq_any(keys.to_vec()))
+                            as $crate::relation::sql::Fragment<'_, $db>
+                    }
+                    $crate::relation::Links::Under(parents) => ::std::boxed::Box::new($crate::relation::sql::InQuery {
+                        column: <ParentColumn as ::core::default::Default>::default(),
+                        selected: ::std::boxed::Box::new(<<$parent as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default()),
+                        query: $crate::relation::sql::Derived {
+                            query: <$parent as $crate::backend::ModelOn<$db>>::fragment(parents),
+                            alias: <$parent as $crate::model::Model>::TABLE_NAME,
+                        },
+                    }),
+                });
+                select
+            };
+            build()
+                .load::<($target, <$parent as $crate::model::Model>::PrimaryKey)>(conn)
+                .map(|rows| rows.into_iter().map(|(t, l)| (l, t)).collect())
+                .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$target as $crate::model::Model>::META, &build()))
+        }
+    };
+}
+
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_sqlite {
+    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Sqlite; $($args)*); };
+}
+#[cfg(not(feature = "sqlite"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_sqlite {
+    ($($args:tt)*) => {};
+}
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_postgres {
+    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Pg; $($args)*); };
+}
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_postgres {
+    ($($args:tt)*) => {};
+}
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_mysql {
+    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Mysql; $($args)*); };
+}
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_relationship_on_mysql {
+    ($($args:tt)*) => {};
+}
+
+/// Implements the per-backend half of a relationship for every compiled-in backend.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_relationship_backends {
+    ($($args:tt)*) => {
+        $crate::__impl_relationship_on_sqlite!($($args)*);
+        $crate::__impl_relationship_on_postgres!($($args)*);
+        $crate::__impl_relationship_on_mysql!($($args)*);
+    };
+}
+
+/// `column IN (SELECT selected FROM (<source query>) AS source_table)` as a filter of any
+/// backend: the source query is rendered for the backend the filter runs on.
+#[doc(hidden)]
+pub struct Under<'a, S: Model, C, Sel> {
+    column: C,
+    selected: Sel,
+    source: Query<'a, S>,
+}
+
+/// Builds an [`Under`] filter.
+#[doc(hidden)]
+pub fn under<'a, S: Model, C, Sel>(
+    column: C,
+    selected: Sel,
+    source: Query<'a, S>,
+) -> Under<'a, S, C, Sel> {
+    Under {
+        column,
+        selected,
+        source,
+    }
+}
+
+impl<'a, S, C, Sel, T, DB> crate::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
+where
+    S: Model + crate::backend::ModelOn<DB>,
+    DB: FsqlBackend + 'a,
+    C: diesel::query_builder::QueryFragment<DB>
+        + diesel::expression::SelectableExpression<T>
+        + Copy
+        + Send
+        + 'a,
+    Sel: diesel::query_builder::QueryFragment<DB> + Copy + Send + 'a,
+{
+    fn boxed(&self) -> crate::query::BoxedPredicate<'a, T, DB> {
+        Box::new(sql::InQuery {
+            column: self.column,
+            selected: Box::new(self.selected),
+            query: sql::Derived {
+                query: <S as crate::backend::ModelOn<DB>>::fragment(&self.source),
+                alias: S::TABLE_NAME,
+            },
+        })
+    }
+}

@@ -1,0 +1,200 @@
+//! The relationship fields of a model: slots that hold what has been loaded.
+//!
+//! A slot is a cache, not data of the row: it starts empty, is filled by eager loading or by the
+//! first call of the relationship's accessor, and is ignored by equality (two rows with the
+//! same columns are equal whether or not their relationships were loaded).
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use fsql_core::{Error, Result};
+
+/// What every slot type does for the loaders.
+#[doc(hidden)]
+pub trait Slot: Default + Send + Sync {
+    /// The model it holds.
+    type Target;
+    /// What a loaded slot shows: `&[T]` or `Option<&T>`.
+    type View<'s>
+    where
+        Self: 's;
+    /// The owned form of what was loaded: `Vec<T>` or `Option<T>`.
+    type Owned;
+
+    /// Turns the rows loaded for one parent into the owned form (a to-one slot refuses more
+    /// than one row rather than keep an arbitrary one).
+    fn collect(rows: Vec<Self::Target>, relationship: &'static str) -> Result<Self::Owned>;
+    /// The loaded value, if any.
+    fn cell(&self) -> &OnceLock<Self::Owned>;
+    /// Replaces the cell.
+    fn cell_mut(&mut self) -> &mut OnceLock<Self::Owned>;
+    /// A view of an owned value.
+    fn view(owned: &Self::Owned) -> Self::View<'_>;
+}
+
+macro_rules! slot {
+    ($(#[$doc:meta])* $name:ident, many) => {
+        slot!(@common $(#[$doc])* $name, Vec<T>);
+
+        impl<T> $name<T> {
+            /// The loaded rows, or `None` when nothing was loaded yet.
+            pub fn get(&self) -> Option<&[T]> {
+                self.loaded.get().map(Vec::as_slice)
+            }
+        }
+
+        impl<T: Send + Sync> Slot for $name<T> {
+            type Target = T;
+            type View<'s> = &'s [T] where T: 's;
+            type Owned = Vec<T>;
+
+            fn collect(rows: Vec<T>, _: &'static str) -> Result<Vec<T>> {
+                Ok(rows)
+            }
+            fn cell(&self) -> &OnceLock<Vec<T>> {
+                &self.loaded
+            }
+            fn cell_mut(&mut self) -> &mut OnceLock<Vec<T>> {
+                &mut self.loaded
+            }
+            fn view(owned: &Vec<T>) -> &[T] {
+                owned
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident, one) => {
+        slot!(@common $(#[$doc])* $name, Option<T>);
+
+        impl<T> $name<T> {
+            /// `Some(row)` or `Some(None)` once loaded; `None` when nothing was loaded yet.
+            pub fn get(&self) -> Option<Option<&T>> {
+                self.loaded.get().map(Option::as_ref)
+            }
+        }
+
+        impl<T: Send + Sync> Slot for $name<T> {
+            type Target = T;
+            type View<'s> = Option<&'s T> where T: 's;
+            type Owned = Option<T>;
+
+            fn collect(rows: Vec<T>, relationship: &'static str) -> Result<Option<T>> {
+                let mut rows = rows.into_iter();
+                match (rows.next(), rows.next()) {
+                    (row, None) => Ok(row),
+                    (Some(_), Some(_)) => Err(Error::MultipleResultsFound { model: relationship }),
+                    (None, Some(_)) => unreachable!("an iterator that ended does not resume"),
+                }
+            }
+            fn cell(&self) -> &OnceLock<Option<T>> {
+                &self.loaded
+            }
+            fn cell_mut(&mut self) -> &mut OnceLock<Option<T>> {
+                &mut self.loaded
+            }
+            fn view(owned: &Option<T>) -> Option<&T> {
+                owned.as_ref()
+            }
+        }
+    };
+    (@common $(#[$doc:meta])* $name:ident, $owned:ty) => {
+        $(#[$doc])*
+        pub struct $name<T> {
+            loaded: OnceLock<$owned>,
+        }
+
+        impl<T> $name<T> {
+            /// An empty slot: nothing loaded.
+            pub const fn new() -> Self {
+                Self { loaded: OnceLock::new() }
+            }
+
+            /// A slot holding `value`, as if it had been loaded.
+            pub fn loaded(value: $owned) -> Self {
+                Self { loaded: OnceLock::from(value) }
+            }
+
+            /// Whether the relationship was loaded.
+            pub fn is_loaded(&self) -> bool {
+                self.loaded.get().is_some()
+            }
+
+            /// Takes what was loaded out, leaving the slot empty.
+            pub fn take(&mut self) -> Option<$owned> {
+                self.loaded.take()
+            }
+        }
+
+        impl<T> Default for $name<T> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<T: Clone> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                Self { loaded: self.loaded.clone() }
+            }
+        }
+
+        /// Always equal: a slot caches related rows, it is not part of the row's value.
+        impl<T> PartialEq for $name<T> {
+            fn eq(&self, _: &Self) -> bool {
+                true
+            }
+        }
+
+        impl<T> Eq for $name<T> {}
+
+        impl<T: fmt::Debug> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.loaded.get() {
+                    Some(v) => v.fmt(f),
+                    None => f.write_str("<not loaded>"),
+                }
+            }
+        }
+
+        /// Serialized as what was loaded, `null` when nothing was.
+        impl<T: serde::Serialize> serde::Serialize for $name<T> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                self.loaded.get().serialize(s)
+            }
+        }
+    };
+}
+
+slot!(
+    /// A one-to-many relationship (Flask-SQLAlchemy's `db.relationship(..)` on the "one" side):
+    /// the children whose foreign key points at this row. Not a column.
+    ///
+    /// ```text
+    /// #[fsql(backref = "person", lazy = "select")]
+    /// pub addresses: HasMany<Address>,
+    /// ```
+    HasMany,
+    many
+);
+slot!(
+    /// A one-to-one relationship (Flask-SQLAlchemy's `uselist=False`): the child whose foreign
+    /// key points at this row, if any. Not a column.
+    HasOne,
+    one
+);
+slot!(
+    /// The many-to-one side: the row this row's foreign key points at (`None` for a NULL key).
+    /// Not a column.
+    ///
+    /// ```text
+    /// #[fsql(references = User)]
+    /// pub author_id: i32,
+    /// pub author: BelongsTo<User>,
+    /// ```
+    BelongsTo,
+    one
+);
+slot!(
+    /// A many-to-many relationship through an association table declared with `fsql::table!`
+    /// (`#[fsql(secondary = page_tags)]`, Flask-SQLAlchemy's `secondary=`). Not a column.
+    ManyToMany,
+    many
+);

@@ -1,0 +1,224 @@
+//! The statements relationship loading needs beyond a single table's boxed select, as Diesel
+//! query fragments: every identifier goes through the backend's own quoting (`walk_ast`), every
+//! value is a bound parameter, and the only SQL written here is syntax the three backends share
+//! (`IN (SELECT ..)`, derived tables with `AS`, `LEFT OUTER JOIN .. ON ..`).
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Bool, Nullable};
+use diesel::QueryResult;
+
+/// A fragment boxed for backend `DB`.
+pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + Send + 'a>;
+
+/// `<column> IN (SELECT * FROM (<query>) fsql_sub)`: rows whose column is among what a query
+/// selects. The derived table lets the inner query keep its `LIMIT`, which MySQL refuses
+/// directly inside `IN (..)`.
+pub struct InSubquery<C, S> {
+    column: C,
+    query: S,
+}
+
+impl<C, S> InSubquery<C, S> {
+    /// `column IN (SELECT * FROM (query))`.
+    pub fn new(column: C, query: S) -> Self {
+        Self { column, query }
+    }
+}
+
+impl<C: Clone, S: Clone> Clone for InSubquery<C, S> {
+    fn clone(&self) -> Self {
+        Self {
+            column: self.column.clone(),
+            query: self.query.clone(),
+        }
+    }
+}
+
+impl<C, S> Expression for InSubquery<C, S> {
+    // Nullable so it boxes like fsql's other filters (`Query` keeps `Nullable<Bool>` filters).
+    type SqlType = Nullable<Bool>;
+}
+
+impl<C: AppearsOnTable<QS>, S, QS> AppearsOnTable<QS> for InSubquery<C, S> {}
+
+impl<C: SelectableExpression<QS>, S, QS> SelectableExpression<QS> for InSubquery<C, S> {}
+
+impl<C, S, GB> ValidGrouping<GB> for InSubquery<C, S> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<C, S> QueryId for InSubquery<C, S> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C, S, DB> QueryFragment<DB> for InSubquery<C, S>
+where
+    DB: Backend,
+    C: QueryFragment<DB>,
+    S: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (SELECT * FROM (");
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(") fsql_sub)");
+        Ok(())
+    }
+}
+
+/// `<query> AS "<alias>"`: a derived table named like the table it selects from, so that the
+/// query's own column references (`"user"."id"`) and orderings keep working outside it.
+pub struct Derived<'a, DB> {
+    pub query: Fragment<'a, DB>,
+    pub alias: &'static str,
+}
+
+impl<DB: Backend> QueryFragment<DB> for Derived<'_, DB> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(") AS ");
+        out.push_identifier(self.alias)
+    }
+}
+
+/// How two sources are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `INNER JOIN`.
+    Inner,
+    /// `LEFT OUTER JOIN`.
+    LeftOuter,
+}
+
+/// `(<left> <kind> JOIN <right> ON <on_left> = <on_right>)`.
+pub struct Join<'a, DB> {
+    pub left: Fragment<'a, DB>,
+    pub kind: JoinKind,
+    pub right: Fragment<'a, DB>,
+    pub on_left: Fragment<'a, DB>,
+    pub on_right: Fragment<'a, DB>,
+}
+
+impl<DB: Backend> QueryFragment<DB> for Join<'_, DB> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.left.walk_ast(out.reborrow())?;
+        out.push_sql(match self.kind {
+            JoinKind::Inner => " INNER JOIN ",
+            JoinKind::LeftOuter => " LEFT OUTER JOIN ",
+        });
+        self.right.walk_ast(out.reborrow())?;
+        out.push_sql(" ON ");
+        self.on_left.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        self.on_right.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// `SELECT <columns> FROM <from> [WHERE <filter>] [ORDER BY <orders>]`, read as rows of SQL
+/// type `ST`.
+pub struct Select<'a, DB, ST> {
+    pub columns: Vec<Fragment<'a, DB>>,
+    pub from: Fragment<'a, DB>,
+    pub filter: Option<Fragment<'a, DB>>,
+    pub orders: Vec<Fragment<'a, DB>>,
+    pub sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<'a, DB, ST> Select<'a, DB, ST> {
+    /// `SELECT columns FROM from`.
+    pub fn new(columns: Vec<Fragment<'a, DB>>, from: Fragment<'a, DB>) -> Self {
+        Self {
+            columns,
+            from,
+            filter: None,
+            orders: Vec::new(),
+            sql_type: PhantomData,
+        }
+    }
+}
+
+impl<DB: Backend, ST> QueryFragment<DB> for Select<'_, DB, ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        for (i, c) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            c.walk_ast(out.reborrow())?;
+        }
+        out.push_sql(" FROM ");
+        self.from.walk_ast(out.reborrow())?;
+        if let Some(filter) = &self.filter {
+            out.push_sql(" WHERE ");
+            filter.walk_ast(out.reborrow())?;
+        }
+        for (i, o) in self.orders.iter().enumerate() {
+            out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
+            o.walk_ast(out.reborrow())?;
+        }
+        Ok(())
+    }
+}
+
+impl<DB, ST> QueryId for Select<'_, DB, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB, ST: 'static> diesel::query_builder::Query for Select<'_, DB, ST> {
+    type SqlType = ST;
+}
+
+impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for Select<'_, DB, ST> {}
+
+/// `<column> IN (SELECT <selected> FROM (<query>) AS "<alias>")`: rows whose column is among
+/// the values one column of another query takes (subquery loading: the children of whatever
+/// the parent query returns, its `LIMIT` included).
+pub struct InQuery<'a, C, DB> {
+    pub column: C,
+    pub selected: Fragment<'a, DB>,
+    pub query: Derived<'a, DB>,
+}
+
+impl<C, DB> Expression for InQuery<'_, C, DB> {
+    type SqlType = Nullable<Bool>;
+}
+
+impl<C: AppearsOnTable<QS>, DB, QS> AppearsOnTable<QS> for InQuery<'_, C, DB> {}
+
+impl<C: SelectableExpression<QS>, DB, QS> SelectableExpression<QS> for InQuery<'_, C, DB> {}
+
+impl<C, DB, GB> ValidGrouping<GB> for InQuery<'_, C, DB> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<C, DB: Backend> QueryFragment<DB> for InQuery<'_, C, DB>
+where
+    C: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (SELECT ");
+        self.selected.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM ");
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<C, DB> QueryId for InQuery<'_, C, DB> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}

@@ -1,0 +1,598 @@
+//! Relationships: the seeds' examples (Person/Address with a backref, Page/Tag through an
+//! association table), every loader strategy, options, `with_parent`, many-to-many writes and
+//! statement counts, on every backend the suite runs.
+
+mod common;
+
+use common::*;
+use fsql::prelude::*;
+use fsql::Database;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Person {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 50)]
+    pub name: String,
+    #[fsql(backref = "person", lazy = "select")]
+    pub addresses: HasMany<Address>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Address {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 120)]
+    pub email: String,
+    #[fsql(references = Person)]
+    pub person_id: i32,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Page {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 100)]
+    pub title: String,
+    #[fsql(secondary = tags, lazy = "subquery", backref = "pages")]
+    pub tags: ManyToMany<Tag>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Tag {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 50)]
+    pub name: String,
+}
+
+fsql::table! {
+    tags {
+        #[primary_key, references = Tag]
+        tag_id: i32,
+        #[primary_key, references = Page]
+        page_id: i32,
+    }
+}
+
+/// A blog with two foreign keys from `Post` to `User` (the relationship names one) and three
+/// levels for nested options.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(table_name = "user")]
+pub struct User {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 50)]
+    pub name: String,
+    #[fsql(foreign_key = author_id, back_populates = "author")]
+    pub posts: HasMany<Post>,
+    #[fsql(foreign_key = editor_id)]
+    pub edited: HasMany<Post>,
+    #[fsql(foreign_key = user_id, lazy = "joined")]
+    pub profile: HasOne<Profile>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Post {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(references = User)]
+    pub author_id: i32,
+    #[fsql(references = User)]
+    pub editor_id: Option<i32>,
+    #[fsql(length = 100)]
+    pub title: String,
+    #[fsql(foreign_key = author_id, back_populates = "posts")]
+    pub author: BelongsTo<User>,
+    #[fsql(lazy = "dynamic")]
+    pub comments: HasMany<Comment>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Comment {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(references = Post)]
+    pub post_id: i32,
+    #[fsql(length = 100)]
+    pub body: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Profile {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(references = User, unique)]
+    pub user_id: i32,
+    #[fsql(length = 100)]
+    pub bio: String,
+}
+
+const TABLES: &[&fsql::TableMeta] = &[
+    Person::META,
+    Address::META,
+    Page::META,
+    Tag::META,
+    tags::table::META,
+    User::META,
+    Post::META,
+    Comment::META,
+    Profile::META,
+];
+
+/// A database per backend that records its statements.
+fn databases() -> Vec<(TestDb, Database)> {
+    each_backend(TABLES)
+        .into_iter()
+        .map(|t| {
+            let db = Database::builder()
+                .url(t.url(None).unwrap().masked())
+                .record_queries(true)
+                .registry(fsql::Registry::new(TABLES.iter().copied()))
+                .build()
+                .unwrap();
+            db.create_all().unwrap();
+            (t, db)
+        })
+        .collect()
+}
+
+fn person(db: &Database, name: &str) -> Person {
+    Person {
+        id: 0,
+        name: name.into(),
+        addresses: HasMany::new(),
+    }
+    .insert(db)
+    .unwrap()
+}
+
+fn address(db: &Database, p: &Person, email: &str) -> Address {
+    Address {
+        id: 0,
+        email: email.into(),
+        person_id: p.id,
+    }
+    .insert(db)
+    .unwrap()
+}
+
+fn emails(addresses: &[Address]) -> Vec<&str> {
+    let mut v: Vec<&str> = addresses.iter().map(|a| a.email.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn seed_person_address_backref_and_lazy_select() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let ann = person(&db, "ann");
+        let bob = person(&db, "bob");
+        address(&db, &ann, "ann@home");
+        let work = address(&db, &ann, "ann@work");
+
+        let ann = Person::query().get(&db, ann.id).unwrap().unwrap();
+        assert!(
+            !ann.addresses.is_loaded(),
+            "lazy = select loads nothing with the parent"
+        );
+        let (first, statements) = db.record(|| emails(ann.load_addresses(&db).unwrap()).len());
+        assert_eq!((first, statements.len()), (2, 1));
+        let (again, statements) = db.record(|| ann.load_addresses(&db).unwrap().len());
+        assert_eq!((again, statements.len()), (2, 0), "the accessor caches");
+        assert_eq!(bob.load_addresses(&db).unwrap(), &[] as &[Address]);
+
+        // The backref on Address, generated by Person's declaration.
+        assert_eq!(
+            work.load_person(&db).unwrap().map(|p| p.name),
+            Some("ann".to_owned())
+        );
+        // with_parent, and the query accessor, refine like any query.
+        let q = Address::query().with_parent(&ann, Person::addresses);
+        assert_eq!(q.count(&db).unwrap(), 2);
+        let only = ann
+            .addresses_query()
+            .filter(Address::email.like("%work"))
+            .all(&db)
+            .unwrap();
+        assert_eq!(only, vec![work.clone()]);
+        assert_eq!(
+            Address::query()
+                .with_parent(&bob, Person::addresses)
+                .count(&db)
+                .unwrap(),
+            0
+        );
+
+        // The backref loads eagerly through all_with, one statement when joined.
+        let (pairs, statements) = db.record(|| {
+            Address::query()
+                .order_by(Address::id.asc())
+                .all_with(&db, joinedload(Address::person))
+                .unwrap()
+        });
+        assert_eq!(statements.len(), 1, "{statements:#?}");
+        assert!(statements[0].statement.contains("LEFT OUTER JOIN"));
+        assert_eq!(pairs.len(), 2);
+        assert!(pairs
+            .iter()
+            .all(|(_, p)| p.as_ref().map(|p| p.id) == Some(ann.id)));
+    }
+}
+
+/// `n` people with `n % 3` addresses each (some have none).
+fn seed_people(db: &Database, n: usize) -> Vec<Person> {
+    (0..n)
+        .map(|i| {
+            let p = person(db, &format!("p{i:04}"));
+            for k in 0..(i % 3) {
+                address(db, &p, &format!("p{i:04}-{k}"));
+            }
+            p
+        })
+        .collect()
+}
+
+fn check_people(people: &[Person], n: usize) {
+    assert_eq!(people.len(), n);
+    for (i, p) in people.iter().enumerate() {
+        assert_eq!(p.name, format!("p{i:04}"), "parent order kept");
+        let loaded = p.addresses.get().expect("loaded");
+        assert_eq!(loaded.len(), i % 3, "{}", p.name);
+        assert!(loaded.iter().all(|a| a.person_id == p.id));
+    }
+}
+
+#[test]
+fn statement_counts_for_every_strategy() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let mut seeded = 0;
+        for n in [0usize, 1, 1000] {
+            for p in Person::query().all(&db).unwrap() {
+                // Start over: addresses first (foreign keys).
+                for a in Address::query()
+                    .with_parent(&p, Person::addresses)
+                    .all(&db)
+                    .unwrap()
+                {
+                    a.delete(&db).unwrap();
+                }
+                p.delete(&db).unwrap();
+            }
+            let _ = seeded;
+            seeded = seed_people(&db, n).len();
+            let q = Person::query().order_by(Person::name.asc());
+
+            let (people, statements) = db.record(|| {
+                let people = q.all(&db).unwrap();
+                for p in &people {
+                    p.load_addresses(&db).unwrap();
+                }
+                people
+            });
+            check_people(&people, n);
+            assert_eq!(statements.len(), 1 + n, "select: 1 + N");
+
+            for (option, expected) in [
+                (joinedload(Person::addresses), 1),
+                (selectinload(Person::addresses), if n == 0 { 1 } else { 2 }),
+                (subqueryload(Person::addresses), 2),
+            ] {
+                let name = format!("{option:?}");
+                let (people, statements) =
+                    db.record(|| q.clone().options(option).all(&db).unwrap());
+                check_people(&people, n);
+                assert_eq!(
+                    statements.len(),
+                    expected,
+                    "{name} with N = {n}: {statements:#?}"
+                );
+            }
+            let (people, statements) = db.record(|| {
+                q.clone()
+                    .options(noload(Person::addresses))
+                    .all(&db)
+                    .unwrap()
+            });
+            assert_eq!(statements.len(), 1);
+            assert!(people.iter().all(|p| !p.addresses.is_loaded()));
+        }
+    }
+}
+
+#[test]
+fn joined_keeps_limit_order_and_childless_parents() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        seed_people(&db, 10);
+        // LIMIT applies to parents, not to joined rows; order is the query's.
+        let people = Person::query()
+            .order_by(Person::name.desc())
+            .limit(4)
+            .options(joinedload(Person::addresses))
+            .all(&db)
+            .unwrap();
+        let names: Vec<_> = people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["p0009", "p0008", "p0007", "p0006"]);
+        let counts: Vec<_> = people
+            .iter()
+            .map(|p| p.addresses.get().unwrap().len())
+            .collect();
+        assert_eq!(counts, [0, 2, 1, 0]);
+        // Pagination and get load relationships too.
+        let page = Person::query()
+            .order_by(Person::id.asc())
+            .options(selectinload(Person::addresses))
+            .paginate(&db, PageRequest::new(2).per_page(3))
+            .unwrap();
+        assert_eq!(
+            page.items()
+                .iter()
+                .map(|p| p.addresses.get().unwrap().len())
+                .collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        let one = Person::query()
+            .options(subqueryload(Person::addresses))
+            .get(&db, people[1].id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.addresses.get().unwrap().len(), 2);
+    }
+}
+
+#[test]
+fn seed_page_tag_many_to_many() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let page = |title: &str| {
+            Page {
+                id: 0,
+                title: title.into(),
+                tags: ManyToMany::new(),
+            }
+            .insert(&db)
+            .unwrap()
+        };
+        let tag = |name: &str| {
+            Tag {
+                id: 0,
+                name: name.into(),
+            }
+            .insert(&db)
+            .unwrap()
+        };
+        let (home, about, empty) = (page("home"), page("about"), page("empty"));
+        let (rust, sql) = (tag("rust"), tag("sql"));
+        Page::tags.add(&db, &home, &rust).unwrap();
+        Page::tags.add(&db, &home, &sql).unwrap();
+        Page::tags.add(&db, &about, &sql).unwrap();
+        assert!(Page::tags.contains(&db, &home, &rust).unwrap());
+        assert!(!Page::tags.contains(&db, &about, &rust).unwrap());
+        // The backref sees the same association rows.
+        assert!(Tag::pages.contains(&db, &sql, &about).unwrap());
+
+        // lazy = "subquery" is the default: two statements, every page's tags filled.
+        let (pages, statements) =
+            db.record(|| Page::query().order_by(Page::id.asc()).all(&db).unwrap());
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        let names = |p: &Page| {
+            let mut v: Vec<_> = p
+                .tags
+                .get()
+                .unwrap()
+                .iter()
+                .map(|t| t.name.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            pages.iter().map(names).collect::<Vec<_>>(),
+            [vec!["rust", "sql"], vec!["sql"], vec![]]
+        );
+        for option in [
+            joinedload(Page::tags),
+            selectinload(Page::tags),
+            lazyload(Page::tags),
+        ] {
+            let (pages, statements) = db.record(|| {
+                Page::query()
+                    .order_by(Page::id.asc())
+                    .options(option)
+                    .all(&db)
+                    .unwrap()
+            });
+            if pages[0].tags.is_loaded() {
+                assert_eq!(
+                    pages.iter().map(names).collect::<Vec<_>>(),
+                    [vec!["rust", "sql"], vec!["sql"], vec![]]
+                );
+                assert!(statements.len() <= 2);
+            } else {
+                assert_eq!(statements.len(), 1, "lazyload loads nothing");
+                assert_eq!(pages[0].load_tags(&db).unwrap().len(), 2);
+            }
+        }
+        // The backref `pages` (lazy = select): loaded on call.
+        let mut titles: Vec<_> = sql
+            .load_pages(&db)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect();
+        titles.sort();
+        assert_eq!(titles, ["about", "home"]);
+        assert_eq!(
+            Page::query()
+                .with_parent(&rust, Tag::pages)
+                .count(&db)
+                .unwrap(),
+            1
+        );
+        assert_eq!(empty.tags_query().count(&db).unwrap(), 0);
+
+        // Remove, then delete a page: its association rows go with it.
+        assert!(Page::tags.remove(&db, &home, &rust).unwrap());
+        assert!(!Page::tags.remove(&db, &home, &rust).unwrap());
+        home.delete(&db).unwrap();
+        assert_eq!(sql.load_pages(&db).unwrap().len(), 1);
+        sql.delete(&db).unwrap();
+        assert_eq!(about.tags_query().count(&db).unwrap(), 0);
+    }
+}
+
+#[test]
+fn two_foreign_keys_one_to_one_dynamic_and_nested_options() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let user = |name: &str| {
+            User {
+                id: 0,
+                name: name.into(),
+                posts: HasMany::new(),
+                edited: HasMany::new(),
+                profile: HasOne::new(),
+            }
+            .insert(&db)
+            .unwrap()
+        };
+        let (ann, bob) = (user("ann"), user("bob"));
+        Profile {
+            id: 0,
+            user_id: ann.id,
+            bio: "hi".into(),
+        }
+        .insert(&db)
+        .unwrap();
+        let post = |title: &str, author: &User, editor: Option<&User>| {
+            Post {
+                id: 0,
+                author_id: author.id,
+                editor_id: editor.map(|e| e.id),
+                title: title.into(),
+                author: BelongsTo::new(),
+                comments: HasMany::new(),
+            }
+            .insert(&db)
+            .unwrap()
+        };
+        let p1 = post("one", &ann, Some(&bob));
+        let p2 = post("two", &ann, None);
+        post("three", &bob, Some(&bob));
+        for (p, n) in [(&p1, 3), (&p2, 1)] {
+            for k in 0..n {
+                Comment {
+                    id: 0,
+                    post_id: p.id,
+                    body: format!("c{k}"),
+                }
+                .insert(&db)
+                .unwrap();
+            }
+        }
+
+        // The profile is joined by default (lazy = "joined"): one statement.
+        let (users, statements) =
+            db.record(|| User::query().order_by(User::id.asc()).all(&db).unwrap());
+        assert_eq!(statements.len(), 1, "{statements:#?}");
+        assert_eq!(
+            users[0].profile.get().unwrap().map(|p| p.bio.as_str()),
+            Some("hi")
+        );
+        assert_eq!(users[1].profile.get(), Some(None));
+
+        // Two foreign keys to User: each relationship follows the one it names.
+        assert_eq!(ann.load_posts(&db).unwrap().len(), 2);
+        assert_eq!(ann.load_edited(&db).unwrap().len(), 0);
+        assert_eq!(bob.load_edited(&db).unwrap().len(), 2);
+        assert_eq!(p1.load_author(&db).unwrap().map(|u| u.id), Some(ann.id));
+
+        // dynamic: a query, filtered to the post.
+        assert_eq!(
+            p1.load_comments()
+                .filter(Comment::body.eq("c1"))
+                .count(&db)
+                .unwrap(),
+            1
+        );
+        assert!(p1.comments_query().count(&db).unwrap() == 3);
+
+        // Nested options: 2 statements per level.
+        for (option, expected) in [
+            (
+                selectinload(User::posts).then(selectinload(Post::comments)),
+                3,
+            ),
+            (
+                subqueryload(User::posts).then(subqueryload(Post::comments)),
+                3,
+            ),
+            (
+                joinedload(User::posts).then(selectinload(Post::comments)),
+                2,
+            ),
+        ] {
+            let (users, statements) = db.record(|| {
+                User::query()
+                    .order_by(User::id.asc())
+                    .options(option)
+                    .options(noload(User::profile))
+                    .all(&db)
+                    .unwrap()
+            });
+            assert_eq!(statements.len(), expected, "{statements:#?}");
+            let comments: Vec<Vec<usize>> = users
+                .iter()
+                .map(|u| {
+                    u.posts
+                        .get()
+                        .unwrap()
+                        .iter()
+                        .map(|p| p.comments.get().unwrap().len())
+                        .collect()
+                })
+                .collect();
+            let mut ann_counts = comments[0].clone();
+            ann_counts.sort();
+            assert_eq!(ann_counts, [1, 3]);
+            assert_eq!(comments[1], [0]);
+        }
+        // Many-to-one loading: each post gets its author, shared authors copied.
+        let posts = Post::query()
+            .order_by(Post::id.asc())
+            .options(selectinload(Post::author))
+            .all(&db)
+            .unwrap();
+        let authors: Vec<_> = posts
+            .iter()
+            .map(|p| p.author.get().unwrap().unwrap().name.clone())
+            .collect();
+        assert_eq!(authors, ["ann", "ann", "bob"]);
+        let posts = Post::query()
+            .order_by(Post::id.asc())
+            .options(joinedload(Post::author))
+            .all(&db)
+            .unwrap();
+        assert_eq!(posts[2].author.get().unwrap().unwrap().id, bob.id);
+    }
+}
+
+#[test]
+fn selectin_chunks_in_lists() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        seed_people(&db, 25);
+        let (people, statements) = db.record(|| {
+            Person::query()
+                .order_by(Person::name.asc())
+                .options(selectinload(Person::addresses).chunk_size(10))
+                .all(&db)
+                .unwrap()
+        });
+        check_people(&people, 25);
+        assert_eq!(statements.len(), 1 + 3, "25 keys in chunks of 10");
+    }
+}
