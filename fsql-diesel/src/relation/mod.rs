@@ -1,7 +1,7 @@
 //! Relationships: Flask-SQLAlchemy's `db.relationship(..)`, typed.
 //!
 //! A relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`) is a
-//! [slot](slot) that holds what has been loaded. `#[derive(Model)]` gives each relationship a
+//! [slot] that holds what has been loaded. `#[derive(Model)]` gives each relationship a
 //! constant on the model (`User::posts`) that names it in loader options
 //! (`joinedload(User::posts)`), in [`Query::with_parent`] and in [`Query::all_with`], and an
 //! accessor (`user.posts(&db)`) that loads on first use (`lazy = "select"`), returns a
