@@ -95,6 +95,12 @@ macro_rules! __impl_model_on {
             fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            fn insert_shape(_: &Self) -> ::core::option::Option<::std::string::String> {
+                ::core::option::Option::None
+            }
+            fn insert_many(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &[&Self], _: bool) -> $crate::Result<::std::vec::Vec<Self>> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
             fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
@@ -249,6 +255,39 @@ macro_rules! __filtered {
 #[macro_export]
 macro_rules! __impl_model_on_insert {
     (returning; $db:ty; $($table:ident)::+) => {
+        $crate::__impl_model_on_insert_shape!($db; $($table)::+);
+
+        fn insert_many(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            rows: &[&Self],
+            assigned: bool,
+        ) -> $crate::Result<::std::vec::Vec<Self>> {
+            use ::diesel::RunQueryDsl;
+            let values: ::std::vec::Vec<_> = rows
+                .iter()
+                .map(|row| $crate::batch::RowValues::<_, $($table)::+::table>::new(
+                    ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
+                ))
+                .collect();
+            let build = || {
+                $crate::batch::MultiInsert::new(
+                    $($table)::+::table,
+                    &values,
+                    $crate::batch::Returning($($table)::+::all_columns),
+                )
+            };
+            let returned = build().load::<Self>(conn).map_err(|e| {
+                // The statement as one row would render it, with the number of rows.
+                let one = $crate::batch::MultiInsert::new(
+                    $($table)::+::table,
+                    &values[..1],
+                    $crate::batch::Returning($($table)::+::all_columns),
+                );
+                $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
+            })?;
+            $crate::batch::match_returned(rows, returned, assigned)
+        }
+
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -265,6 +304,41 @@ macro_rules! __impl_model_on_insert {
         }
     };
     (last_insert_id; $db:ty; $($table:ident)::+) => {
+        $crate::__impl_model_on_insert_shape!($db; $($table)::+);
+
+        fn insert_many(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            rows: &[&Self],
+            assigned: bool,
+        ) -> $crate::Result<::std::vec::Vec<Self>> {
+            use ::diesel::RunQueryDsl;
+            // Without RETURNING, only keys the database assigns consecutively can be matched
+            // to rows; anything else goes row by row.
+            if !assigned || !$crate::batch::mysql_consecutive_keys(conn)? {
+                return rows
+                    .iter()
+                    .map(|row| <Self as $crate::backend::ModelOn<$db>>::insert(conn, row))
+                    .collect();
+            }
+            let values: ::std::vec::Vec<_> = rows
+                .iter()
+                .map(|row| $crate::batch::RowValues::<_, $($table)::+::table>::new(
+                    ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
+                ))
+                .collect();
+            $crate::backend::in_transaction(conn, |conn| {
+                let build = || {
+                    $crate::batch::MultiInsert::new($($table)::+::table, &values, $crate::batch::NoReturning)
+                };
+                build().execute(conn).map_err(|e| {
+                    let one = $crate::batch::MultiInsert::new($($table)::+::table, &values[..1], $crate::batch::NoReturning);
+                    $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
+                })?;
+                let first = $crate::backend::last_insert_id(conn)?;
+                $crate::batch::read_back_mysql(conn, rows, first)
+            })
+        }
+
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -280,6 +354,20 @@ macro_rules! __impl_model_on_insert {
                 <Self as $crate::backend::ModelOn<$db>>::find(conn, &pk)?
                     .ok_or_else(|| $crate::backend::vanished_after_insert(<Self as $crate::model::Model>::META, &pk))
             })
+        }
+    };
+}
+
+// The column list of a row's insert (see `ModelOn::insert_shape`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_model_on_insert_shape {
+    ($db:ty; $($table:ident)::+) => {
+        fn insert_shape(row: &Self) -> ::core::option::Option<::std::string::String> {
+            let values = $crate::batch::RowValues::<_, $($table)::+::table>::new(
+                ::diesel::Insertable::<$($table)::+::table>::values(row).values,
+            );
+            $crate::batch::column_list::<$db, _>(&values)
         }
     };
 }
