@@ -28,9 +28,11 @@ mod users;
 
 use users::{raw, row, User, USERS};
 
-/// The hand-written side's insert struct: every column but the key.
+/// The hand-written side's insert struct: every column but the key. `None` binds NULL (not
+/// `DEFAULT`), so Diesel renders one multi-row statement on SQLite instead of a row-by-row
+/// fallback.
 #[derive(Insertable)]
-#[diesel(table_name = raw::user)]
+#[diesel(table_name = raw::user, treat_none_as_default_value = false)]
 struct NewUser {
     name: String,
     email: String,
