@@ -44,9 +44,9 @@ pub use fsql_core::{
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_diesel::{
-    AnyConnection, BackendKind, Binds, Database, DatabaseBuilder, DatabaseUrl, Executor, KeysetKey,
-    Model, Page, PageNavigation, PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder,
-    Record,
+    AnyConnection, BackendKind, Binds, Change, Database, DatabaseBuilder, DatabaseUrl, Executor,
+    KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork, PoolOptions,
+    PoolStatus, PooledConnection, Query, QueryBuilder, Record, Session, QUERY_TARGET,
 };
 
 pub use fsql_diesel::keyset_key;
@@ -63,8 +63,8 @@ pub mod prelude {
         ManyToMany,
     };
     pub use crate::{
-        Database, Error, Executor, KeysetRequest, Model, PageNavigation, PageRequest, Query,
-        QueryBuilder, Record, Result,
+        Database, Error, Executor, KeysetRequest, Model, PageNavigation, PageRequest, Pending,
+        Query, QueryBuilder, Record, Result, Session,
     };
     pub use diesel::{
         BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, TextExpressionMethods,
@@ -110,6 +110,11 @@ pub mod reflect {
 /// Owned table descriptions, as reflected or declared, and their comparison.
 pub mod schema {
     pub use fsql_core::schema::*;
+}
+
+/// Change tracking: Flask-SQLAlchemy's `SQLALCHEMY_TRACK_MODIFICATIONS` and commit signals.
+pub mod tracking {
+    pub use fsql_diesel::tracking::*;
 }
 
 /// Configuration sources: builder, environment variables, TOML.

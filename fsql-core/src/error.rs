@@ -92,6 +92,11 @@ pub enum Error {
     /// The models' schema is inconsistent (a foreign key to a missing table, a cycle ...).
     #[error("schema error: {0}")]
     Schema(String),
+
+    /// A session was used in a way that cannot work (a child linked to a parent that was
+    /// never added, a commit that could only partly complete ...). The message says which.
+    #[error("session: {0}")]
+    Session(String),
 }
 
 fn format_binds(available: &[Option<String>]) -> String {

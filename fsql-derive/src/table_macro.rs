@@ -261,8 +261,11 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
     let links = m.fields.iter().filter_map(|f| {
         let model = f.attrs.references.get()?;
         let col = &f.column_ident;
-        Some(quote::quote_spanned! {syn::spanned::Spanned::span(model)=>
-            impl ::fsql::__private::AssociationLink<#model> for #table_mod::table {
+        let link_trait = quote::quote_spanned! {syn::spanned::Spanned::span(model)=>
+            ::fsql::__private::AssociationLink<#model>
+        };
+        Some(quote! {
+            impl #link_trait for #table_mod::table {
                 type Column = #table_mod::#col;
             }
 

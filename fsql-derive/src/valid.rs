@@ -13,6 +13,109 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
     for field in &model.fields {
         check_field(cx, field);
     }
+    for relation in &model.relations {
+        check_relation(cx, model, relation);
+    }
+}
+
+fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {
+    use crate::ast::RelationKind;
+    let a = &r.attrs;
+    let kind = match r.kind {
+        RelationKind::HasMany => "HasMany",
+        RelationKind::HasOne => "HasOne",
+        RelationKind::BelongsTo => "BelongsTo",
+        RelationKind::ManyToMany => "ManyToMany",
+    };
+    if r.kind == RelationKind::ManyToMany && !a.secondary.is_set() {
+        cx.error_spanned_by(
+            r.ident,
+            format!(
+                "`{}` is a ManyToMany: name its association table (declared with fsql::table!), \
+                 e.g. #[fsql(secondary = page_tags)]",
+                r.ident
+            ),
+        );
+    }
+    if r.kind != RelationKind::ManyToMany && a.secondary.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.secondary),
+            format!(
+                "`secondary` applies to ManyToMany fields only; `{}` is a {kind}",
+                r.ident
+            ),
+        ));
+    }
+    if r.kind == RelationKind::ManyToMany && a.foreign_key.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.foreign_key),
+            "a ManyToMany links through its association table's `references` columns; \
+             `foreign_key` does not apply",
+        ));
+    }
+    if a.backref_lazy.is_set() && !a.backref.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.backref_lazy),
+            "`backref_lazy` sets the strategy of the backref: give `backref = \"name\"` too",
+        ));
+    }
+    if a.backref.is_set() && a.back_populates.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.back_populates),
+            "give either `backref` (generates the other side) or `back_populates` (the other \
+             side declares its own field), not both",
+        ));
+    }
+    if r.kind == RelationKind::BelongsTo && a.lazy.get().is_some_and(|l| l == "dynamic") {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.lazy),
+            "`lazy = \"dynamic\"` is for collections (HasMany, ManyToMany); a BelongsTo leads to one row",
+        ));
+    }
+    if let Some(fk) = a.foreign_key.get() {
+        if r.kind == RelationKind::BelongsTo {
+            // The key is this model's own field: check it here, with the fix.
+            let found = model.fields.iter().find(|f| f.ident == fk);
+            match found {
+                None => cx.error_spanned_by(
+                    fk,
+                    format!(
+                        "`{}` has no field `{fk}` to use as the foreign key of `{}`",
+                        model.ident, r.ident
+                    ),
+                ),
+                Some(f) if !f.attrs.references.is_set() => cx.error_spanned_by(
+                    fk,
+                    format!(
+                        "field `{fk}` of `{}` is not a typed foreign key; mark it with \
+                         #[fsql(references = Model)]",
+                        model.ident
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    if types_equal_self(model, r.target) {
+        cx.error_spanned_by(
+            r.target,
+            format!(
+                "`{}` relates `{}` to itself; self-referential relationships are not supported \
+                 yet (the joined and subquery statements would need table aliases); query the \
+                 foreign key with a filter instead",
+                r.ident, model.ident
+            ),
+        );
+    }
+}
+
+fn types_equal_self(model: &Model<'_>, ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(tp) if tp.qself.is_none() => {
+            tp.path.is_ident("Self") || tp.path.is_ident(model.ident)
+        }
+        _ => false,
+    }
 }
 
 fn check_primary_key(cx: &Ctxt, model: &Model<'_>) {

@@ -147,6 +147,15 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     fn insert(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<Self>
     where
         Self: crate::model::Model;
+    /// One multi-row `INSERT` of `rows` (same column list, keys all assigned by the database
+    /// or all chosen by the caller, under the parameter limit), rows as stored in input order.
+    fn insert_many(
+        conn: &mut DB::Conn,
+        rows: &[&Self],
+        assigned: bool,
+    ) -> fsql_core::Result<Vec<Self>>
+    where
+        Self: crate::model::Model;
     /// `UPDATE .. WHERE pk = ?`; the number of rows changed.
     fn update(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<usize>
     where

@@ -40,9 +40,41 @@ pub struct DatabaseBuilder {
     pool: PoolOptions,
     bind_pools: BTreeMap<Option<String>, PoolOptions>,
     record_queries: bool,
+    track_modifications: bool,
+    hooks: crate::tracking::Hooks,
 }
 
 impl DatabaseBuilder {
+    /// Track what each session commit writes and call the commit hooks with it (Flask's
+    /// `SQLALCHEMY_TRACK_MODIFICATIONS`; off by default, and then free). See
+    /// [`tracking`](crate::tracking).
+    pub fn track_modifications(mut self, on: bool) -> Self {
+        self.track_modifications = on;
+        self
+    }
+
+    /// Called before a session commit that writes something, after its last flush, with the
+    /// changes (Flask-SQLAlchemy's `before_models_committed` signal). Needs
+    /// [`track_modifications(true)`](Self::track_modifications).
+    pub fn before_models_committed(
+        mut self,
+        hook: impl Fn(&[crate::tracking::Change]) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.before.push(std::sync::Arc::new(hook));
+        self
+    }
+
+    /// Called after a session commit that wrote something succeeded on every bind, with the
+    /// changes (Flask-SQLAlchemy's `models_committed` signal). Needs
+    /// [`track_modifications(true)`](Self::track_modifications).
+    pub fn on_models_committed(
+        mut self,
+        hook: impl Fn(&[crate::tracking::Change]) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.after.push(std::sync::Arc::new(hook));
+        self
+    }
+
     /// The default database (Flask's `SQLALCHEMY_DATABASE_URI`).
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
@@ -240,6 +272,18 @@ impl DatabaseBuilder {
                 });
             }
         }
+        let hooked = !self.hooks.before.is_empty() || !self.hooks.after.is_empty();
+        if hooked && !self.track_modifications {
+            return Err(Error::Config {
+                key: "track_modifications".to_owned(),
+                value: "false".to_owned(),
+                reason: "commit hooks are registered but modifications are not tracked, so they                          would never be called; add .track_modifications(true)"
+                    .to_owned(),
+            });
+        }
+        let tracking = self
+            .track_modifications
+            .then(|| std::sync::Arc::new(self.hooks.clone()));
         let recorder = self
             .record_queries
             .then(|| std::sync::Arc::new(crate::instrument::Recorder::default()));
@@ -267,6 +311,7 @@ impl DatabaseBuilder {
             self.registry.unwrap_or_else(Registry::global),
             self.naming.unwrap_or_default(),
             recorder,
+            tracking,
         ))
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Inner {
     registry: Registry,
     naming: NamingConvention,
     recorder: Option<Arc<crate::instrument::Recorder>>,
+    /// Commit hooks; `Some` exactly when modifications are tracked.
+    pub(crate) tracking: Option<Arc<crate::tracking::Hooks>>,
 }
 
 pub(crate) struct Bind {
@@ -126,6 +128,7 @@ impl Database {
         registry: Registry,
         naming: NamingConvention,
         recorder: Option<Arc<crate::instrument::Recorder>>,
+        tracking: Option<Arc<crate::tracking::Hooks>>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -133,6 +136,7 @@ impl Database {
                 registry,
                 naming,
                 recorder,
+                tracking,
             }),
         }
     }
@@ -170,6 +174,96 @@ impl Database {
     /// is observed and the list is empty.
     pub fn record<R>(&self, f: impl FnOnce() -> R) -> (R, Vec<fsql_core::record::RecordedQuery>) {
         crate::instrument::scoped(f)
+    }
+
+    /// Runs a test's database work inside a transaction on every bind that is rolled back at
+    /// the end, so tests can share one database without cleaning up (Flask-SQLAlchemy users
+    /// build this by hand: pallets-eco/flask-sqlalchemy#243, #1171).
+    ///
+    /// `f` gets a `Database` whose every bind hands out one pinned connection, inside a test
+    /// transaction (Diesel's `begin_test_transaction`): everything run through it — queries,
+    /// `insert`, sessions (their transactions become savepoints), `connection()` — happens in
+    /// that transaction and is rolled back when `f` returns or panics. Create the tables
+    /// before (MySQL commits DDL implicitly). Each bind has a single connection inside: hold
+    /// one checked-out connection (or an open session) at a time, or read through the session.
+    ///
+    /// ```text
+    /// db.test_transaction(|db| {
+    ///     User { id: 0, name: "ann".into() }.insert(db).unwrap();
+    ///     assert_eq!(User::query().count(db).unwrap(), 1);
+    /// })?;
+    /// assert_eq!(User::query().count(&db)?, 0); // rolled back
+    /// ```
+    ///
+    /// Errors when a connection cannot be checked out or the rollback fails; the result of
+    /// `f` otherwise.
+    pub fn test_transaction<R>(&self, f: impl FnOnce(&Database) -> R) -> Result<R> {
+        struct Unpin<'a> {
+            origin: &'a Database,
+            pinned: Option<Database>,
+        }
+        impl Unpin<'_> {
+            fn finish(&mut self) -> Result<()> {
+                let Some(pinned) = self.pinned.take() else {
+                    return Ok(());
+                };
+                let mut first_error = None;
+                for (key, bind) in &pinned.inner.binds {
+                    if let Some(origin) = self.origin.inner.binds.get(key) {
+                        if let Err(e) = origin.pool.unpin(&bind.pool) {
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
+                first_error.map_or(Ok(()), Err)
+            }
+        }
+        impl Drop for Unpin<'_> {
+            fn drop(&mut self) {
+                // On panic: roll back anyway.
+                let _ = self.finish();
+            }
+        }
+
+        let mut guard = Unpin {
+            origin: self,
+            pinned: None,
+        };
+        let mut binds = BTreeMap::new();
+        for (key, bind) in &self.inner.binds {
+            let pool = match bind.pool.pinned() {
+                Ok(pool) => pool,
+                Err(e) => {
+                    guard.pinned = Some(Database::from_parts(
+                        binds,
+                        Registry::default(),
+                        NamingConvention::default(),
+                        None,
+                        None,
+                    ));
+                    return Err(e);
+                }
+            };
+            binds.insert(
+                key.clone(),
+                Bind {
+                    url: bind.url.clone(),
+                    pool,
+                },
+            );
+        }
+        let db = Database::from_parts(
+            binds,
+            self.inner.registry.clone(),
+            self.inner.naming.clone(),
+            self.inner.recorder.clone(),
+            self.inner.tracking.clone(),
+        );
+        guard.pinned = Some(db.clone());
+        let out = f(&db);
+        drop(db);
+        guard.finish()?;
+        Ok(out)
     }
 
     /// A connection to the default database, checked out of its pool.

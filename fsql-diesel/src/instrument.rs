@@ -1,7 +1,8 @@
 //! What happens around each statement: echo (`tracing`, SQLAlchemy's `echo`) and recorded
 //! queries (Flask-SQLAlchemy's `get_recorded_queries()`), through Diesel's per-connection
-//! instrumentation. Connections get it only when one of them is on, so a database with
-//! neither pays nothing per statement.
+//! instrumentation, and a `tracing` DEBUG event per statement (target [`QUERY_TARGET`]) for
+//! any subscriber that enables it. Without echo, recording or an interested subscriber, a
+//! statement costs one virtual call and one cached callsite check.
 
 use std::cell::{Cell, RefCell};
 use std::panic::Location;
@@ -56,6 +57,20 @@ pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> (R, Vec<RecordedQuery>) {
     (out, recorded)
 }
 
+/// The `tracing` target of the per-statement DEBUG events (Flask's `SQLALCHEMY_ECHO`, always
+/// on, for any subscriber that wants them): fields `statement` (SQL without parameter values),
+/// `duration`, `bind` (`"<default>"` for the default database) and `error` when it failed.
+pub const QUERY_TARGET: &str = "fsql::query";
+
+const DEFAULT_BIND: &str = "<default>";
+
+/// Whether a subscriber wants the statement events: a cached callsite check, one atomic load
+/// when nothing listens, so statements pay nothing measurable without a subscriber.
+#[inline]
+fn query_events_enabled() -> bool {
+    tracing::enabled!(target: QUERY_TARGET, tracing::Level::DEBUG)
+}
+
 /// Every statement recorded by a database.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
@@ -107,15 +122,35 @@ impl Observer {
 impl Instrumentation for Observer {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
-            InstrumentationEvent::StartQuery { .. } => {
+            InstrumentationEvent::StartQuery { .. }
+                if self.is_needed() || query_events_enabled() =>
+            {
                 self.started = Some((Instant::now(), SystemTime::now()));
             }
             InstrumentationEvent::FinishQuery { query, error, .. } => {
+                let debug = query_events_enabled();
+                if !debug && !self.is_needed() {
+                    self.started = None;
+                    return;
+                }
                 let (started, start_time) = self
                     .started
                     .take()
                     .unwrap_or_else(|| (Instant::now(), SystemTime::now()));
                 let duration = started.elapsed();
+                if debug {
+                    let text = query.to_string();
+                    let statement = text
+                        .rsplit_once(" -- binds: ")
+                        .map_or(&*text, |(sql, _)| sql);
+                    let bind = self.bind.as_deref().unwrap_or(DEFAULT_BIND);
+                    match error {
+                        None => tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind),
+                        Some(e) => {
+                            tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind, error = %e)
+                        }
+                    }
+                }
                 if self.echo {
                     match error {
                         None => {

@@ -6,6 +6,8 @@
 #![warn(missing_docs)]
 
 pub mod backend;
+#[doc(hidden)]
+pub mod batch;
 pub mod config;
 pub mod database;
 pub mod ddl;
@@ -21,6 +23,8 @@ pub mod query;
 pub mod record;
 pub mod reflect;
 pub mod relation;
+pub mod session;
+pub mod tracking;
 pub mod url;
 
 pub use backend::AnyConnection;
@@ -28,11 +32,14 @@ pub use config::DatabaseBuilder;
 pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
+pub use instrument::QUERY_TARGET;
 pub use model::Model;
 pub use paginate::{KeysetKey, Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};
 pub use query::{Query, QueryBuilder};
 pub use record::Record;
+pub use session::{Pending, PendingWork, Session};
+pub use tracking::{Change, Operation};
 pub use url::{BackendKind, DatabaseUrl};
 
 #[doc(hidden)]

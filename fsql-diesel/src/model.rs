@@ -50,6 +50,25 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     #[doc(hidden)]
     const __HAS_DEFAULT_LOADS: bool = false;
 
+    /// Which columns this row's INSERT leaves to the database (bit `i` for the `i`-th column
+    /// that can be left out): rows with the same shape share a multi-row INSERT.
+    #[doc(hidden)]
+    fn __insert_shape(&self) -> u64 {
+        0
+    }
+
+    /// Whether the database assigns this row's key (an integer key left at its default).
+    #[doc(hidden)]
+    fn __key_assigned(&self) -> bool {
+        false
+    }
+
+    /// A database-assigned key as a number, for ordering the rows one INSERT returned.
+    #[doc(hidden)]
+    fn __key_ordinal(_key: &Self::PrimaryKey) -> Option<i64> {
+        None
+    }
+
     #[doc(hidden)]
     fn __default_loads() -> Vec<crate::relation::LoadOption<Self>> {
         Vec::new()
@@ -103,6 +122,9 @@ macro_rules! __impl_model_on {
                 ::core::result::Result::Err($crate::fallback::error())
             }
             fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn insert_many(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &[&Self], _: bool) -> $crate::Result<::std::vec::Vec<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
             fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
@@ -283,6 +305,38 @@ macro_rules! __filtered {
 #[macro_export]
 macro_rules! __impl_model_on_insert {
     (returning; $db:ty; $($table:ident)::+) => {
+
+        fn insert_many(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            rows: &[&Self],
+            assigned: bool,
+        ) -> $crate::Result<::std::vec::Vec<Self>> {
+            use ::diesel::RunQueryDsl;
+            let values: ::std::vec::Vec<_> = rows
+                .iter()
+                .map(|row| $crate::batch::RowValues::<_, $($table)::+::table>::new(
+                    ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
+                ))
+                .collect();
+            let build = || {
+                $crate::batch::MultiInsert::new(
+                    $($table)::+::table,
+                    &values,
+                    $crate::batch::Returning($($table)::+::all_columns),
+                )
+            };
+            let returned = build().load::<Self>(conn).map_err(|e| {
+                // The statement as one row would render it, with the number of rows.
+                let one = $crate::batch::MultiInsert::new(
+                    $($table)::+::table,
+                    &values[..1],
+                    $crate::batch::Returning($($table)::+::all_columns),
+                );
+                $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
+            })?;
+            $crate::batch::match_returned(rows, returned, assigned)
+        }
+
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -299,6 +353,40 @@ macro_rules! __impl_model_on_insert {
         }
     };
     (last_insert_id; $db:ty; $($table:ident)::+) => {
+
+        fn insert_many(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            rows: &[&Self],
+            assigned: bool,
+        ) -> $crate::Result<::std::vec::Vec<Self>> {
+            use ::diesel::RunQueryDsl;
+            // Without RETURNING, only keys the database assigns consecutively can be matched
+            // to rows; anything else goes row by row.
+            if !assigned || !$crate::batch::mysql_consecutive_keys(conn)? {
+                return rows
+                    .iter()
+                    .map(|row| <Self as $crate::backend::ModelOn<$db>>::insert(conn, row))
+                    .collect();
+            }
+            let values: ::std::vec::Vec<_> = rows
+                .iter()
+                .map(|row| $crate::batch::RowValues::<_, $($table)::+::table>::new(
+                    ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
+                ))
+                .collect();
+            $crate::backend::in_transaction(conn, |conn| {
+                let build = || {
+                    $crate::batch::MultiInsert::new($($table)::+::table, &values, $crate::batch::NoReturning)
+                };
+                build().execute(conn).map_err(|e| {
+                    let one = $crate::batch::MultiInsert::new($($table)::+::table, &values[..1], $crate::batch::NoReturning);
+                    $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
+                })?;
+                let first = $crate::backend::last_insert_id(conn)?;
+                $crate::batch::read_back_mysql(conn, rows, first)
+            })
+        }
+
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,

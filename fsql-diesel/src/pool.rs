@@ -250,6 +250,70 @@ impl Pool {
         }
     }
 
+    /// A pool of exactly one connection of this pool, inside a test transaction (Diesel's
+    /// `begin_test_transaction`: never committed), for [`Database::test_transaction`]. Give
+    /// the connection back with [`unpin`](Self::unpin).
+    ///
+    /// [`Database::test_transaction`]: crate::Database::test_transaction
+    pub(crate) fn pinned(&self) -> Result<Pool> {
+        let mut conn = self.get()?;
+        let begun = crate::backend::dispatch!(&mut *conn, |c, DB| c.begin_test_transaction());
+        begun.map_err(|e| crate::error::from_diesel(e, None, Some("BEGIN".to_owned())))?;
+        let slot = conn.slot.take().expect("present until drop");
+        // The origin still counts the connection as in use until `unpin` checks it back in.
+        let mut options = self.shared.options.clone();
+        options.max_size = 1;
+        options.min_idle = 0;
+        options.idle_timeout = None;
+        options.max_lifetime = None;
+        Ok(Pool {
+            shared: Arc::new(Shared {
+                url: self.shared.url.clone(),
+                options,
+                bind: self.shared.bind.clone(),
+                recorder: self.shared.recorder.clone(),
+                state: Mutex::new(State {
+                    idle: vec![slot],
+                    open: 1,
+                    waiting: 0,
+                    opened_total: 0,
+                }),
+                freed: Condvar::new(),
+            }),
+        })
+    }
+
+    /// Takes the pinned connection back from `pinned`, rolls its test transaction back and
+    /// returns it to this pool. The pinned pool keeps no connection (and opens none: its one
+    /// place stays taken), so a handle kept past the test cannot write outside it.
+    pub(crate) fn unpin(&self, pinned: &Pool) -> Result<()> {
+        use diesel::connection::TransactionManager;
+        let slot = pinned.lock().idle.pop();
+        let Some(mut slot) = slot else {
+            // Broken inside the test (the pinned pool dropped it), or still checked out.
+            self.release_place();
+            return Err(Error::Session(
+                "test transaction: its connection was broken or is still in use at the end of \
+                 the test; the transaction is rolled back when the connection closes"
+                    .to_owned(),
+            ));
+        };
+        let rolled_back = crate::backend::dispatch!(&mut slot.conn, |c, DB| {
+            <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::rollback_transaction(c)
+        });
+        if let Err(e) = rolled_back {
+            drop(slot);
+            self.release_place();
+            return Err(crate::error::from_diesel(
+                e,
+                None,
+                Some("ROLLBACK".to_owned()),
+            ));
+        }
+        self.check_in(slot);
+        Ok(())
+    }
+
     /// The options in force (after backend defaults and in-memory limits).
     pub fn options(&self) -> &PoolOptions {
         &self.shared.options
@@ -263,9 +327,8 @@ impl Pool {
             self.shared.options.echo,
             self.shared.recorder.clone(),
         );
-        if observer.is_needed() {
-            conn.set_instrumentation(observer);
-        }
+        // Always installed: `tracing` subscribers may come and go while the connection lives.
+        conn.set_instrumentation(observer);
         Ok(Slot {
             conn,
             created: self.shared.options.max_lifetime.map(|_| Instant::now()),

@@ -278,3 +278,72 @@ pub fn sqlite_tables(db: &Database) -> Vec<String> {
     .map(|[name, ..]| name)
     .collect()
 }
+
+/// One database per compiled-in backend shared by every test of this test binary that calls
+/// it, each test's work inside [`Database::test_transaction`] (rolled back at the end on every
+/// bind), so nothing needs cleaning up. Server namespaces are named after the test binary and
+/// a hash of its tables and kept between runs (they stay empty); tests of one binary take
+/// turns on a backend, so they never wait on each other's locks.
+#[allow(clippy::vec_init_then_push)] // one push per compiled-in backend
+pub fn in_shared_databases(tables: &[&'static TableMeta], f: impl Fn(&Database, BackendKind)) {
+    use std::sync::{Mutex, OnceLock};
+    static SHARED: OnceLock<Vec<(BackendKind, Mutex<Database>)>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        let mut out = Vec::new();
+        #[cfg(feature = "sqlite")]
+        out.push((BackendKind::Sqlite, build("sqlite://", tables)));
+        #[cfg(any(feature = "postgres", feature = "mysql"))]
+        let name = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            format!("{tables:?}").hash(&mut h);
+            let exe = std::env::current_exe().expect("test binary path");
+            let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("t");
+            let binary = stem.split('-').next().unwrap_or(stem);
+            format!("fsql_shared_{binary}_{:08x}", h.finish() as u32)
+        };
+        #[cfg(feature = "postgres")]
+        {
+            let base = server_url(
+                "FSQL_TEST_POSTGRES_URL",
+                "Start PostgreSQL (e.g. `pg_ctlcluster 15 main start`) and export \
+                 FSQL_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test",
+            );
+            run_admin(&base, &format!("CREATE SCHEMA IF NOT EXISTS {name}"));
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-csearch_path%3D{name}");
+            out.push((BackendKind::Postgres, build(&url, tables)));
+        }
+        #[cfg(feature = "mysql")]
+        {
+            let base = server_url(
+                "FSQL_TEST_MYSQL_URL",
+                "Start MariaDB (e.g. `start-stop-daemon --start --background --exec \
+                 /usr/sbin/mariadbd`) and export FSQL_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test",
+            );
+            run_admin(
+                &base,
+                &format!("CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8mb4"),
+            );
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .expect("a mysql URL ends with /<database>");
+            out.push((BackendKind::Mysql, build(&format!("{prefix}/{name}"), tables)));
+        }
+        out.into_iter()
+            .map(|(backend, db)| {
+                db.create_all()
+                    .unwrap_or_else(|e| panic!("create_all on {backend}: {e}"));
+                (backend, Mutex::new(db))
+            })
+            .collect()
+    });
+    for (backend, db) in shared {
+        eprintln!("backend: {backend} (shared, test transaction)");
+        // A test that failed on another thread poisons the lock; the database is still fine
+        // (its work was rolled back).
+        let db = db.lock().unwrap_or_else(|p| p.into_inner());
+        db.test_transaction(|db| f(db, *backend))
+            .unwrap_or_else(|e| panic!("test transaction on {backend}: {e}"));
+    }
+}

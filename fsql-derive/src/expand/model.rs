@@ -71,9 +71,11 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         },
     };
     let default_loads = super::relation::default_loads(m);
+    let batching = batching(m);
     quote! {
         impl ::fsql::__private::Model for #ident {
             #default_loads
+            #batching
 
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
@@ -167,4 +169,65 @@ fn keyset(m: &Model<'_>) -> (TokenStream, TokenStream) {
         if descending { query #(#desc)* } else { query #(#asc)* }
     };
     (filter, order)
+}
+
+/// What multi-row inserts need to know cheaply per row: which columns the row leaves to the
+/// database (the same rules as the `Insertable` impl), whether its key is assigned, and an
+/// assigned key as a number.
+fn batching(m: &Model<'_>) -> TokenStream {
+    let auto = m.autoincrement();
+    let mut bit = 0u32;
+    let mut checks = Vec::new();
+    for f in &m.fields {
+        let id = f.ident;
+        let omitted = if Some(f.ident) == auto.map(|a| a.ident) {
+            if f.nullable {
+                quote!(self.#id.is_none())
+            } else {
+                let ty = f.ty;
+                quote!(self.#id == <#ty as ::core::default::Default>::default())
+            }
+        } else if f.nullable && f.attrs.default.is_set() && !f.attrs.default_fn.is_set() {
+            quote!(self.#id.is_none())
+        } else {
+            continue;
+        };
+        checks.push(quote!(if #omitted { shape |= 1u64 << #bit; }));
+        bit += 1;
+    }
+    let shape = if checks.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            fn __insert_shape(&self) -> u64 {
+                let mut shape = 0u64;
+                #(#checks)*
+                shape
+            }
+        }
+    };
+    let key = match auto {
+        Some(f) => {
+            let id = f.ident;
+            let assigned = if f.nullable {
+                quote!(self.#id.is_none())
+            } else {
+                let ty = f.ty;
+                quote!(self.#id == <#ty as ::core::default::Default>::default())
+            };
+            quote! {
+                fn __key_assigned(&self) -> bool {
+                    #assigned
+                }
+                fn __key_ordinal(key: &Self::PrimaryKey) -> ::core::option::Option<i64> {
+                    <i64 as ::core::convert::TryFrom<_>>::try_from(::core::clone::Clone::clone(key)).ok()
+                }
+            }
+        }
+        None => TokenStream::new(),
+    };
+    quote! {
+        #shape
+        #key
+    }
 }

@@ -59,22 +59,30 @@ pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
             ids.push(quote!(0));
         }
         for n in ids {
-            out.extend(quote_spanned! {syn::spanned::Spanned::span(parent)=>
-                impl ::fsql::__private::ForeignKey<#parent, #n> for #ident {
+            // The header carries the `references = ..` span, so "not a model" points there; the
+            // body keeps the call site's hygiene (`self` must resolve to the parameter).
+            let fk_trait = quote_spanned! {syn::spanned::Spanned::span(parent)=>
+                ::fsql::__private::ForeignKey<#parent, #n>
+            };
+            let parent_key = quote_spanned! {syn::spanned::Spanned::span(parent)=>
+                <#parent as ::fsql::__private::Model>::PrimaryKey
+            };
+            out.extend(quote! {
+                impl #fk_trait for #ident {
                     type Column = #table_mod::#col;
-                    fn parent_key(&self) -> ::core::option::Option<<#parent as ::fsql::__private::Model>::PrimaryKey> {
+                    fn parent_key(&self) -> ::core::option::Option<#parent_key> {
                         #key
                     }
                     fn filter_parent<'__a>(
                         query: ::fsql::__private::Query<'__a, Self>,
-                        key: <#parent as ::fsql::__private::Model>::PrimaryKey,
+                        key: #parent_key,
                     ) -> ::fsql::__private::Query<'__a, Self> {
                         use ::diesel::ExpressionMethods as _;
                         query.filter(#table_mod::#col.eq(key))
                     }
                     fn filter_parents<'__a>(
                         query: ::fsql::__private::Query<'__a, Self>,
-                        keys: ::std::vec::Vec<<#parent as ::fsql::__private::Model>::PrimaryKey>,
+                        keys: ::std::vec::Vec<#parent_key>,
                     ) -> ::fsql::__private::Query<'__a, Self> {
                         use ::diesel::ExpressionMethods as _;
                         query.filter(#table_mod::#col.eq_any(keys))

@@ -1,0 +1,459 @@
+//! `db.session()`: the unit of work (add, add_all, update, delete, flush, commit, rollback),
+//! batching with keys matched back to their rows, and failures across binds, on every backend.
+//! Tests that fit in one connection per bind share one database per backend through
+//! `Database::test_transaction` (`in_shared_databases`).
+
+mod common;
+
+use common::*;
+use fsql::prelude::*;
+use fsql::{BackendKind, DatabaseErrorKind, Operation, Registry};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Author {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(unique, length = 40)]
+    pub name: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Book {
+    #[fsql(primary_key)]
+    pub id: i64,
+    #[fsql(references = Author, index)]
+    pub author_id: i32,
+    #[fsql(length = 80)]
+    pub title: String,
+}
+
+/// An `Option` key, and columns the database fills when the field is left empty: rows of one
+/// model with different column lists.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Entry {
+    #[fsql(primary_key)]
+    pub id: Option<i32>,
+    #[fsql(length = 40)]
+    pub label: String,
+    #[fsql(default = "'draft'")]
+    pub state: Option<String>,
+}
+
+/// Lives in a second database.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(bind = "audit")]
+pub struct Audit {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(unique, length = 40)]
+    pub note: String,
+}
+
+const TABLES: &[&fsql::TableMeta] = &[Author::META, Book::META, Entry::META];
+
+/// A fresh database per backend (for tests that need more than one connection, or many rows).
+fn dbs() -> Vec<TestDb> {
+    each_backend(TABLES)
+}
+
+fn author(name: &str) -> Author {
+    Author {
+        id: 0,
+        name: name.into(),
+    }
+}
+
+fn book(title: &str) -> Book {
+    Book {
+        id: 0,
+        author_id: 0,
+        title: title.into(),
+    }
+}
+
+#[test]
+fn commit_writes_and_handles_carry_the_assigned_keys() {
+    in_shared_databases(TABLES, |db, _backend| {
+        let mut session = db.session();
+        assert!(session.is_empty());
+        let ann = session.add(author("ann"));
+        assert_eq!(ann.key(), None, "no key before the flush");
+        let bob = session.add(author("bob"));
+        session.commit().unwrap();
+        assert!(session.is_empty(), "a commit empties the session");
+
+        let (a, b) = (ann.key().unwrap(), bob.key().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(Author::query().get_or_404(db, a).unwrap().name, "ann");
+        assert_eq!(Author::query().get_or_404(db, b).unwrap().name, "bob");
+        assert_eq!(
+            ann.get().unwrap(),
+            Author {
+                id: a,
+                name: "ann".into()
+            }
+        );
+
+        // An empty commit is fine and writes nothing.
+        session.commit().unwrap();
+        assert_eq!(Author::query().count(db).unwrap(), 2);
+    });
+}
+
+#[test]
+fn children_of_new_parents_get_the_parents_keys_whatever_the_order_added() {
+    in_shared_databases(TABLES, |db, _backend| {
+        let existing = author("old").insert(db).unwrap();
+        let mut session = db.session();
+        // The Book unit is queued first: the flush must still insert the Author first.
+        let first = session.add(Book {
+            author_id: existing.id,
+            ..book("first")
+        });
+        let ann = session.add(author("ann"));
+        let second = session.add_with(book("second"), &ann, |b, a| b.author_id = a.id);
+        let third = session.add_with(book("third"), &ann, |b, a| b.author_id = a.id);
+        session.commit().unwrap();
+
+        let ann_id = ann.key().unwrap();
+        assert_ne!(ann_id, existing.id);
+        assert_eq!(first.get().unwrap().author_id, existing.id);
+        for (handle, title) in [(&second, "second"), (&third, "third")] {
+            let stored = Book::query().get_or_404(db, handle.key().unwrap()).unwrap();
+            assert_eq!(stored.title, title);
+            assert_eq!(stored.author_id, ann_id, "linked to the new parent's key");
+            assert_eq!(handle.get().unwrap(), stored);
+        }
+    });
+}
+
+#[test]
+fn add_all_batches_and_matches_every_key_to_its_own_row() {
+    const N: usize = 10_000;
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let db = Database::builder()
+            .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+            .registry(Registry::new([Author::META, Book::META, Entry::META]))
+            .record_queries(true)
+            .build()
+            .unwrap();
+        db.create_all().unwrap(); // a new in-memory SQLite database; a no-op on servers
+        let mut session = db.session();
+        // Mostly database-assigned keys, with a run of explicit keys in the middle.
+        let rows: Vec<Author> = (0..N)
+            .map(|i| Author {
+                id: if (4_000..4_010).contains(&i) {
+                    1_000_000 + i as i32
+                } else {
+                    0
+                },
+                name: format!("author {i:05}"),
+            })
+            .collect();
+        let handles = session.add_all(rows.clone());
+        let (result, statements) = db.record(|| session.commit());
+        result.unwrap();
+
+        let inserts = statements
+            .iter()
+            .filter(|q| q.statement.starts_with("INSERT"))
+            .count();
+        assert!(
+            (10..=40).contains(&inserts),
+            "{N} rows in chunks, not one by one: {inserts} INSERT statements"
+        );
+        // Every handle holds its own row, and the database agrees on which key is whose.
+        let stored: std::collections::HashMap<i32, String> = Author::query()
+            .all(&db)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        assert_eq!(stored.len(), N);
+        for (i, (handle, row)) in handles.iter().zip(&rows).enumerate() {
+            let got = handle.get().unwrap();
+            assert_eq!(got.name, row.name, "handle {i} got another row");
+            assert_eq!(stored[&got.id], row.name, "key {} is not row {i}'s", got.id);
+            if row.id != 0 {
+                assert_eq!(got.id, row.id, "explicit key kept");
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_with_different_column_lists_and_option_keys_batch_correctly() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let mut session = t.session();
+        let rows: Vec<Entry> = (0..300)
+            .map(|i| Entry {
+                id: (i % 50 == 7).then_some(50_000 + i),
+                label: format!("entry {i}"),
+                state: (i % 3 == 0).then(|| format!("state {i}")),
+            })
+            .collect();
+        let handles = session.add_all(rows.clone());
+        session.commit().unwrap();
+        for (h, row) in handles.iter().zip(&rows) {
+            let got = h.get().unwrap();
+            let key = got.id.expect("key assigned");
+            if let Some(id) = row.id {
+                assert_eq!(key, id);
+            }
+            assert_eq!(got.label, row.label);
+            let want = row.state.clone().unwrap_or_else(|| "draft".into());
+            assert_eq!(
+                got.state.as_deref(),
+                Some(want.as_str()),
+                "server default read back"
+            );
+            let stored = Entry::query().get_or_404(&t.db, key).unwrap();
+            assert_eq!(stored, got);
+        }
+    }
+}
+
+#[test]
+fn reads_through_the_session_see_its_flushed_writes() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let mut session = t.session();
+        session.add(author("ann"));
+        // The query flushes first (autoflush) and runs in the session's transaction.
+        assert_eq!(Author::query().count(&mut session).unwrap(), 1);
+        if t.backend != BackendKind::Sqlite {
+            // (in-memory SQLite has one connection, held by the session)
+            assert_eq!(
+                Author::query().count(&t.db).unwrap(),
+                0,
+                "other connections do not see uncommitted work"
+            );
+        }
+        let ann = Author::query()
+            .filter(Author::name.eq("ann"))
+            .one(&mut session)
+            .unwrap();
+        session.update(Author {
+            name: "anna".into(),
+            ..ann.clone()
+        });
+        assert_eq!(
+            Author::query()
+                .get_or_404(&mut session, ann.id)
+                .unwrap()
+                .name,
+            "anna"
+        );
+        session.commit().unwrap();
+        assert_eq!(
+            Author::query().get_or_404(&t.db, ann.id).unwrap().name,
+            "anna"
+        );
+    }
+}
+
+#[test]
+fn deletes_run_children_first_and_rollback_discards_everything() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let a = author("ann").insert(&t.db).unwrap();
+        let b = Book {
+            author_id: a.id,
+            ..book("b")
+        }
+        .insert(&t.db)
+        .unwrap();
+
+        let mut session = t.session();
+        // Parent queued first: with foreign keys enforced this fails unless the child goes
+        // first.
+        session.delete(a.clone());
+        session.delete(b.clone());
+        session.flush().unwrap();
+        assert_eq!(Book::query().count(&mut session).unwrap(), 0);
+        let kinds: Vec<_> = session.pending().iter().map(|p| p.operation).collect();
+        assert_eq!(kinds, [Operation::Delete, Operation::Delete]);
+        assert!(session.pending().iter().all(|p| p.flushed));
+
+        // Roll back: the deletes are undone and the queue is empty.
+        let added = session.add(author("zed"));
+        session.flush().unwrap();
+        assert!(added.key().is_some());
+        session.rollback().unwrap();
+        assert!(session.is_empty());
+        assert_eq!(added.key(), None, "a rolled-back row has no key");
+        assert_eq!(Author::query().count(&t.db).unwrap(), 1);
+        assert_eq!(Book::query().count(&t.db).unwrap(), 1);
+
+        // Now for real.
+        session.delete(a);
+        session.delete(b);
+        session.commit().unwrap();
+        assert_eq!(Author::query().count(&t.db).unwrap(), 0);
+        assert_eq!(Book::query().count(&t.db).unwrap(), 0);
+    }
+}
+
+#[test]
+fn a_dropped_session_rolls_back() {
+    in_shared_databases(TABLES, |db, _backend| {
+        {
+            let mut session = db.session();
+            session.add(author("ghost"));
+            session.flush().unwrap();
+        }
+        assert_eq!(Author::query().count(db).unwrap(), 0);
+    });
+}
+
+#[test]
+fn a_failed_statement_rolls_back_and_keeps_the_work_for_a_retry() {
+    in_shared_databases(TABLES, |db, _backend| {
+        let taken = author("taken").insert(db).unwrap();
+        let mut session = db.session();
+        let ok = session.add(Book {
+            author_id: taken.id,
+            ..book("kept")
+        });
+        let dup = session.add(author("taken"));
+        let err = session.commit().unwrap_err();
+        match &err {
+            fsql::Error::Database {
+                kind,
+                model,
+                statement,
+                ..
+            } => {
+                assert_eq!(*kind, DatabaseErrorKind::UniqueViolation, "{err}");
+                assert_eq!(*model, Some("Author"), "{err}");
+                let sql = statement.as_deref().unwrap_or("");
+                assert!(sql.starts_with("INSERT") && sql.contains("author"), "{err}");
+            }
+            other => panic!("expected a database error, got {other:?}"),
+        }
+        assert_eq!(Book::query().count(db).unwrap(), 0, "nothing written");
+        assert_eq!(ok.key(), None);
+        let pending = session.pending();
+        assert_eq!(pending.len(), 2, "{pending:?}");
+        assert!(pending.iter().all(|p| !p.flushed));
+
+        // Fix the cause and commit again: the kept work goes through.
+        let mut fixed = taken.clone();
+        fixed.name = "renamed".into();
+        fixed.update(db).unwrap();
+        session.commit().unwrap();
+        assert_eq!(ok.get().unwrap().title, "kept");
+        assert_eq!(dup.get().unwrap().name, "taken");
+    });
+}
+
+#[test]
+fn updating_a_missing_row_is_not_found_and_undoes_the_rest() {
+    in_shared_databases(TABLES, |db, _backend| {
+        let mut session = db.session();
+        let ann = session.add(author("ann"));
+        session.update(Author {
+            id: 999_999,
+            name: "nobody".into(),
+        });
+        let err = session.commit().unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        assert!(err.to_string().contains("999999"), "{err}");
+        assert_eq!(ann.key(), None);
+        assert_eq!(Author::query().count(db).unwrap(), 0);
+    });
+}
+
+/// Databases with a second bind `audit`: two SQLite files, and where servers are compiled in,
+/// the server as the default database (written first) and as the audit database (written
+/// second) beside an SQLite file.
+#[allow(clippy::vec_init_then_push)] // one push per compiled-in server
+fn two_binds() -> (
+    Vec<(String, Database, Option<Namespace>)>,
+    tempfile::TempDir,
+) {
+    let tables = [Author::META, Book::META, Entry::META, Audit::META];
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| format!("sqlite:///{}", dir.path().join(name).display());
+    let build = |main: &str, audit: &str| {
+        Database::builder()
+            .url(main)
+            .bind("audit", audit)
+            .registry(Registry::new(tables))
+            .build()
+            .unwrap()
+    };
+    let mut out = vec![(
+        "sqlite + sqlite".to_owned(),
+        build(&file("main.db"), &file("audit.db")),
+        None,
+    )];
+    type MakeNamespace = fn() -> Namespace;
+    #[allow(unused_mut)]
+    let mut servers: Vec<(&str, MakeNamespace)> = Vec::new();
+    #[cfg(feature = "postgres")]
+    servers.push(("postgres", postgres_namespace));
+    #[cfg(feature = "mysql")]
+    servers.push(("mysql", mysql_namespace));
+    for (name, namespace) in servers {
+        let ns = namespace();
+        let db = build(&ns.url, &file(&format!("{name}-audit.db")));
+        out.push((format!("{name} + sqlite"), db, Some(ns)));
+        let ns = namespace();
+        let db = build(&file(&format!("{name}-main.db")), &ns.url);
+        out.push((format!("sqlite + {name}"), db, Some(ns)));
+    }
+    (out, dir)
+}
+
+#[test]
+fn a_constraint_violation_on_the_second_bind_leaves_the_first_unchanged() {
+    let (dbs, _dir) = two_binds();
+    for (name, db, _namespace) in dbs {
+        eprintln!("binds: {name}");
+        db.create_all().unwrap();
+        Audit {
+            id: 0,
+            note: "dup".into(),
+        }
+        .insert(&db)
+        .unwrap();
+
+        let mut session = db.session();
+        let ann = session.add(author("ann"));
+        // The default bind is written first (queued first, no dependency between the two).
+        session.add(Audit {
+            id: 0,
+            note: "dup".into(),
+        });
+        let err = session.commit().unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                fsql::Error::Database {
+                    kind: DatabaseErrorKind::UniqueViolation,
+                    model: Some("Audit"),
+                    ..
+                }
+            ),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            Author::query().count(&db).unwrap(),
+            0,
+            "{name}: first bind rolled back"
+        );
+        assert_eq!(ann.key(), None);
+        assert_eq!(Audit::query().count(&db).unwrap(), 1);
+
+        // Both binds commit once the conflict is gone.
+        let mut stored = Audit::query().one(&db).unwrap();
+        stored.note = "other".into();
+        stored.update(&db).unwrap();
+        session.commit().unwrap();
+        assert_eq!(Author::query().count(&db).unwrap(), 1, "{name}");
+        assert_eq!(Audit::query().count(&db).unwrap(), 2, "{name}");
+    }
+}
