@@ -320,6 +320,16 @@ fn seed(conn: &mut SqliteConnection) {
     conn.batch_execute(&sql).unwrap();
 }
 
+/// N+1 variants are slow (a full scan per parent on W4): fewer, longer samples for them.
+fn configure(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, how: &str) {
+    if how == "lazy_select" {
+        g.sample_size(10).measurement_time(Duration::from_secs(8));
+    } else {
+        g.sample_size(30).measurement_time(Duration::from_secs(6));
+    }
+    g.warm_up_time(Duration::from_secs(1));
+}
+
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w4w5.db");
@@ -383,9 +393,7 @@ fn benches(c: &mut Criterion) {
 
     for how in strategies_w4 {
         let mut g = c.benchmark_group(format!("W4_o2m_{how}"));
-        g.sample_size(10)
-            .measurement_time(Duration::from_secs(4))
-            .warm_up_time(Duration::from_secs(1));
+        configure(&mut g, how);
         g.bench_function("fsql", |b| b.iter(|| black_box(fsql_w4(&db, how))));
         g.bench_function("diesel_raw", |b| {
             b.iter(|| black_box(raw_w4(&mut conn, how)))
@@ -394,9 +402,7 @@ fn benches(c: &mut Criterion) {
     }
     for how in ["lazy_select", "joined", "selectin"] {
         let mut g = c.benchmark_group(format!("W5_m2m_{how}"));
-        g.sample_size(10)
-            .measurement_time(Duration::from_secs(4))
-            .warm_up_time(Duration::from_secs(1));
+        configure(&mut g, how);
         g.bench_function("fsql", |b| b.iter(|| black_box(fsql_w5(&db, how))));
         g.bench_function("diesel_raw", |b| {
             b.iter(|| black_box(raw_w5(&mut conn, how)))

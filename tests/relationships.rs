@@ -321,6 +321,23 @@ fn joined_keeps_limit_order_and_childless_parents() {
             .map(|p| p.addresses.get().unwrap().len())
             .collect();
         assert_eq!(counts, [0, 2, 1, 0]);
+        // Without LIMIT the parent table is joined directly, its filters kept.
+        let (people, statements) = db.record(|| {
+            Person::query()
+                .filter(Person::name.like("p000%"))
+                .filter(Person::name.ne("p0001"))
+                .order_by(Person::name.asc())
+                .options(joinedload(Person::addresses))
+                .all(&db)
+                .unwrap()
+        });
+        assert_eq!(statements.len(), 1);
+        let names: Vec<_> = people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["p0000", "p0002", "p0003", "p0004", "p0005", "p0006", "p0007", "p0008", "p0009"]
+        );
+        assert_eq!(people[1].addresses.get().unwrap().len(), 2);
         // Pagination and get load relationships too.
         let page = Person::query()
             .order_by(Person::id.asc())

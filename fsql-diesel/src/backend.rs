@@ -170,8 +170,16 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     ) -> Vec<crate::relation::sql::Fragment<'q, DB>>
     where
         Self: crate::model::Model;
+    /// The query's filters, each boxed for this backend.
+    fn filters<'q>(
+        q: &crate::query::Query<'q, Self>,
+    ) -> Vec<crate::relation::sql::Fragment<'q, DB>>
+    where
+        Self: crate::model::Model;
     /// The table's columns, qualified with the table name, in row order.
     fn columns() -> crate::relation::sql::Fragment<'static, DB>;
+    /// The table, as a `FROM` item.
+    fn table() -> crate::relation::sql::Fragment<'static, DB>;
     /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
     fn delete(
         conn: &mut DB::Conn,

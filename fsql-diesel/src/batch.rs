@@ -238,6 +238,58 @@ pub fn match_returned<M: Model>(input: &[&M], returned: Vec<M>, assigned: bool) 
         .collect()
 }
 
+/// The stored rows of a multi-row insert that assigned `keys` (in any order: keys are handed
+/// out in `VALUES` order, so sorted keys pair with the input in order).
+#[doc(hidden)]
+pub fn rows_with_keys<M: Model>(input: &[&M], mut keys: Vec<M::PrimaryKey>) -> Result<Vec<M>> {
+    if keys.len() != input.len() {
+        return Err(mismatch(M::META, input.len(), keys.len()));
+    }
+    let mut ordinals = Vec::with_capacity(keys.len());
+    for k in &keys {
+        ordinals.push(M::__key_ordinal(k).ok_or_else(|| not_integer::<M>(k))?);
+    }
+    if !ordinals.windows(2).all(|w| w[0] <= w[1]) {
+        let mut pairs: Vec<_> = ordinals.into_iter().zip(keys).collect();
+        pairs.sort_unstable_by_key(|(n, _)| *n);
+        keys = pairs.into_iter().map(|(_, k)| k).collect();
+    }
+    input
+        .iter()
+        .zip(keys)
+        .map(|(row, key)| {
+            row.__stored_as(Some(key))
+                .ok_or_else(|| cannot_rebuild::<M>())
+        })
+        .collect()
+}
+
+/// The stored rows of a multi-row insert of rows with their own keys, `n` rows reported.
+#[doc(hidden)]
+pub fn rows_as_sent<M: Model>(input: &[&M], n: usize) -> Result<Vec<M>> {
+    if n != input.len() {
+        return Err(mismatch(M::META, input.len(), n));
+    }
+    input
+        .iter()
+        .map(|row| row.__stored_as(None).ok_or_else(|| cannot_rebuild::<M>()))
+        .collect()
+}
+
+fn not_integer<M: Model>(key: &M::PrimaryKey) -> Error {
+    Error::Schema(format!(
+        "model `{}`: the database-assigned key {key:?} is not an integer",
+        M::META.model
+    ))
+}
+
+fn cannot_rebuild<M: Model>() -> Error {
+    Error::Schema(format!(
+        "model `{}`: the inserted row cannot be rebuilt from the input (internal)",
+        M::META.model
+    ))
+}
+
 /// MySQL: after a multi-row insert of `input` (keys assigned) whose first key is `first`, reads
 /// the rows back by key range, in key order = input order.
 #[cfg(feature = "mysql")]

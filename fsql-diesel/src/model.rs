@@ -63,6 +63,19 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
         false
     }
 
+    /// This row as the database stores it after an INSERT that assigned `key` (`None`: the
+    /// row kept its own key), when that is known without reading the row back: the model has
+    /// no server defaults and no `default_fn`. `None` when it has.
+    #[doc(hidden)]
+    fn __stored_as(&self, _key: Option<Self::PrimaryKey>) -> Option<Self> {
+        None
+    }
+
+    /// Whether [`__stored_as`](Self::__stored_as) answers (multi-row inserts then return only
+    /// the keys).
+    #[doc(hidden)]
+    const __INSERT_RETURNS_INPUT: bool = false;
+
     /// A database-assigned key as a number, for ordering the rows one INSERT returned.
     #[doc(hidden)]
     fn __key_ordinal(_key: &Self::PrimaryKey) -> Option<i64> {
@@ -139,7 +152,13 @@ macro_rules! __impl_model_on {
             fn orderings<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
                 ::std::vec::Vec::new()
             }
+            fn filters<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
+                ::std::vec::Vec::new()
+            }
             fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
+                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
+            }
+            fn table() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
             }
         }
@@ -246,8 +265,19 @@ macro_rules! __impl_model_on {
                     .collect()
             }
 
+            fn filters<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
+                q.__filters()
+                    .iter()
+                    .map(|f| ::std::boxed::Box::new($crate::query::PredicateOn::<_, $db>::boxed(&**f)) as $crate::relation::sql::Fragment<'__q, $db>)
+                    .collect()
+            }
+
             fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new(<$($table)::+::table as ::diesel::Table>::all_columns())
+            }
+
+            fn table() -> $crate::relation::sql::Fragment<'static, $db> {
+                ::std::boxed::Box::new($($table)::+::table)
             }
 
             $crate::__impl_model_on_insert!($insert; $db; $($table)::+);
@@ -318,6 +348,33 @@ macro_rules! __impl_model_on_insert {
                     ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
                 ))
                 .collect();
+            let failed = |e| {
+                // The statement as one row would render it, with the number of rows.
+                let one = $crate::batch::MultiInsert::new(
+                    $($table)::+::table,
+                    &values[..1],
+                    $crate::batch::NoReturning,
+                );
+                $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
+            };
+            if <Self as $crate::model::Model>::__INSERT_RETURNS_INPUT {
+                // The stored rows are the input rows with their keys: read back only the keys
+                // the database assigned, or nothing.
+                if assigned {
+                    let keys = $crate::batch::MultiInsert::new(
+                        $($table)::+::table,
+                        &values,
+                        $crate::batch::Returning(<$($table)::+::table as ::diesel::Table>::primary_key(&$($table)::+::table)),
+                    )
+                    .load::<<Self as $crate::model::Model>::PrimaryKey>(conn)
+                    .map_err(failed)?;
+                    return $crate::batch::rows_with_keys(rows, keys);
+                }
+                let n = $crate::batch::MultiInsert::new($($table)::+::table, &values, $crate::batch::NoReturning)
+                    .execute(conn)
+                    .map_err(failed)?;
+                return $crate::batch::rows_as_sent(rows, n);
+            }
             let build = || {
                 $crate::batch::MultiInsert::new(
                     $($table)::+::table,
@@ -325,15 +382,7 @@ macro_rules! __impl_model_on_insert {
                     $crate::batch::Returning($($table)::+::all_columns),
                 )
             };
-            let returned = build().load::<Self>(conn).map_err(|e| {
-                // The statement as one row would render it, with the number of rows.
-                let one = $crate::batch::MultiInsert::new(
-                    $($table)::+::table,
-                    &values[..1],
-                    $crate::batch::Returning($($table)::+::all_columns),
-                );
-                $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
-            })?;
+            let returned = build().load::<Self>(conn).map_err(failed)?;
             $crate::batch::match_returned(rows, returned, assigned)
         }
 
@@ -383,6 +432,15 @@ macro_rules! __impl_model_on_insert {
                     $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
                 })?;
                 let first = $crate::backend::last_insert_id(conn)?;
+                if <Self as $crate::model::Model>::__INSERT_RETURNS_INPUT {
+                    // Consecutive keys from `first`, rows as sent: nothing to read back.
+                    let keys = rows
+                        .iter()
+                        .enumerate()
+                        .map(|(i, row)| <Self as $crate::model::Model>::__inserted_key(row, first + i as u64))
+                        .collect();
+                    return $crate::batch::rows_with_keys(rows, keys);
+                }
                 $crate::batch::read_back_mysql(conn, rows, first)
             })
         }

@@ -206,6 +206,7 @@ fn batching(m: &Model<'_>) -> TokenStream {
             }
         }
     };
+    let stored = stored_as(m);
     let key = match auto {
         Some(f) => {
             let id = f.ident;
@@ -229,5 +230,59 @@ fn batching(m: &Model<'_>) -> TokenStream {
     quote! {
         #shape
         #key
+        #stored
+    }
+}
+
+/// `__stored_as`: the row as stored, built from the input, for models whose INSERT stores
+/// exactly what it sends (no server defaults, no `default_fn`, every field a known type that
+/// is `Clone`).
+fn stored_as(m: &Model<'_>) -> TokenStream {
+    let plain = m.fields.iter().all(|f| {
+        !f.attrs.default.is_set()
+            && !f.attrs.default_fn.is_set()
+            && f.attrs.sql_type.get().is_none()
+            && f.scalar.is_some()
+    });
+    if !plain {
+        return TokenStream::new();
+    }
+    let auto = m.autoincrement().map(|f| f.ident);
+    let fields = m.fields.iter().map(|f| {
+        let id = f.ident;
+        if Some(id) == auto {
+            let assigned = if f.nullable {
+                quote!(::core::option::Option::Some(k))
+            } else {
+                quote!(k)
+            };
+            quote! {
+                #id: match key {
+                    ::core::option::Option::Some(k) => #assigned,
+                    ::core::option::Option::None => ::core::clone::Clone::clone(&self.#id),
+                }
+            }
+        } else {
+            quote!(#id: ::core::clone::Clone::clone(&self.#id))
+        }
+    });
+    let slots = m.relations.iter().map(|r| {
+        let id = r.ident;
+        quote!(#id: ::core::default::Default::default())
+    });
+    let unused = if auto.is_none() {
+        quote!(let _ = key;)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        const __INSERT_RETURNS_INPUT: bool = true;
+        fn __stored_as(&self, key: ::core::option::Option<Self::PrimaryKey>) -> ::core::option::Option<Self> {
+            #unused
+            ::core::option::Option::Some(Self {
+                #(#fields,)*
+                #(#slots,)*
+            })
+        }
     }
 }

@@ -324,7 +324,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
                 fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
-                    #q::new().filter(::fsql::__private::InSubquery::new(
+                    #q::new().filter(::fsql::__private::InSubquery::plain(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
                         <#assoc as ::core::default::Default>::default()
                             .select(<#tcol as ::core::default::Default>::default())
@@ -333,7 +333,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
                 fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
-                    #q::new().filter(::fsql::__private::InSubquery::new(
+                    #q::new().filter(::fsql::__private::InSubquery::plain(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
                         <#assoc as ::core::default::Default>::default()
                             .select(<#tcol as ::core::default::Default>::default())

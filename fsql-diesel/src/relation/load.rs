@@ -285,14 +285,19 @@ where
             (Lazy::Select | Lazy::Dynamic | Lazy::NoLoad, _) => Ok(()),
             (Lazy::Subquery, Some(source)) => {
                 let pairs = fetch_links::<R>(conn, Links::Under(source))?;
-                let nested_source = R::targets_under(source.clone());
+                let nested_source = if self.nested.is_empty() {
+                    None
+                } else {
+                    R::targets_under(source.clone())
+                };
                 distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
             }
             // Nested `joined`, and `subquery` without a query to nest, load by key.
             (Lazy::Joined | Lazy::Selectin | Lazy::Subquery, _) => {
                 let links = distinct_links::<R>(parents);
                 let chunk = self.chunk_size;
-                let nested_source = (links.len() <= chunk.unwrap_or(usize::MAX)
+                let nested_source = (!self.nested.is_empty()
+                    && links.len() <= chunk.unwrap_or(usize::MAX)
                     && links.len() <= default_chunk(conn.backend()))
                 .then(|| R::targets_in(links.clone()));
                 let pairs = fetch_in::<R>(conn, &links, chunk)?;
@@ -438,11 +443,24 @@ where
     use super::sql::{Derived, Join, JoinKind, Select};
     use crate::backend::ModelOn;
     let join = <R as RelationshipOn<DB>>::join();
-    let from = Join {
-        left: Box::new(Derived {
+    // A parent query with LIMIT, OFFSET, DISTINCT or a hand-written base becomes a derived
+    // table named like the parent's table (its limits count parents, not joined rows);
+    // otherwise the parent table is joined directly, with the query's filters, as SQLAlchemy
+    // does, which every planner handles best.
+    let flat = parents.__limit().is_none()
+        && parents.__offset().is_none()
+        && !parents.__distinct()
+        && parents.__base().is_none();
+    let left: super::sql::Fragment<'a, DB> = if flat {
+        <R::Parent as ModelOn<DB>>::table()
+    } else {
+        Box::new(Derived {
             query: <R::Parent as ModelOn<DB>>::fragment(parents),
             alias: <R::Parent as Model>::TABLE_NAME,
-        }),
+        })
+    };
+    let from = Join {
+        left,
         kind: JoinKind::LeftOuter,
         right: join.right,
         on_left: join.on_left,
@@ -456,6 +474,9 @@ where
         Box::new(from),
     );
     select.orders = <R::Parent as ModelOn<DB>>::orderings(parents);
+    if flat {
+        select.filters = <R::Parent as ModelOn<DB>>::filters(parents);
+    }
     select
 }
 

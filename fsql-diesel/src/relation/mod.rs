@@ -314,14 +314,11 @@ macro_rules! __relationship_fetch_links {
                         ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default().eq_any(keys.to_vec()))
                             as $crate::relation::sql::Fragment<'_, $db>
                     }
-                    $crate::relation::Links::Under(parents) => ::std::boxed::Box::new($crate::relation::sql::InQuery {
-                        column: <ParentColumn as ::core::default::Default>::default(),
-                        selected: ::std::boxed::Box::new(<<$parent as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default()),
-                        query: $crate::relation::sql::Derived {
-                            query: <$parent as $crate::backend::ModelOn<$db>>::fragment(parents),
-                            alias: <$parent as $crate::model::Model>::TABLE_NAME,
-                        },
-                    }),
+                    $crate::relation::Links::Under(parents) => ::std::boxed::Box::new($crate::relation::sql::InQuery::over(
+                        <ParentColumn as ::core::default::Default>::default(),
+                        ::std::boxed::Box::new(<<$parent as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default()),
+                        parents,
+                    )),
                 });
                 select
             };
@@ -416,13 +413,10 @@ where
     Sel: diesel::query_builder::QueryFragment<DB> + Copy + Send + 'a,
 {
     fn boxed(&self) -> crate::query::BoxedPredicate<'a, T, DB> {
-        Box::new(sql::InQuery {
-            column: self.column,
-            selected: Box::new(self.selected),
-            query: sql::Derived {
-                query: <S as crate::backend::ModelOn<DB>>::fragment(&self.source),
-                alias: S::TABLE_NAME,
-            },
-        })
+        Box::new(sql::InQuery::over(
+            self.column,
+            Box::new(self.selected),
+            &self.source,
+        ))
     }
 }

@@ -22,12 +22,27 @@ pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + Send + 'a>;
 pub struct InSubquery<C, S> {
     column: C,
     query: S,
+    /// The query has no `LIMIT`: `IN (<query>)` directly, which every planner handles best.
+    plain: bool,
 }
 
 impl<C, S> InSubquery<C, S> {
     /// `column IN (SELECT * FROM (query))`.
     pub fn new(column: C, query: S) -> Self {
-        Self { column, query }
+        Self {
+            column,
+            query,
+            plain: false,
+        }
+    }
+
+    /// `column IN (query)`, for a query without `LIMIT`.
+    pub fn plain(column: C, query: S) -> Self {
+        Self {
+            column,
+            query,
+            plain: true,
+        }
     }
 }
 
@@ -36,6 +51,7 @@ impl<C: Clone, S: Clone> Clone for InSubquery<C, S> {
         Self {
             column: self.column.clone(),
             query: self.query.clone(),
+            plain: self.plain,
         }
     }
 }
@@ -66,6 +82,12 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
+        if self.plain {
+            out.push_sql(" IN (");
+            self.query.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+            return Ok(());
+        }
         out.push_sql(" IN (SELECT * FROM (");
         self.query.walk_ast(out.reborrow())?;
         out.push_sql(") fsql_sub)");
@@ -131,6 +153,8 @@ pub struct Select<'a, DB, ST> {
     pub columns: Vec<Fragment<'a, DB>>,
     pub from: Fragment<'a, DB>,
     pub filter: Option<Fragment<'a, DB>>,
+    /// More conditions, joined with `AND`.
+    pub filters: Vec<Fragment<'a, DB>>,
     pub orders: Vec<Fragment<'a, DB>>,
     pub sql_type: PhantomData<fn() -> ST>,
 }
@@ -142,6 +166,7 @@ impl<'a, DB, ST> Select<'a, DB, ST> {
             columns,
             from,
             filter: None,
+            filters: Vec::new(),
             orders: Vec::new(),
             sql_type: PhantomData,
         }
@@ -159,9 +184,11 @@ impl<DB: Backend, ST> QueryFragment<DB> for Select<'_, DB, ST> {
         }
         out.push_sql(" FROM ");
         self.from.walk_ast(out.reborrow())?;
-        if let Some(filter) = &self.filter {
-            out.push_sql(" WHERE ");
+        for (i, filter) in self.filter.iter().chain(&self.filters).enumerate() {
+            out.push_sql(if i == 0 { " WHERE " } else { " AND " });
+            out.push_sql("(");
             filter.walk_ast(out.reborrow())?;
+            out.push_sql(")");
         }
         for (i, o) in self.orders.iter().enumerate() {
             out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
@@ -188,7 +215,49 @@ impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for Select<'_, DB, ST> {}
 pub struct InQuery<'a, C, DB> {
     pub column: C,
     pub selected: Fragment<'a, DB>,
-    pub query: Derived<'a, DB>,
+    /// The table, or the query as a derived table.
+    pub from: Fragment<'a, DB>,
+    /// Conditions on `from`, joined with `AND`.
+    pub filters: Vec<Fragment<'a, DB>>,
+}
+
+impl<'a, C, DB: Backend + 'a> InQuery<'a, C, DB> {
+    /// `column IN (SELECT selected FROM <source>)`: the source's table with its filters when
+    /// it has no LIMIT, OFFSET, DISTINCT or hand-written base, else the source as a derived
+    /// table named like its table.
+    pub fn over<S>(
+        column: C,
+        selected: Fragment<'a, DB>,
+        source: &crate::query::Query<'a, S>,
+    ) -> Self
+    where
+        S: crate::model::Model + crate::backend::ModelOn<DB>,
+        DB: crate::backend::FsqlBackend,
+    {
+        use crate::backend::ModelOn;
+        let flat = source.__limit().is_none()
+            && source.__offset().is_none()
+            && !source.__distinct()
+            && source.__base().is_none();
+        if flat {
+            Self {
+                column,
+                selected,
+                from: <S as ModelOn<DB>>::table(),
+                filters: <S as ModelOn<DB>>::filters(source),
+            }
+        } else {
+            Self {
+                column,
+                selected,
+                from: Box::new(Derived {
+                    query: <S as ModelOn<DB>>::fragment(source),
+                    alias: S::TABLE_NAME,
+                }),
+                filters: Vec::new(),
+            }
+        }
+    }
 }
 
 impl<C, DB> Expression for InQuery<'_, C, DB> {
@@ -212,7 +281,12 @@ where
         out.push_sql(" IN (SELECT ");
         self.selected.walk_ast(out.reborrow())?;
         out.push_sql(" FROM ");
-        self.query.walk_ast(out.reborrow())?;
+        self.from.walk_ast(out.reborrow())?;
+        for (i, filter) in self.filters.iter().enumerate() {
+            out.push_sql(if i == 0 { " WHERE (" } else { " AND (" });
+            filter.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+        }
         out.push_sql(")");
         Ok(())
     }
