@@ -2,7 +2,8 @@
 //! from WORKLOADS.md: load every parent with its children by each strategy, fsql against the
 //! hand-written Diesel equivalent in the same group, on one file-backed SQLite database.
 //!
-//! - `lazy_select`: parents, then one statement per parent (1 + 1,000).
+//! - `lazy_select`: parents, then one statement per parent (1 + 1,000), on one connection
+//!   held for the loop on both sides.
 //! - `joined`: one `LEFT OUTER JOIN`, folded into parents.
 //! - `selectin`: parents, then children with one `IN` list of the 1,000 keys (2 statements).
 //! - `subquery` (W4): parents, then children `WHERE user_id IN (SELECT id FROM <parents>)`.
@@ -259,9 +260,12 @@ fn fsql_w4(db: &Database, how: &str) -> Vec<User> {
     let q = User::query();
     match how {
         "lazy_select" => {
-            let users = q.all(db).unwrap();
+            // One pooled connection for the whole loop, as the raw side holds one (and as a
+            // request handler would).
+            let mut conn = db.connection().unwrap();
+            let users = q.all(&mut conn).unwrap();
             for u in &users {
-                u.load_posts(db).unwrap();
+                u.load_posts(&mut conn).unwrap();
             }
             users
         }
@@ -275,9 +279,12 @@ fn fsql_w5(db: &Database, how: &str) -> Vec<Page> {
     let q = Page::query();
     match how {
         "lazy_select" => {
-            let pages = q.all(db).unwrap();
+            // One pooled connection for the whole loop, as the raw side holds one (and as a
+            // request handler would).
+            let mut conn = db.connection().unwrap();
+            let pages = q.all(&mut conn).unwrap();
             for p in &pages {
-                p.load_tags(db).unwrap();
+                p.load_tags(&mut conn).unwrap();
             }
             pages
         }

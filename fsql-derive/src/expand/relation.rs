@@ -319,6 +319,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             let pcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#parent>>::Column);
             let tcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#target>>::Column);
             let body = quote! {
+                const LOADS_BY_LINKS: bool = true;
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
                     ::core::option::Option::Some(<#parent as #model_tr>::primary_key(parent))
                 }

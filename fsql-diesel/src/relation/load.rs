@@ -503,7 +503,7 @@ pub type SqlTypeOf<M> =
 #[track_caller]
 pub fn lazy_load<'p, R, E>(parent: &'p R::Parent, exec: E) -> Result<<R::Slot as Slot>::View<'p>>
 where
-    R: WithSlot,
+    R: WithSlot + RelOnAllBackends,
     E: crate::executor::Executor,
 {
     let slot = R::slot(parent);
@@ -511,6 +511,14 @@ where
         return Ok(<R::Slot as Slot>::view(owned));
     }
     let rows = match R::link(parent) {
+        Some(link) if R::LOADS_BY_LINKS => {
+            crate::instrument::with_location(std::panic::Location::caller(), || {
+                exec.run(<R::Target as Model>::META, |conn| {
+                    let pairs = fetch_links::<R>(conn, Links::One(&link))?;
+                    Ok(pairs.into_iter().map(|(_, t)| t).collect())
+                })
+            })?
+        }
         Some(link) => R::targets_of(link).all(exec)?,
         None => Vec::new(),
     };

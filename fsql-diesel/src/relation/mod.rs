@@ -120,6 +120,11 @@ pub trait Relationship: Copy + Send + Sync + 'static {
     /// The default strategy.
     const LAZY: Lazy;
 
+    /// Whether the accessor loads through [`RelationshipOn::fetch_links`] (many-to-many: the
+    /// association table joined to the target, which planners serve from the association
+    /// table's key) rather than through the target's own query.
+    const LOADS_BY_LINKS: bool = false;
+
     /// The parent's link value; `None` for a NULL foreign key.
     fn link(parent: &Self::Parent) -> Option<Self::Link>;
     /// The targets of one parent.
@@ -184,6 +189,8 @@ pub type JoinedPair<R> = (
 pub enum Links<'q, 'a, R: Relationship> {
     /// These link values.
     In(&'q [R::Link]),
+    /// One link value (`= ?`: a statement the backend can keep prepared).
+    One(&'q R::Link),
     /// Whatever this query returns.
     Under(&'q Query<'a, R::Parent>),
 }
@@ -203,6 +210,7 @@ where
 {
     let query = match links {
         Links::In(links) => R::targets_in(links.to_vec()),
+        Links::One(link) => R::targets_of(link.clone()),
         Links::Under(parents) => R::targets_under(parents.clone()).ok_or_else(|| {
             fsql_core::Error::Schema(format!(
                 "relationship `{}` cannot be loaded by subquery from the target's table",
@@ -314,6 +322,11 @@ macro_rules! __relationship_fetch_links {
                         ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default().eq_any(keys.to_vec()))
                             as $crate::relation::sql::Fragment<'_, $db>
                     }
+                    $crate::relation::Links::One(key) => {
+                        use ::diesel::ExpressionMethods as _;
+                        ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default().eq(::core::clone::Clone::clone(*key)))
+                            as $crate::relation::sql::Fragment<'_, $db>
+                    }
                     $crate::relation::Links::Under(parents) => ::std::boxed::Box::new($crate::relation::sql::InQuery::over(
                         <ParentColumn as ::core::default::Default>::default(),
                         ::std::boxed::Box::new(<<$parent as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default()),
@@ -322,8 +335,16 @@ macro_rules! __relationship_fetch_links {
                 });
                 select
             };
-            build()
-                .load::<($target, <$parent as $crate::model::Model>::PrimaryKey)>(conn)
+            type Pair = ($target, <$parent as $crate::model::Model>::PrimaryKey);
+            let loaded = if let $crate::relation::Links::One(_) = &links {
+                // One link: the same SQL every time for this relationship and backend, so the
+                // statement is cached by type, as hand-written Diesel's are.
+                $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLink), _>::new(build())
+                    .load::<Pair>(conn)
+            } else {
+                build().load::<Pair>(conn)
+            };
+            loaded
                 .map(|rows| rows.into_iter().map(|(t, l)| (l, t)).collect())
                 .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$target as $crate::model::Model>::META, &build()))
         }

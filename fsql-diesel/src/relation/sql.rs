@@ -296,3 +296,43 @@ impl<C, DB> QueryId for InQuery<'_, C, DB> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
+
+/// Marks the one-link form of a relationship's statement in [`StaticId`].
+#[doc(hidden)]
+pub struct OneLink;
+
+/// A statement whose SQL depends only on the type `Id` names: Diesel caches its prepared
+/// statement by that type, without rendering the SQL to look it up. Only for statements whose
+/// text is fixed per `Id` (the caller's promise).
+#[doc(hidden)]
+pub struct StaticId<Id, Q> {
+    query: Q,
+    id: PhantomData<fn() -> Id>,
+}
+
+impl<Id, Q> StaticId<Id, Q> {
+    /// Wraps `query`.
+    pub fn new(query: Q) -> Self {
+        Self {
+            query,
+            id: PhantomData,
+        }
+    }
+}
+
+impl<Id: 'static, Q> QueryId for StaticId<Id, Q> {
+    type QueryId = Id;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<Id, Q: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for StaticId<Id, Q> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.query.walk_ast(out)
+    }
+}
+
+impl<Id, Q: diesel::query_builder::Query> diesel::query_builder::Query for StaticId<Id, Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Id, Q, Conn> diesel::RunQueryDsl<Conn> for StaticId<Id, Q> {}
