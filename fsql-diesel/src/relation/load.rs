@@ -218,16 +218,33 @@ fn distribute<R: WithSlot>(
     nested_source: Option<&Query<'_, R::Target>>,
     pairs: Vec<(R::Link, R::Target)>,
     parents: &mut [R::Parent],
+    links_are_distinct: bool,
 ) -> Result<()> {
-    let (links, mut targets): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
-    for option in nested {
-        option
-            .loader()
-            .load_into(conn, nested_source, &mut targets)?;
-    }
     let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
-    for (link, target) in links.into_iter().zip(targets) {
-        by_link.entry(link).or_default().push(target);
+    if nested.is_empty() {
+        for (link, target) in pairs {
+            by_link.entry(link).or_default().push(target);
+        }
+    } else {
+        let (links, mut targets): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+        for option in nested {
+            option
+                .loader()
+                .load_into(conn, nested_source, &mut targets)?;
+        }
+        for (link, target) in links.into_iter().zip(targets) {
+            by_link.entry(link).or_default().push(target);
+        }
+    }
+    if links_are_distinct {
+        // Each parent has its own link (one-to-many from unique parents): move the rows.
+        for p in parents.iter_mut() {
+            let rows = R::link(p)
+                .and_then(|l| by_link.remove(&l))
+                .unwrap_or_default();
+            fill::<R>(p, rows)?;
+        }
+        return Ok(());
     }
     // A link shared by several parents (many-to-one, or duplicate parents) hands out copies;
     // the last parent with it takes the rows themselves.
@@ -290,7 +307,15 @@ where
                 } else {
                     R::targets_under(source.clone())
                 };
-                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
+                let distinct = distinct_links::<R>(parents).len() == parents.len();
+                distribute::<R>(
+                    conn,
+                    &self.nested,
+                    nested_source.as_ref(),
+                    pairs,
+                    parents,
+                    distinct,
+                )
             }
             // Nested `joined`, and `subquery` without a query to nest, load by key.
             (Lazy::Joined | Lazy::Selectin | Lazy::Subquery, _) => {
@@ -301,7 +326,15 @@ where
                     && links.len() <= default_chunk(conn.backend()))
                 .then(|| R::targets_in(links.clone()));
                 let pairs = fetch_in::<R>(conn, &links, chunk)?;
-                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
+                let distinct = links.len() == parents.len();
+                distribute::<R>(
+                    conn,
+                    &self.nested,
+                    nested_source.as_ref(),
+                    pairs,
+                    parents,
+                    distinct,
+                )
             }
         }
     }
@@ -315,6 +348,12 @@ where
             c, source
         ))?;
         let (mut parents, groups) = fold_joined::<R::Parent, R::Target>(rows);
+        if self.nested.is_empty() {
+            for (p, rows) in parents.iter_mut().zip(groups) {
+                fill::<R>(p, rows)?;
+            }
+            return Ok(parents);
+        }
         // Nested options run once over every target, then the targets go back to their parents.
         let mut owners = Vec::new();
         let mut targets = Vec::new();
