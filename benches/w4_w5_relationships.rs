@@ -327,6 +327,27 @@ fn seed(conn: &mut SqliteConnection) {
     conn.batch_execute(&sql).unwrap();
 }
 
+/// Runs `fsql` and `raw` alternately and prints the ratio of their medians and minimums.
+fn interleaved(name: &str, how: &str, mut fsql: impl FnMut(), mut raw: impl FnMut()) {
+    let rounds = if how == "lazy_select" { 15 } else { 150 };
+    let (mut f, mut r) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        let t = std::time::Instant::now();
+        fsql();
+        f.push(t.elapsed().as_secs_f64());
+        let t = std::time::Instant::now();
+        raw();
+        r.push(t.elapsed().as_secs_f64());
+    }
+    f.sort_by(f64::total_cmp);
+    r.sort_by(f64::total_cmp);
+    eprintln!(
+        "{name}: fsql/diesel_raw interleaved over {rounds} rounds: median {:.3}, min {:.3}",
+        f[rounds / 2] / r[rounds / 2],
+        f[0] / r[0]
+    );
+}
+
 /// N+1 variants are slow (a full scan per parent on W4): fewer, longer samples for them.
 fn configure(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, how: &str) {
     if how == "lazy_select" {
@@ -397,6 +418,32 @@ fn benches(c: &mut Criterion) {
         .registry(fsql::Registry::new(tables))
         .build()
         .unwrap();
+    // On a 2-core machine criterion's groups drift by ±20% between the two variants' runs;
+    // alternating the two, one call each, gives a steadier ratio: printed beside the groups.
+    for how in strategies_w4 {
+        interleaved(
+            &format!("W4_o2m_{how}"),
+            how,
+            || {
+                black_box(fsql_w4(&db, how));
+            },
+            || {
+                black_box(raw_w4(&mut conn, how));
+            },
+        );
+    }
+    for how in ["lazy_select", "joined", "selectin"] {
+        interleaved(
+            &format!("W5_m2m_{how}"),
+            how,
+            || {
+                black_box(fsql_w5(&db, how));
+            },
+            || {
+                black_box(raw_w5(&mut conn, how));
+            },
+        );
+    }
 
     for how in strategies_w4 {
         let mut g = c.benchmark_group(format!("W4_o2m_{how}"));
