@@ -214,3 +214,63 @@ fn fields_named_like_the_table_or_diesel_items() {
         assert_eq!(Tag::query().get(&db, t.id).unwrap(), Some(t2));
     }
 }
+
+/// `#[fsql(repr)]`: Flask-SQLAlchemy's `<User 1>`.
+mod repr {
+    use fsql::prelude::*;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(repr, table_name = "repr_user")]
+    pub struct User {
+        #[fsql(primary_key)]
+        pub id: i32,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(repr, table_name = "repr_report")]
+    pub struct Report {
+        #[fsql(primary_key)]
+        pub id: i32,
+        #[fsql(primary_key, length = 20)]
+        pub kind: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(repr, table_name = "repr_draft")]
+    pub struct Draft {
+        #[fsql(primary_key)]
+        pub id: Option<i64>,
+    }
+
+    #[test]
+    fn display_is_flask_sqlalchemy_repr() {
+        let user = User {
+            id: 1,
+            name: "ann".into(),
+        };
+        assert_eq!(user.to_string(), "<User 1>");
+        let report = Report {
+            id: 2,
+            kind: "test".into(),
+        };
+        assert_eq!(report.to_string(), "<Report 2, test>");
+        assert_eq!(Draft { id: None }.to_string(), "<Draft (transient)>");
+        assert_eq!(Draft { id: Some(7) }.to_string(), "<Draft 7>");
+
+        // A stored row shows the key the database assigned.
+        let db = Database::builder()
+            .url("sqlite://")
+            .registry(fsql::Registry::new([User::META]))
+            .build()
+            .unwrap();
+        db.create_all().unwrap();
+        let stored = User {
+            id: 0,
+            name: "bob".into(),
+        }
+        .insert(&db)
+        .unwrap();
+        assert_eq!(format!("{stored}"), "<User 1>");
+    }
+}

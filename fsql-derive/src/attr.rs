@@ -52,6 +52,8 @@ pub struct ContainerAttrs {
     pub bind: Attr<String>,
     /// `query_class = MyQuery`: `Model::query()` returns `MyQuery<'a, Self>` (derive only).
     pub query_class: Attr<syn::Path>,
+    /// `repr`: `Display` as Flask-SQLAlchemy's `<User 1>` (derive only).
+    pub repr: Attr<()>,
 }
 
 /// `on_delete = ".."`.
@@ -297,6 +299,7 @@ impl ContainerAttrs {
             table_name: Attr::none(TABLE_NAME),
             bind: Attr::none(BIND),
             query_class: Attr::none(QUERY_CLASS),
+            repr: Attr::none(REPR),
         }
     }
 
@@ -322,6 +325,9 @@ impl ContainerAttrs {
             if let Some(v) = string(cx, meta, BIND, "\"auth\"")? {
                 self.bind.set(cx, &meta.path, v);
             }
+        } else if meta.path == REPR && cx.syntax() == Syntax::Derive {
+            flag(cx, meta, REPR)?;
+            self.repr.set(cx, &meta.path, ());
         } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
             match value_expr(meta)? {
                 Expr::Path(p) if p.qself.is_none() => self.query_class.set(cx, &meta.path, p.path),

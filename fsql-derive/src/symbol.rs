@@ -12,6 +12,7 @@ pub const FSQL: Symbol = Symbol("fsql");
 pub const TABLE_NAME: Symbol = Symbol("table_name");
 pub const BIND: Symbol = Symbol("bind");
 pub const QUERY_CLASS: Symbol = Symbol("query_class");
+pub const REPR: Symbol = Symbol("repr");
 
 // Field attributes.
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
@@ -34,7 +35,7 @@ pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
 pub const BACK_POPULATES: Symbol = Symbol("back_populates");
 pub const SECONDARY: Symbol = Symbol("secondary");
 
-pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS];
+pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS, REPR];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
     UNIQUE,

@@ -30,6 +30,7 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
     let single_key = relation::single_key(&model);
     let foreign_keys = relation::foreign_keys(&model);
     let relations = relation::expand(&model);
+    let repr = model::repr(&model);
     quote! {
         #table
         #diesel_impls
@@ -37,6 +38,7 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
         #single_key
         #foreign_keys
         #relations
+        #repr
     }
 }
 

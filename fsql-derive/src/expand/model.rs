@@ -286,3 +286,50 @@ fn stored_as(m: &Model<'_>) -> TokenStream {
         }
     }
 }
+
+/// `#[fsql(repr)]`: `Display` as Flask-SQLAlchemy's `__repr__`, `<User 1>`, a composite key's
+/// parts joined with `, ` (`<Report 2, test>`), and `<User (transient)>` for an `Option` key
+/// the database has not assigned yet.
+pub fn repr(m: &Model<'_>) -> TokenStream {
+    if !m.attrs.repr.is_set() {
+        return TokenStream::new();
+    }
+    let ident = m.ident;
+    let name = &m.model_name;
+    let pk = m.primary_key();
+    let parts = pk.iter().enumerate().map(|(i, f)| {
+        let id = f.ident;
+        let sep = if i == 0 {
+            quote!()
+        } else {
+            quote!(f.write_str(", ")?;)
+        };
+        quote! {
+            #sep
+            ::core::fmt::Display::fmt(&self.#id, f)?;
+        }
+    });
+    let body = match pk.as_slice() {
+        [only] if only.nullable => {
+            let id = only.ident;
+            quote! {
+                match &self.#id {
+                    ::core::option::Option::Some(key) => ::core::write!(f, "<{} {}>", #name, key),
+                    ::core::option::Option::None => ::core::write!(f, "<{} (transient)>", #name),
+                }
+            }
+        }
+        _ => quote! {
+            ::core::write!(f, "<{} ", #name)?;
+            #(#parts)*
+            f.write_str(">")
+        },
+    };
+    quote! {
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #body
+            }
+        }
+    }
+}
