@@ -366,46 +366,15 @@ fn updating_a_missing_row_is_not_found_and_undoes_the_rest() {
     });
 }
 
-/// Databases with a second bind `audit`: two SQLite files, and where servers are compiled in,
-/// the server as the default database (written first) and as the audit database (written
-/// second) beside an SQLite file.
-#[allow(clippy::vec_init_then_push)] // one push per compiled-in server
+/// The two-bind databases of `tests/common`, with this file's models.
 fn two_binds() -> (
     Vec<(String, Database, Option<Namespace>)>,
     tempfile::TempDir,
 ) {
-    let tables = [Author::META, Book::META, Entry::META, Audit::META];
-    let dir = tempfile::tempdir().unwrap();
-    let file = |name: &str| format!("sqlite:///{}", dir.path().join(name).display());
-    let build = |main: &str, audit: &str| {
-        Database::builder()
-            .url(main)
-            .bind("audit", audit)
-            .registry(Registry::new(tables))
-            .build()
-            .unwrap()
-    };
-    let mut out = vec![(
-        "sqlite + sqlite".to_owned(),
-        build(&file("main.db"), &file("audit.db")),
-        None,
-    )];
-    type MakeNamespace = fn() -> Namespace;
-    #[allow(unused_mut)]
-    let mut servers: Vec<(&str, MakeNamespace)> = Vec::new();
-    #[cfg(feature = "postgres")]
-    servers.push(("postgres", postgres_namespace));
-    #[cfg(feature = "mysql")]
-    servers.push(("mysql", mysql_namespace));
-    for (name, namespace) in servers {
-        let ns = namespace();
-        let db = build(&ns.url, &file(&format!("{name}-audit.db")));
-        out.push((format!("{name} + sqlite"), db, Some(ns)));
-        let ns = namespace();
-        let db = build(&file(&format!("{name}-main.db")), &ns.url);
-        out.push((format!("sqlite + {name}"), db, Some(ns)));
-    }
-    (out, dir)
+    two_bind_databases(
+        "audit",
+        &[Author::META, Book::META, Entry::META, Audit::META],
+    )
 }
 
 #[test]

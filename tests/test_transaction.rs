@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use fsql::prelude::*;
-use fsql::Registry;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Item {
@@ -38,45 +37,12 @@ fn mark(label: &str) -> Mark {
     }
 }
 
-/// Two-bind databases: SQLite files, and each compiled-in server as either bind.
-#[allow(clippy::vec_init_then_push)] // one push per compiled-in server
+/// The two-bind databases of `tests/common`, with this file's models.
 fn two_binds() -> (
     Vec<(String, Database, Option<Namespace>)>,
     tempfile::TempDir,
 ) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = |name: &str| format!("sqlite:///{}", dir.path().join(name).display());
-    let build = |main: &str, other: &str| {
-        let db = Database::builder()
-            .url(main)
-            .bind("other", other)
-            .registry(Registry::new([Item::META, Mark::META]))
-            .build()
-            .unwrap();
-        db.create_all().unwrap();
-        db
-    };
-    let mut out = vec![(
-        "sqlite + sqlite".to_owned(),
-        build(&file("a.db"), &file("b.db")),
-        None,
-    )];
-    type MakeNamespace = fn() -> Namespace;
-    #[allow(unused_mut)]
-    let mut servers: Vec<(&str, MakeNamespace)> = Vec::new();
-    #[cfg(feature = "postgres")]
-    servers.push(("postgres", postgres_namespace));
-    #[cfg(feature = "mysql")]
-    servers.push(("mysql", mysql_namespace));
-    for (name, namespace) in servers {
-        let ns = namespace();
-        let db = build(&ns.url, &file(&format!("{name}-b.db")));
-        out.push((format!("{name} + sqlite"), db, Some(ns)));
-        let ns = namespace();
-        let db = build(&file(&format!("{name}-a.db")), &ns.url);
-        out.push((format!("sqlite + {name}"), db, Some(ns)));
-    }
-    (out, dir)
+    two_bind_databases("other", &[Item::META, Mark::META])
 }
 
 fn counts(db: &Database) -> (u64, u64) {

@@ -347,3 +347,52 @@ pub fn in_shared_databases(tables: &[&'static TableMeta], f: impl Fn(&Database, 
             .unwrap_or_else(|e| panic!("test transaction on {backend}: {e}"));
     }
 }
+
+/// Databases with a second bind `bind`, tables created: two SQLite files, and for each
+/// compiled-in server, the server as the default database beside an SQLite file for `bind`,
+/// and an SQLite default beside the server as `bind`. Each comes with its name
+/// (`"postgres + sqlite"`) and the server namespace it lives in; the files live in the
+/// returned directory.
+#[allow(clippy::vec_init_then_push)] // one push per compiled-in server
+pub fn two_bind_databases(
+    bind: &str,
+    tables: &[&'static TableMeta],
+) -> (
+    Vec<(String, Database, Option<Namespace>)>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str| format!("sqlite:///{}", dir.path().join(name).display());
+    let build = |main: &str, other: &str| {
+        let db = Database::builder()
+            .url(main)
+            .bind(bind, other)
+            .registry(Registry::new(tables.iter().copied()))
+            .build()
+            .unwrap_or_else(|e| panic!("cannot open {main} with bind {bind} = {other}: {e}"));
+        db.create_all()
+            .unwrap_or_else(|e| panic!("create_all: {e}"));
+        db
+    };
+    let mut out = vec![(
+        "sqlite + sqlite".to_owned(),
+        build(&file("main.db"), &file("other.db")),
+        None,
+    )];
+    type MakeNamespace = fn() -> Namespace;
+    #[allow(unused_mut)]
+    let mut servers: Vec<(&str, MakeNamespace)> = Vec::new();
+    #[cfg(feature = "postgres")]
+    servers.push(("postgres", postgres_namespace));
+    #[cfg(feature = "mysql")]
+    servers.push(("mysql", mysql_namespace));
+    for (name, namespace) in servers {
+        let ns = namespace();
+        let db = build(&ns.url, &file(&format!("{name}-other.db")));
+        out.push((format!("{name} + sqlite"), db, Some(ns)));
+        let ns = namespace();
+        let db = build(&file(&format!("{name}-main.db")), &ns.url);
+        out.push((format!("sqlite + {name}"), db, Some(ns)));
+    }
+    (out, dir)
+}

@@ -218,13 +218,9 @@ fn distribute<R: WithSlot>(
     nested_source: Option<&Query<'_, R::Target>>,
     pairs: Vec<(R::Link, R::Target)>,
     parents: &mut [R::Parent],
-    links_are_distinct: bool,
 ) -> Result<()> {
-    let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
-    if nested.is_empty() {
-        for (link, target) in pairs {
-            by_link.entry(link).or_default().push(target);
-        }
+    let by_link = if nested.is_empty() {
+        group::<R>(pairs)
     } else {
         let (links, mut targets): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
         for option in nested {
@@ -232,46 +228,52 @@ fn distribute<R: WithSlot>(
                 .loader()
                 .load_into(conn, nested_source, &mut targets)?;
         }
-        for (link, target) in links.into_iter().zip(targets) {
-            by_link.entry(link).or_default().push(target);
-        }
-    }
-    if links_are_distinct {
-        // Each parent has its own link (one-to-many from unique parents): move the rows.
-        for p in parents.iter_mut() {
-            let rows = R::link(p)
-                .and_then(|l| by_link.remove(&l))
-                .unwrap_or_default();
-            fill::<R>(p, rows)?;
-        }
-        return Ok(());
-    }
-    // A link shared by several parents (many-to-one, or duplicate parents) hands out copies;
-    // the last parent with it takes the rows themselves.
-    let mut remaining: HashMap<R::Link, usize> = HashMap::new();
-    for p in parents.iter() {
-        if let Some(l) = R::link(p) {
-            *remaining.entry(l).or_default() += 1;
-        }
-    }
-    for p in parents.iter_mut() {
-        let rows = match R::link(p) {
-            None => Vec::new(),
-            Some(l) => {
-                let left = remaining.get_mut(&l).map(|n| {
-                    *n -= 1;
-                    *n
-                });
-                if left == Some(0) {
-                    by_link.remove(&l).unwrap_or_default()
-                } else {
-                    by_link.get(&l).cloned().unwrap_or_default()
-                }
-            }
-        };
+        group::<R>(links.into_iter().zip(targets))
+    };
+    let links: Vec<Option<R::Link>> = parents.iter().map(R::link).collect();
+    for (p, rows) in parents.iter_mut().zip(hand_out::<R>(&links, by_link)) {
         fill::<R>(p, rows)?;
     }
     Ok(())
+}
+
+/// Each parent's rows, by the parents' links. A link shared by several parents (many-to-one,
+/// or duplicate parents) hands out copies; the last parent with it takes the rows themselves,
+/// so distinct links (one-to-many) copy nothing.
+fn hand_out<R: Relationship>(
+    links: &[Option<R::Link>],
+    mut by_link: HashMap<R::Link, Vec<R::Target>>,
+) -> Vec<Vec<R::Target>> {
+    let mut remaining: HashMap<&R::Link, usize> = HashMap::with_capacity(links.len());
+    for l in links.iter().flatten() {
+        *remaining.entry(l).or_default() += 1;
+    }
+    links
+        .iter()
+        .map(|link| {
+            let Some(l) = link else { return Vec::new() };
+            let left = remaining.get_mut(l).map(|n| {
+                *n -= 1;
+                *n
+            });
+            if left == Some(0) {
+                by_link.remove(l).unwrap_or_default()
+            } else {
+                by_link.get(l).cloned().unwrap_or_default()
+            }
+        })
+        .collect()
+}
+
+/// Targets grouped by link.
+fn group<R: Relationship>(
+    pairs: impl IntoIterator<Item = (R::Link, R::Target)>,
+) -> HashMap<R::Link, Vec<R::Target>> {
+    let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
+    for (link, target) in pairs {
+        by_link.entry(link).or_default().push(target);
+    }
+    by_link
 }
 
 fn fill<R: WithSlot>(parent: &mut R::Parent, rows: Vec<R::Target>) -> Result<()> {
@@ -307,15 +309,7 @@ where
                 } else {
                     R::targets_under(source.clone())
                 };
-                let distinct = distinct_links::<R>(parents).len() == parents.len();
-                distribute::<R>(
-                    conn,
-                    &self.nested,
-                    nested_source.as_ref(),
-                    pairs,
-                    parents,
-                    distinct,
-                )
+                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
             }
             // Nested `joined`, and `subquery` without a query to nest, load by key.
             (Lazy::Joined | Lazy::Selectin | Lazy::Subquery, _) => {
@@ -326,15 +320,7 @@ where
                     && links.len() <= default_chunk(conn.backend()))
                 .then(|| R::targets_in(links.clone()));
                 let pairs = fetch_in::<R>(conn, &links, chunk)?;
-                let distinct = links.len() == parents.len();
-                distribute::<R>(
-                    conn,
-                    &self.nested,
-                    nested_source.as_ref(),
-                    pairs,
-                    parents,
-                    distinct,
-                )
+                distribute::<R>(conn, &self.nested, nested_source.as_ref(), pairs, parents)
             }
         }
     }
@@ -445,18 +431,12 @@ where
     } else {
         fetch_in::<R>(conn, &distinct_links::<R>(&parents), chunk)?
     };
-    let mut by_link: HashMap<R::Link, Vec<R::Target>> = HashMap::new();
-    for (link, target) in pairs {
-        by_link.entry(link).or_default().push(target);
-    }
+    let links: Vec<Option<R::Link>> = parents.iter().map(R::link).collect();
+    let rows = hand_out::<R>(&links, group::<R>(pairs));
     parents
         .into_iter()
-        .map(|p| {
-            let rows = R::link(&p)
-                .and_then(|l| by_link.get(&l).cloned())
-                .unwrap_or_default();
-            Ok((p, <R::Slot as Slot>::collect(rows, R::NAME)?))
-        })
+        .zip(rows)
+        .map(|(p, rows)| Ok((p, <R::Slot as Slot>::collect(rows, R::NAME)?)))
         .collect()
 }
 
@@ -549,18 +529,7 @@ where
     if let Some(owned) = slot.cell().get() {
         return Ok(<R::Slot as Slot>::view(owned));
     }
-    let rows = match R::link(parent) {
-        Some(link) if R::LOADS_BY_LINKS => {
-            crate::instrument::with_location(std::panic::Location::caller(), || {
-                exec.run(<R::Target as Model>::META, |conn| {
-                    let pairs = fetch_links::<R>(conn, Links::One(&link))?;
-                    Ok(pairs.into_iter().map(|(_, t)| t).collect())
-                })
-            })?
-        }
-        Some(link) => R::targets_of(link).all(exec)?,
-        None => Vec::new(),
-    };
+    let rows = related_rows::<R, E>(parent, exec)?;
     let owned = <R::Slot as Slot>::collect(rows, R::NAME)?;
     // Another thread may have loaded it meanwhile; either value is the same rows.
     Ok(<R::Slot as Slot>::view(slot.cell().get_or_init(|| owned)))
@@ -571,12 +540,30 @@ where
 #[track_caller]
 pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Owned>
 where
-    R: Relationship,
+    R: Relationship + RelOnAllBackends,
     E: crate::executor::Executor,
 {
-    let rows = match R::link(parent) {
-        Some(link) => R::targets_of(link).all(exec)?,
-        None => Vec::new(),
-    };
-    <R::Slot as Slot>::collect(rows, R::NAME)
+    <R::Slot as Slot>::collect(related_rows::<R, E>(parent, exec)?, R::NAME)
+}
+
+/// The rows one parent is related to, with one statement: through the association-table join
+/// for many-to-many (a statement kept prepared), else the target's own query.
+#[track_caller]
+fn related_rows<R, E>(parent: &R::Parent, exec: E) -> Result<Vec<R::Target>>
+where
+    R: Relationship + RelOnAllBackends,
+    E: crate::executor::Executor,
+{
+    match R::link(parent) {
+        Some(link) if R::LOADS_BY_LINKS => {
+            crate::instrument::with_location(std::panic::Location::caller(), || {
+                exec.run(<R::Target as Model>::META, |conn| {
+                    let pairs = fetch_links::<R>(conn, Links::One(&link))?;
+                    Ok(pairs.into_iter().map(|(_, t)| t).collect())
+                })
+            })
+        }
+        Some(link) => R::targets_of(link).all(exec),
+        None => Ok(Vec::new()),
+    }
 }

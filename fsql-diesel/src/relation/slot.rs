@@ -80,9 +80,8 @@ macro_rules! slot {
             fn collect(rows: Vec<T>, relationship: &'static str) -> Result<Option<T>> {
                 let mut rows = rows.into_iter();
                 match (rows.next(), rows.next()) {
-                    (row, None) => Ok(row),
                     (Some(_), Some(_)) => Err(Error::MultipleResultsFound { model: relationship }),
-                    (None, Some(_)) => unreachable!("an iterator that ended does not resume"),
+                    (row, _) => Ok(row),
                 }
             }
             fn cell(&self) -> &OnceLock<Option<T>> {
