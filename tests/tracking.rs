@@ -62,6 +62,7 @@ fn author(name: &str) -> Author {
 
 #[test]
 fn hooks_see_every_change_of_a_successful_commit() {
+    init();
     for t in each_backend(&[Author::META]) {
         eprintln!("backend: {}", t.backend);
         let (db, seen) = tracked(&t);
@@ -108,6 +109,7 @@ fn hooks_see_every_change_of_a_successful_commit() {
 
 #[test]
 fn no_call_for_an_empty_commit_a_rollback_or_a_failure() {
+    init();
     for t in each_backend(&[Author::META]) {
         eprintln!("backend: {}", t.backend);
         let (db, seen) = tracked(&t);
@@ -134,6 +136,7 @@ fn no_call_for_an_empty_commit_a_rollback_or_a_failure() {
 
 #[test]
 fn hooks_without_tracking_are_a_configuration_error() {
+    init();
     let err = Database::builder()
         .url("sqlite://")
         .registry(Registry::new([Author::META]))
@@ -150,9 +153,32 @@ fn hooks_without_tracking_are_a_configuration_error() {
     );
 }
 
-/// Keeps the `fsql::query` events: (statement, bind, has duration).
-#[derive(Default, Clone)]
-struct Capture(Arc<Mutex<Vec<(String, String, bool)>>>);
+/// Keeps the `fsql::query` events (statement, bind, has duration) of the threads inside
+/// [`capturing`]. Installed once as the global subscriber, before any test of this file runs
+/// a statement: a scoped subscriber (`with_default`) races with statements other tests run on
+/// other threads when `tracing` caches each callsite's interest, and then sees no events.
+struct Capture;
+
+type Events = Arc<Mutex<Vec<(String, String, bool)>>>;
+
+thread_local! {
+    static SINK: std::cell::RefCell<Option<Events>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs [`Capture`]; every test of this file calls it first.
+fn init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        tracing::subscriber::set_global_default(Capture).expect("no other global subscriber");
+    });
+}
+
+/// Runs `f`, adding the `fsql::query` events it emits on this thread to `sink`.
+fn capture_into(sink: &Events, f: impl FnOnce()) {
+    SINK.with(|s| *s.borrow_mut() = Some(sink.clone()));
+    f();
+    SINK.with(|s| *s.borrow_mut() = None);
+}
 
 impl tracing::Subscriber for Capture {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
@@ -180,9 +206,13 @@ impl tracing::Subscriber for Capture {
                 }
             }
         }
-        let mut f = Fields::default();
-        event.record(&mut f);
-        self.0.lock().unwrap().push((f.0, f.1, f.2));
+        SINK.with(|s| {
+            if let Some(events) = s.borrow().as_ref() {
+                let mut f = Fields::default();
+                event.record(&mut f);
+                events.lock().unwrap().push((f.0, f.1, f.2));
+            }
+        });
     }
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
@@ -190,14 +220,15 @@ impl tracing::Subscriber for Capture {
 
 #[test]
 fn every_statement_is_a_debug_event_with_statement_duration_and_bind() {
+    init();
     for t in each_backend(&[Author::META]) {
         eprintln!("backend: {}", t.backend);
-        let capture = Capture::default();
-        tracing::subscriber::with_default(capture.clone(), || {
+        let capture = Events::default();
+        capture_into(&capture, || {
             let a = author("ann").insert(&t.db).unwrap();
             Author::query().get(&t.db, a.id).unwrap();
         });
-        let events = capture.0.lock().unwrap().clone();
+        let events = capture.lock().unwrap().clone();
         let insert = events
             .iter()
             .find(|e| e.0.starts_with("INSERT"))
@@ -212,8 +243,8 @@ fn every_statement_is_a_debug_event_with_statement_duration_and_bind() {
             events.iter().any(|e| e.0.starts_with("SELECT")),
             "{events:?}"
         );
-        // Outside the subscriber nothing is captured.
+        // Outside the capture nothing is captured.
         author("bob").insert(&t.db).unwrap();
-        assert_eq!(capture.0.lock().unwrap().len(), events.len());
+        assert_eq!(capture.lock().unwrap().len(), events.len());
     }
 }
