@@ -43,6 +43,7 @@ pub use fsql_core::{
 };
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
+pub use fsql_derive::{mixin, Mixin};
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, Database, DatabaseBuilder, DatabaseUrl, Executor,
     KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork, PoolOptions,
@@ -63,8 +64,8 @@ pub mod prelude {
         ManyToMany,
     };
     pub use crate::{
-        Database, Error, Executor, KeysetRequest, Model, PageNavigation, PageRequest, Pending,
-        Query, QueryBuilder, Record, Result, Session,
+        Database, Error, Executor, KeysetRequest, Mixin, Model, PageNavigation, PageRequest,
+        Pending, Query, QueryBuilder, Record, Result, Session,
     };
     pub use diesel::{
         BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, TextExpressionMethods,
@@ -78,6 +79,7 @@ pub mod __private {
     pub use fsql_core::{
         ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
     };
+    pub use fsql_derive::inject_mixins;
     pub use fsql_diesel::backend::{AnyConnection, FsqlBackend};
     pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};
     pub use fsql_diesel::relation::load::{lazy_load, load_backref, Eager};

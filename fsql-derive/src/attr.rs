@@ -54,6 +54,9 @@ pub struct ContainerAttrs {
     pub query_class: Attr<syn::Path>,
     /// `repr`: `Display` as Flask-SQLAlchemy's `<User 1>` (derive only).
     pub repr: Attr<()>,
+    /// `abstract`: no table; the struct is a base whose columns models take in with
+    /// `#[fsql::mixin(..)]` (Flask-SQLAlchemy's `__abstract__`; derive only).
+    pub abstract_: Attr<()>,
 }
 
 /// `on_delete = ".."`.
@@ -73,6 +76,8 @@ pub struct FieldAttrs {
     pub column: Attr<String>,
     pub default: Attr<String>,
     pub default_fn: Attr<syn::Path>,
+    /// `onupdate = path::to::fn`: the value every UPDATE writes (SQLAlchemy's `onupdate`).
+    pub onupdate: Attr<syn::Path>,
     pub sql_type: Attr<syn::Type>,
     pub ddl_type: Attr<String>,
     /// `(table, column)`
@@ -94,6 +99,8 @@ pub struct RelationAttrs {
     pub foreign_key: Attr<syn::Ident>,
     /// The association table (`fsql::table!`) of a `ManyToMany`.
     pub secondary: Attr<syn::Path>,
+    /// `query_class = MyQuery`: what a `dynamic` relationship's query is returned as.
+    pub query_class: Attr<syn::Path>,
 }
 
 impl RelationAttrs {
@@ -105,6 +112,7 @@ impl RelationAttrs {
             back_populates: Attr::none(BACK_POPULATES),
             foreign_key: Attr::none(FOREIGN_KEY),
             secondary: Attr::none(SECONDARY),
+            query_class: Attr::none(QUERY_CLASS),
         };
         for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
             let parsed = attr.parse_nested_meta(|meta| a.parse_one(cx, &meta));
@@ -175,6 +183,15 @@ impl RelationAttrs {
                     other,
                     "`secondary` names an association table declared with fsql::table!, e.g. \
                      `secondary = page_tags`",
+                ),
+            }
+        } else if p == QUERY_CLASS {
+            match value_expr(meta)? {
+                Expr::Path(ep) if ep.qself.is_none() => self.query_class.set(cx, p, ep.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`query_class` names a type generic over the query's lifetime and the \
+                     model, e.g. `query_class = GetOrQuery` for `struct GetOrQuery<'a, M: Model>`",
                 ),
             }
         } else {
@@ -300,6 +317,7 @@ impl ContainerAttrs {
             bind: Attr::none(BIND),
             query_class: Attr::none(QUERY_CLASS),
             repr: Attr::none(REPR),
+            abstract_: Attr::none(ABSTRACT),
         }
     }
 
@@ -328,6 +346,9 @@ impl ContainerAttrs {
         } else if meta.path == REPR && cx.syntax() == Syntax::Derive {
             flag(cx, meta, REPR)?;
             self.repr.set(cx, &meta.path, ());
+        } else if meta.path == ABSTRACT && cx.syntax() == Syntax::Derive {
+            flag(cx, meta, ABSTRACT)?;
+            self.abstract_.set(cx, &meta.path, ());
         } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
             match value_expr(meta)? {
                 Expr::Path(p) if p.qself.is_none() => self.query_class.set(cx, &meta.path, p.path),
@@ -357,6 +378,7 @@ impl FieldAttrs {
             column: Attr::none(COLUMN),
             default: Attr::none(DEFAULT),
             default_fn: Attr::none(DEFAULT_FN),
+            onupdate: Attr::none(ONUPDATE),
             sql_type: Attr::none(SQL_TYPE),
             ddl_type: Attr::none(DDL_TYPE),
             foreign_key: Attr::none(FOREIGN_KEY),
@@ -435,6 +457,16 @@ impl FieldAttrs {
                     other,
                     "`default_fn` must be a path to a function taking no arguments, e.g. \
                      `default_fn = chrono::Utc::now`",
+                ),
+            }
+        } else if p == ONUPDATE {
+            let expr = value_expr(meta)?;
+            match expr {
+                Expr::Path(ep) if ep.qself.is_none() => self.onupdate.set(cx, p, ep.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`onupdate` must be a path to a function taking no arguments, e.g. \
+                     `onupdate = chrono::Utc::now`",
                 ),
             }
         } else if p == SQL_TYPE {

@@ -12,6 +12,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod mixin;
 mod symbol;
 mod table_macro;
 mod types;
@@ -24,6 +25,27 @@ use proc_macro::TokenStream;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive_model(&input).into()
+}
+
+/// A struct of shared columns that models take in with [`macro@mixin`]: the seeds'
+/// `TimestampMixin`. See the `fsql` crate's documentation.
+#[proc_macro_derive(Mixin, attributes(fsql))]
+pub fn derive_mixin(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    mixin::derive_mixin(&input, false).into()
+}
+
+/// `#[fsql::mixin(A, B)]` above `#[derive(Model)]`: the model gets the fields of the mixins
+/// (`#[derive(Mixin)]` or abstract models), in the order listed, before its own.
+#[proc_macro_attribute]
+pub fn mixin(args: TokenStream, item: TokenStream) -> TokenStream {
+    mixin::attribute(args.into(), item.into()).into()
+}
+
+#[doc(hidden)]
+#[proc_macro]
+pub fn inject_mixins(input: TokenStream) -> TokenStream {
+    mixin::inject_next(input.into()).into()
 }
 
 /// Declares a table without a model, typically an association table: Flask-SQLAlchemy's

@@ -13,6 +13,7 @@ pub const TABLE_NAME: Symbol = Symbol("table_name");
 pub const BIND: Symbol = Symbol("bind");
 pub const QUERY_CLASS: Symbol = Symbol("query_class");
 pub const REPR: Symbol = Symbol("repr");
+pub const ABSTRACT: Symbol = Symbol("abstract");
 
 // Field attributes.
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
@@ -22,6 +23,7 @@ pub const LENGTH: Symbol = Symbol("length");
 pub const COLUMN: Symbol = Symbol("column");
 pub const DEFAULT: Symbol = Symbol("default");
 pub const DEFAULT_FN: Symbol = Symbol("default_fn");
+pub const ONUPDATE: Symbol = Symbol("onupdate");
 pub const SQL_TYPE: Symbol = Symbol("sql_type");
 pub const DDL_TYPE: Symbol = Symbol("ddl_type");
 pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
@@ -35,7 +37,7 @@ pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
 pub const BACK_POPULATES: Symbol = Symbol("back_populates");
 pub const SECONDARY: Symbol = Symbol("secondary");
 
-pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS, REPR];
+pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS, REPR, ABSTRACT];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
     UNIQUE,
@@ -44,6 +46,7 @@ pub const FIELD_ATTRS: &[Symbol] = &[
     COLUMN,
     DEFAULT,
     DEFAULT_FN,
+    ONUPDATE,
     SQL_TYPE,
     DDL_TYPE,
     FOREIGN_KEY,

@@ -255,6 +255,12 @@ fn check_field(cx: &Ctxt, f: &Field<'_>) {
             "give either `default` (in the database) or `default_fn` (in Rust), not both",
         ));
     }
+    if f.is_primary_key() && a.onupdate.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.onupdate),
+            "a primary key is never updated (it identifies the row); `onupdate` does not apply",
+        ));
+    }
     if f.is_primary_key() && a.default_fn.is_set() && f.scalar.is_some_and(Scalar::is_integer) {
         cx.syn_error(syn::Error::new(
             span_of(&a.default_fn),

@@ -149,11 +149,20 @@ fn changeset(m: &Model<'_>) -> TokenStream {
     let types = fields.iter().map(|f| {
         let col = &f.column_ident;
         let ty = f.ty;
-        quote!(::diesel::dsl::Eq<#table_mod::#col, &'__a #ty>)
+        if f.attrs.onupdate.is_set() {
+            quote!(::diesel::dsl::Eq<#table_mod::#col, #ty>)
+        } else {
+            quote!(::diesel::dsl::Eq<#table_mod::#col, &'__a #ty>)
+        }
     });
     let values = fields.iter().map(|f| {
-        let (id, col) = (f.ident, &f.column_ident);
-        quote!(#table_mod::#col.eq(&self.#id))
+        let (id, col, ty) = (f.ident, &f.column_ident, f.ty);
+        match f.attrs.onupdate.get() {
+            // Every UPDATE writes a fresh value, whatever the struct holds (SQLAlchemy's
+            // `onupdate`); `Into` lets `fn now() -> T` fill an `Option<T>` field too.
+            Some(func) => quote!(#table_mod::#col.eq(::core::convert::Into::<#ty>::into(#func()))),
+            None => quote!(#table_mod::#col.eq(&self.#id)),
+        }
     });
     quote! {
         impl<'__a> ::diesel::AsChangeset for &'__a #ident {

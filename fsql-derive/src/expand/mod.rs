@@ -16,6 +16,9 @@ use crate::{fallback, valid};
 
 /// `#[derive(Model)]` as a `proc_macro2` function, so it can be unit-tested.
 pub fn derive_model(input: &DeriveInput) -> TokenStream {
+    if is_abstract(input) {
+        return crate::mixin::derive_mixin(input, true);
+    }
     let cx = Ctxt::new();
     let Some(model) = Model::from_ast(&cx, input) else {
         return with_fallback(input, None, cx);
@@ -40,6 +43,18 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
         #relations
         #repr
     }
+}
+
+/// `#[fsql(abstract)]` among the struct's attributes. Read from the tokens, before the
+/// attributes are parsed, because an abstract model is expanded as a mixin.
+fn is_abstract(input: &DeriveInput) -> bool {
+    input
+        .attrs
+        .iter()
+        .filter(|a| a.path() == crate::symbol::FSQL)
+        .filter_map(|a| a.meta.require_list().ok())
+        .flat_map(|list| list.tokens.clone())
+        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "abstract"))
 }
 
 fn with_fallback(input: &DeriveInput, model: Option<&Model<'_>>, cx: Ctxt) -> TokenStream {

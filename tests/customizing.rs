@@ -1,0 +1,195 @@
+//! The seeds' "Customizing" chapter: mixins, model base defaults, abstract models.
+
+mod common;
+
+use common::*;
+use fsql::prelude::*;
+
+/// The seeds' `IdModel`: every model that takes it in gets an integer `id` primary key.
+#[derive(Mixin)]
+pub struct IdModel {
+    #[fsql(primary_key)]
+    pub id: i32,
+}
+
+/// Flask-SQLAlchemy's `__abstract__ = True`: columns, no table.
+#[derive(Model)]
+#[fsql(abstract)]
+pub struct Named {
+    #[fsql(length = 80)]
+    pub name: String,
+    pub note: Option<String>,
+}
+
+#[fsql::mixin(IdModel, Named)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Team {
+    pub size: i32,
+}
+
+#[fsql::mixin(IdModel)]
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(table_name = "group")]
+pub struct Crew {
+    #[fsql(references = Team)]
+    pub team_id: i32,
+}
+
+#[test]
+fn mixin_columns_come_first_in_the_order_listed() {
+    let names: Vec<_> = Team::META.columns.iter().map(|c| c.name).collect();
+    assert_eq!(names, ["id", "name", "note", "size"]);
+    assert_eq!(Team::META.primary_key, ["id"]);
+    let id = Team::META.column("id").unwrap();
+    assert!(id.primary_key && id.autoincrement);
+    assert_eq!(
+        Team::META.column("name").unwrap().ty,
+        fsql::ColumnType::Varchar(80)
+    );
+    assert!(Team::META.column("note").unwrap().nullable);
+    // Attributes on the struct itself still apply with a mixin.
+    assert_eq!(Crew::TABLE_NAME, "group");
+    assert_eq!(Crew::META.primary_key, ["id"]);
+}
+
+#[test]
+fn an_abstract_model_has_no_table() {
+    let tables: Vec<_> = fsql::Registry::global()
+        .tables()
+        .iter()
+        .map(|t| t.name)
+        .collect();
+    assert!(tables.contains(&"team"), "{tables:?}");
+    assert!(!tables.contains(&"named"), "{tables:?}");
+}
+
+#[test]
+fn models_with_mixins_insert_query_update_and_delete_on_every_backend() {
+    for t in each_backend(&[Team::META, Crew::META]) {
+        let db = &t.db;
+        let team = Team {
+            id: 0,
+            name: "core".into(),
+            note: None,
+            size: 3,
+        }
+        .insert(db)
+        .unwrap();
+        assert_eq!(team.id, 1, "{}", t.backend);
+        let crew = Crew {
+            id: 0,
+            team_id: team.id,
+        }
+        .insert(db)
+        .unwrap();
+        let found = Team::query().filter(Team::name.eq("core")).one(db).unwrap();
+        assert_eq!(found, team, "{}", t.backend);
+        Team {
+            note: Some("renamed".into()),
+            ..found
+        }
+        .update(db)
+        .unwrap();
+        assert_eq!(
+            Team::query().get(db, 1).unwrap().unwrap().note.as_deref(),
+            Some("renamed"),
+            "{}",
+            t.backend
+        );
+        assert_eq!(Crew::query().get(db, crew.id).unwrap(), Some(crew.clone()));
+        crew.delete(db).unwrap();
+        assert_eq!(Crew::query().count(db).unwrap(), 0, "{}", t.backend);
+    }
+}
+
+/// The seeds' `TimestampMixin`: `created` is set on insert, `updated` on every update.
+#[cfg(feature = "chrono")]
+mod timestamps {
+    use super::*;
+    use chrono::NaiveDateTime;
+
+    /// A timestamp the database keeps exactly: every backend stores whole seconds at least.
+    pub fn now() -> NaiveDateTime {
+        let now = chrono::Utc::now().naive_utc();
+        chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::seconds(1)).unwrap()
+    }
+
+    #[derive(Mixin)]
+    pub struct TimestampMixin {
+        #[fsql(default_fn = crate::timestamps::now)]
+        pub created: chrono::NaiveDateTime,
+        #[fsql(onupdate = crate::timestamps::now)]
+        pub updated: Option<chrono::NaiveDateTime>,
+    }
+
+    #[fsql::mixin(IdModel, TimestampMixin)]
+    #[derive(Model, Debug, Clone, PartialEq)]
+    pub struct Article {
+        #[fsql(length = 200)]
+        pub title: String,
+    }
+
+    #[fsql::mixin(IdModel, TimestampMixin)]
+    #[derive(Model, Debug, Clone, PartialEq)]
+    pub struct Comment {
+        #[fsql(references = Article)]
+        pub article_id: i32,
+    }
+
+    #[test]
+    fn the_timestamp_mixin_sets_created_on_insert_and_updated_on_update() {
+        let names: Vec<_> = Article::META.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["id", "created", "updated", "title"]);
+        let created = Article::META.column("created").unwrap();
+        assert!(!created.nullable);
+        assert_eq!(created.ty, fsql::ColumnType::Timestamp);
+        assert!(Article::META.column("updated").unwrap().nullable);
+
+        for t in each_backend(&[Article::META, Comment::META]) {
+            let db = &t.db;
+            let before = now();
+            let article = Article {
+                id: 0,
+                created: NaiveDateTime::default(),
+                updated: None,
+                title: "hello".into(),
+            }
+            .insert(db)
+            .unwrap();
+            assert!(article.created >= before, "{}", t.backend);
+            assert_eq!(article.updated, None, "{}", t.backend);
+            let comment = Comment {
+                id: 0,
+                created: NaiveDateTime::default(),
+                updated: None,
+                article_id: article.id,
+            }
+            .insert(db)
+            .unwrap();
+            assert!(comment.created >= before, "{}", t.backend);
+
+            // Whatever the struct holds, the update writes the time of the update.
+            Article {
+                title: "hello again".into(),
+                ..article.clone()
+            }
+            .update(db)
+            .unwrap();
+            let stored = Article::query().get(db, article.id).unwrap().unwrap();
+            assert_eq!(stored.title, "hello again");
+            assert_eq!(stored.created, article.created, "{}", t.backend);
+            let updated = stored.updated.expect("updated is set by the update");
+            assert!(updated >= article.created, "{}", t.backend);
+
+            // The session's updates go through the same changeset.
+            let mut session = db.session();
+            session.update(Comment {
+                updated: None,
+                ..comment.clone()
+            });
+            session.commit().unwrap();
+            let stored = Comment::query().get(db, comment.id).unwrap().unwrap();
+            assert!(stored.updated.is_some(), "{}", t.backend);
+        }
+    }
+}
