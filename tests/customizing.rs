@@ -102,6 +102,124 @@ fn models_with_mixins_insert_query_update_and_delete_on_every_backend() {
     }
 }
 
+/// The seeds' custom query class, for one relationship (`relationship(.., query_class=..)`).
+pub struct GetOrQuery<'a, M: Model>(Query<'a, M>);
+
+impl<'a, M: Model> From<Query<'a, M>> for GetOrQuery<'a, M> {
+    fn from(query: Query<'a, M>) -> Self {
+        Self(query)
+    }
+}
+
+impl<'a, M: Model> From<GetOrQuery<'a, M>> for Query<'a, M> {
+    fn from(query: GetOrQuery<'a, M>) -> Self {
+        query.0
+    }
+}
+
+impl<M: Model> GetOrQuery<'_, M> {
+    pub fn get_or<E: Executor>(
+        &self,
+        exec: E,
+        ident: M::PrimaryKey,
+        default: M,
+    ) -> fsql::Result<M> {
+        Ok(self.0.get(exec, ident)?.unwrap_or(default))
+    }
+}
+
+#[fsql::mixin(IdModel)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Family {
+    pub name: String,
+    #[fsql(lazy = "dynamic", query_class = GetOrQuery)]
+    pub members: HasMany<Member>,
+    /// The class applies to `<field>_query()` of a relationship that is not dynamic too.
+    #[fsql(query_class = GetOrQuery, foreign_key = family_id)]
+    pub pets: HasMany<Pet>,
+}
+
+#[fsql::mixin(IdModel)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Member {
+    #[fsql(references = Family)]
+    pub family_id: i32,
+    pub name: String,
+}
+
+#[fsql::mixin(IdModel)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Pet {
+    #[fsql(references = Family)]
+    pub family_id: i32,
+}
+
+#[test]
+fn a_relationship_returns_its_own_query_class() {
+    for t in each_backend(&[Family::META, Member::META, Pet::META]) {
+        let db = &t.db;
+        let family = Family {
+            id: 0,
+            name: "Addams".into(),
+            members: HasMany::default(),
+            pets: HasMany::default(),
+        }
+        .insert(db)
+        .unwrap();
+        let other = Family {
+            id: 0,
+            name: "Munster".into(),
+            members: HasMany::default(),
+            pets: HasMany::default(),
+        }
+        .insert(db)
+        .unwrap();
+        let cousin = |family_id, name: &str| Member {
+            id: 0,
+            family_id,
+            name: name.into(),
+        };
+        let itt = cousin(family.id, "Itt").insert(db).unwrap();
+        let eddie = cousin(other.id, "Eddie").insert(db).unwrap();
+        let nobody = cousin(0, "nobody");
+        let members: GetOrQuery<'_, Member> = family.load_members();
+        assert_eq!(members.get_or(db, itt.id, nobody.clone()).unwrap(), itt);
+        // Eddie exists, but not in this family's query.
+        assert_eq!(
+            members.get_or(db, eddie.id, nobody.clone()).unwrap(),
+            nobody,
+            "{}",
+            t.backend
+        );
+        let pet = Pet {
+            id: 0,
+            family_id: other.id,
+        }
+        .insert(db)
+        .unwrap();
+        let stray = Pet {
+            id: 0,
+            family_id: 0,
+        };
+        assert_eq!(
+            other
+                .pets_query()
+                .get_or(db, pet.id, stray.clone())
+                .unwrap(),
+            pet
+        );
+        assert_eq!(
+            family
+                .pets_query()
+                .get_or(db, pet.id, stray.clone())
+                .unwrap(),
+            stray
+        );
+        // Without the attribute, the plain `Query`.
+        let _: Query<'_, Member> = Member::query();
+    }
+}
+
 /// The seeds' `TimestampMixin`: `created` is set on insert, `updated` on every update.
 #[cfg(feature = "chrono")]
 mod timestamps {

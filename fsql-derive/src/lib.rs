@@ -13,6 +13,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod mixin;
+mod settings;
 mod symbol;
 mod table_macro;
 mod types;

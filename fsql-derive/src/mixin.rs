@@ -238,17 +238,14 @@ mod tests {
 
     #[test]
     fn nothing_left_to_apply_emits_the_struct() {
-        let out = inject_next(quote!([] struct Post { id: i32, title: String }));
-        assert_eq!(
-            pretty(out),
-            quote!(
-                struct Post {
-                    id: i32,
-                    title: String,
-                }
-            )
-            .to_string()
+        let item = quote!(
+            struct Post {
+                id: i32,
+                title: String,
+            }
         );
+        let out = inject_next(quote!([] #item));
+        assert_eq!(pretty(out), item.to_string());
     }
 
     #[test]

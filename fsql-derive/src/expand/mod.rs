@@ -12,10 +12,16 @@ use syn::DeriveInput;
 
 use crate::ast::Model;
 use crate::ctxt::Ctxt;
+use crate::settings::Settings;
 use crate::{fallback, valid};
 
 /// `#[derive(Model)]` as a `proc_macro2` function, so it can be unit-tested.
 pub fn derive_model(input: &DeriveInput) -> TokenStream {
+    derive_model_with(input, Settings::of_current_crate())
+}
+
+/// [`derive_model`] under the given crate settings.
+pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>) -> TokenStream {
     if is_abstract(input) {
         return crate::mixin::derive_mixin(input, true);
     }
@@ -23,6 +29,7 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
     let Some(model) = Model::from_ast(&cx, input) else {
         return with_fallback(input, None, cx);
     };
+    let naming = table_naming(&cx, &model, settings);
     valid::check(&cx, &model);
     if cx.has_errors() {
         return with_fallback(input, Some(&model), cx);
@@ -35,6 +42,7 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
     let relations = relation::expand(&model);
     let repr = model::repr(&model);
     quote! {
+        #naming
         #table
         #diesel_impls
         #model_impl
@@ -42,6 +50,34 @@ pub fn derive_model(input: &DeriveInput) -> TokenStream {
         #foreign_keys
         #relations
         #repr
+    }
+}
+
+/// Checks the crate's `automatic_table_names` switch for a model without `table_name`. The
+/// tokens returned make rustc read the crate's Cargo.toml, so turning the switch re-checks
+/// the models it affects.
+fn table_naming(cx: &Ctxt, model: &Model<'_>, settings: Result<Settings, String>) -> TokenStream {
+    if model.attrs.table_name.is_set() {
+        return TokenStream::new();
+    }
+    match settings {
+        Ok(s) if s.automatic_table_names => {}
+        Ok(_) => cx.error_spanned_by(
+            model.ident,
+            format!(
+                "model `{}` has no table name, and automatic table names are turned off for \
+                 this crate (`automatic_table_names = false` in [package.metadata.fsql] of \
+                 Cargo.toml); add #[fsql(table_name = \"{}\")]",
+                model.model_name, model.table_name
+            ),
+        ),
+        Err(e) => cx.error_spanned_by(model.ident, format!("fsql settings: {e}")),
+    }
+    if std::env::var_os("CARGO_MANIFEST_DIR").is_none() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: &[u8] = ::core::include_bytes!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
     }
 }
 
@@ -114,6 +150,42 @@ mod tests {
                 pub placed: i64,
             }
         }));
+    }
+
+    #[test]
+    fn without_automatic_table_names_a_model_needs_table_name() {
+        let off = || {
+            Ok(crate::settings::Settings {
+                automatic_table_names: false,
+            })
+        };
+        let input: syn::DeriveInput = parse_quote! {
+            pub struct ShoppingCart {
+                #[fsql(primary_key)]
+                pub id: i32,
+            }
+        };
+        let out = super::derive_model_with(&input, off()).to_string();
+        assert!(
+            out.contains("add #[fsql(table_name = \\\"shopping_cart\\\")]"),
+            "{out}"
+        );
+        // The fallback keeps the rest of the crate compiling.
+        assert!(out.contains("fallback_model ! (ShoppingCart"), "{out}");
+
+        let named: syn::DeriveInput = parse_quote! {
+            #[fsql(table_name = "carts", bind = "shop")]
+            pub struct ShoppingCart {
+                #[fsql(primary_key)]
+                pub id: i32,
+            }
+        };
+        let out = super::derive_model_with(&named, off()).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("\"carts\""), "{out}");
+
+        let bad = super::derive_model_with(&input, Err("unknown key `x`".into())).to_string();
+        assert!(bad.contains("fsql settings: unknown key `x`"), "{bad}");
     }
 
     #[test]

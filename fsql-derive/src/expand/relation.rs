@@ -147,6 +147,8 @@ struct Side<'a> {
     /// `Some(field)` when the parent has the slot field.
     slot_field: Option<&'a Ident>,
     kind: RelationKind,
+    /// `query_class = MyQuery`: what `<field>_query()` (and a dynamic loader) return.
+    query_class: Option<&'a syn::Path>,
 }
 
 /// Everything for the relationship fields of `m` and the backrefs they declare.
@@ -162,6 +164,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             lazy: r.attrs.lazy.get(),
             slot_field: Some(r.ident),
             kind: r.kind,
+            query_class: r.attrs.query_class.get(),
         };
         out.extend(side(m, r, &this, false));
         if let Some(backref) = r.attrs.backref.get() {
@@ -185,6 +188,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                     RelationKind::BelongsTo => RelationKind::HasMany,
                     RelationKind::ManyToMany => RelationKind::ManyToMany,
                 },
+                query_class: None,
             };
             out.extend(side(m, r, &reverse, true));
         }
@@ -390,12 +394,24 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let owned =
         quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::Owned);
     let view = quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::View<'_>);
+    // Flask-SQLAlchemy's `relationship(.., query_class=..)`: the related rows' query comes
+    // as the class named, converted from the `Query` it wraps.
+    let (query_ty, query_expr) = match s.query_class {
+        Some(class) => (
+            quote!(#class<'static, #target>),
+            quote!(::core::convert::From::from(::fsql::Query::new().with_parent(self, #rel))),
+        ),
+        None => (
+            quote!(::fsql::Query<'static, #target>),
+            quote!(::fsql::Query::new().with_parent(self, #rel)),
+        ),
+    };
     let loader = if s.lazy.map(String::as_str) == Some("dynamic") {
         let doc = format!("`{name_str}` (`lazy = \"dynamic\"`): a query of this row's related rows, to filter, order or paginate.");
         quote! {
             #[doc = #doc]
-            #vis fn #load_fn(&self) -> ::fsql::Query<'static, #target> {
-                ::fsql::Query::new().with_parent(self, #rel)
+            #vis fn #load_fn(&self) -> #query_ty {
+                #query_expr
             }
         }
     } else if s.slot_field.is_some() {
@@ -523,8 +539,8 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             #loader
 
             #[doc = #doc_query]
-            #vis fn #query_fn(&self) -> ::fsql::Query<'static, #target> {
-                ::fsql::Query::new().with_parent(self, #rel)
+            #vis fn #query_fn(&self) -> #query_ty {
+                #query_expr
             }
         }
     }
