@@ -43,7 +43,7 @@ pub use fsql_core::{
 };
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
-pub use fsql_derive::{mixin, Mixin};
+pub use fsql_derive::{inherits, mixin, Mixin};
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, Database, DatabaseBuilder, DatabaseUrl, Executor,
     KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork, PoolOptions,

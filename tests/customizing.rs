@@ -220,6 +220,137 @@ fn a_relationship_returns_its_own_query_class() {
     }
 }
 
+/// Single-table inheritance: one `employee` table, told apart by `kind`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(polymorphic_on = kind, polymorphic_identity = "employee")]
+pub struct Employee {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 50)]
+    pub name: String,
+    #[fsql(length = 20)]
+    pub kind: String,
+}
+
+#[fsql::inherits(Employee)]
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(polymorphic_identity = "manager")]
+pub struct Manager {
+    pub manager_data: Option<String>,
+}
+
+#[fsql::inherits(Employee)]
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(polymorphic_identity = "engineer")]
+pub struct Engineer {
+    /// Not an `Option`, yet nullable in the shared table: other kinds' rows have no level.
+    pub level: i32,
+}
+
+#[test]
+fn single_table_children_share_the_parents_table() {
+    assert_eq!(Manager::TABLE_NAME, "employee");
+    assert_eq!(Engineer::TABLE_NAME, "employee");
+    assert_eq!(Manager::META.inherits, Some("Employee"));
+    let registry = fsql::Registry::new([Employee::META, Manager::META, Engineer::META]);
+    let [table] = registry.tables() else {
+        panic!("one table: {:?}", registry.tables());
+    };
+    assert_eq!(table.model, "Employee");
+    let columns: Vec<_> = table.columns.iter().map(|c| (c.name, c.nullable)).collect();
+    // The parent's columns, then each child's, children in name order.
+    assert_eq!(
+        columns,
+        [
+            ("id", false),
+            ("name", false),
+            ("kind", false),
+            ("level", true),
+            ("manager_data", true),
+        ]
+    );
+    // The global registry merges the same way.
+    let global = fsql::Registry::global();
+    assert_eq!(global.find("employee").unwrap().columns.len(), 5);
+    assert!(global.find("Manager").is_none());
+}
+
+#[test]
+fn single_table_inheritance_on_every_backend() {
+    for t in each_backend(&[Employee::META, Manager::META, Engineer::META]) {
+        let db = &t.db;
+        let b = t.backend;
+        let boss = Employee {
+            id: 0,
+            name: "boss".into(),
+            kind: String::new(),
+        }
+        .insert(db)
+        .unwrap();
+        assert_eq!(boss.kind, "employee", "{b}");
+        let manager = Manager {
+            id: 0,
+            name: "mia".into(),
+            kind: String::new(),
+            manager_data: Some("budget".into()),
+        }
+        .insert(db)
+        .unwrap();
+        assert_eq!(manager.kind, "manager", "{b}");
+        let engineer = Engineer {
+            id: 0,
+            name: "eli".into(),
+            kind: "anything".into(),
+            level: 3,
+        }
+        .insert(db)
+        .unwrap();
+        assert_eq!(engineer.kind, "engineer", "{b}");
+
+        // The parent sees every row; a child only its own.
+        assert_eq!(Employee::query().count(db).unwrap(), 3, "{b}");
+        assert_eq!(Manager::query().all(db).unwrap(), [manager.clone()], "{b}");
+        assert_eq!(Manager::query().get(db, engineer.id).unwrap(), None, "{b}");
+        assert_eq!(
+            Engineer::query().get(db, engineer.id).unwrap(),
+            Some(engineer.clone()),
+            "{b}"
+        );
+        assert_eq!(
+            Engineer::query()
+                .filter(Engineer::level.eq(3))
+                .count(db)
+                .unwrap(),
+            1,
+            "{b}"
+        );
+        let page = Manager::query()
+            .paginate(db, PageRequest::new(1).per_page(10))
+            .unwrap();
+        assert_eq!(page.total(), Some(1), "{b}");
+
+        // Updating a manager's row through the parent keeps it a manager.
+        let as_employee = Employee::query().get(db, manager.id).unwrap().unwrap();
+        assert_eq!(as_employee.kind, "manager", "{b}");
+        Employee {
+            name: "mia b.".into(),
+            ..as_employee
+        }
+        .update(db)
+        .unwrap();
+        let again = Manager::query().get(db, manager.id).unwrap().unwrap();
+        assert_eq!(
+            (again.name.as_str(), again.kind.as_str()),
+            ("mia b.", "manager"),
+            "{b}"
+        );
+
+        engineer.delete(db).unwrap();
+        assert_eq!(Engineer::query().count(db).unwrap(), 0, "{b}");
+        assert_eq!(Employee::query().count(db).unwrap(), 2, "{b}");
+    }
+}
+
 /// The seeds' `TimestampMixin`: `created` is set on insert, `updated` on every update.
 #[cfg(feature = "chrono")]
 mod timestamps {

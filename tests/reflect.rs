@@ -103,6 +103,7 @@ static TAGGING: TableMeta = TableMeta {
             unique: false,
         },
     ],
+    inherits: None,
 };
 
 fn metas() -> [&'static TableMeta; 5] {

@@ -224,6 +224,7 @@ mod tests {
         primary_key: &["id"],
         foreign_keys: &[],
         indexes: &[],
+        inherits: None,
     };
 
     #[test]

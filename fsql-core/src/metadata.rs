@@ -22,6 +22,9 @@ pub struct TableMeta {
     pub foreign_keys: &'static [ForeignKeyMeta],
     /// Indexes other than the ones implied by `index` on a column.
     pub indexes: &'static [IndexMeta],
+    /// Single-table inheritance: the parent model whose table this model shares
+    /// (`#[fsql::inherits(Employee)]`). The registry merges such a table into the parent's.
+    pub inherits: Option<&'static str>,
 }
 
 impl TableMeta {

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
-use crate::metadata::TableMeta;
+use crate::metadata::{ColumnMeta, TableMeta};
 
 /// One model's entry in the global registry; emitted by `#[derive(Model)]`.
 #[derive(Debug)]
@@ -44,7 +44,9 @@ impl Registry {
         tables.sort_by_key(|t| (t.bind, t.name, t.model));
         // By value: a model's `META` is a constant, which need not have one address.
         tables.dedup_by(|a, b| a == b);
-        Self { tables }
+        Self {
+            tables: merge_single_table_children(tables),
+        }
     }
 
     /// All tables, every bind, sorted by bind then name.
@@ -86,6 +88,85 @@ impl Registry {
         }
         Ok(())
     }
+}
+
+/// Single-table inheritance: a child's `META` describes its parent's table with the child's
+/// own columns added. The table is the parent's with every child's extra columns, nullable
+/// (the parent's rows, and other children's, have no value for them); the children then have
+/// no entry of their own. A child whose parent is not in the set keeps its own description.
+fn merge_single_table_children(tables: Vec<&'static TableMeta>) -> Vec<&'static TableMeta> {
+    let (children, mut out): (Vec<_>, Vec<_>) =
+        tables.into_iter().partition(|t| t.inherits.is_some());
+    if children.is_empty() {
+        return out;
+    }
+    for parent in &mut out {
+        let family: Vec<&'static TableMeta> = children
+            .iter()
+            .copied()
+            .filter(|c| c.bind == parent.bind && c.name == parent.name)
+            .filter(|c| c.inherits == Some(parent.model))
+            .collect();
+        if !family.is_empty() {
+            *parent = merged(parent, &family);
+        }
+    }
+    for child in children {
+        if !out
+            .iter()
+            .any(|t| t.bind == child.bind && t.name == child.name)
+        {
+            out.push(child);
+        }
+    }
+    out.sort_by_key(|t| (t.bind, t.name, t.model));
+    out
+}
+
+/// The parent's table with its children's columns, built once per family for the life of the
+/// process: `TableMeta` holds `'static` slices, and registries are built again and again (one
+/// per `Database`), so each distinct merge is kept rather than leaked anew.
+fn merged(parent: &'static TableMeta, children: &[&'static TableMeta]) -> &'static TableMeta {
+    type Merges = Vec<(TableMeta, Vec<TableMeta>, &'static TableMeta)>;
+    static MERGES: std::sync::Mutex<Merges> = std::sync::Mutex::new(Vec::new());
+    let mut merges = MERGES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key: Vec<TableMeta> = children.iter().map(|c| **c).collect();
+    if let Some((_, _, done)) = merges.iter().find(|(p, c, _)| p == parent && *c == key) {
+        return done;
+    }
+    let mut columns = parent.columns.to_vec();
+    let mut foreign_keys = parent.foreign_keys.to_vec();
+    let mut indexes = parent.indexes.to_vec();
+    for child in children {
+        for c in child.columns {
+            if !columns.iter().any(|have| have.name == c.name) {
+                columns.push(ColumnMeta {
+                    nullable: true,
+                    ..*c
+                });
+            }
+        }
+        for fk in child.foreign_keys {
+            if !foreign_keys.iter().any(|have| have.columns == fk.columns) {
+                foreign_keys.push(*fk);
+            }
+        }
+        for ix in child.indexes {
+            if !indexes.iter().any(|have| have.columns == ix.columns) {
+                indexes.push(*ix);
+            }
+        }
+    }
+    let table: &'static TableMeta = Box::leak(Box::new(TableMeta {
+        columns: Box::leak(columns.into_boxed_slice()),
+        foreign_keys: Box::leak(foreign_keys.into_boxed_slice()),
+        indexes: Box::leak(indexes.into_boxed_slice()),
+        ..*parent
+    }));
+    merges.push((*parent, key, table));
+    table
 }
 
 /// The tables of one bind, sorted by dependency: Flask-SQLAlchemy's `db.metadatas[key]`.
@@ -290,6 +371,7 @@ mod tests {
                     on_delete: None,
                 }),*],
                 indexes: &[],
+                inherits: None,
             };
             &T
         }};
@@ -366,6 +448,7 @@ mod tests {
             primary_key: &["id"],
             foreign_keys: &[],
             indexes: &[],
+            inherits: None,
         };
         let r = Registry::new([table!("a", None, []), &COPY]);
         assert_eq!(r.tables().len(), 1);
@@ -382,6 +465,7 @@ mod tests {
             primary_key: &["id"],
             foreign_keys: &[],
             indexes: &[],
+            inherits: None,
         };
         static B: TableMeta = TableMeta { model: "B", ..A };
         let e = Registry::new([&A, &B]).check().unwrap_err().to_string();

@@ -721,6 +721,7 @@ mod tests {
             columns: &["editor_id", "slug"],
             unique: false,
         }],
+        inherits: None,
     };
 
     fn declared() -> TableSchema {
@@ -1040,6 +1041,7 @@ mod tests {
             primary_key: &["k"],
             foreign_keys: &[],
             indexes: &[],
+            inherits: None,
         };
         let d = TableSchema::from(&T);
         let mut r = d.clone();

@@ -116,7 +116,14 @@ impl<'a> Model<'a> {
             Some(t) => t.clone(),
             None => fsql_core::camel_to_snake(&input.ident.unraw().to_string()),
         };
-        let table_mod = rust_ident(&table_name, input.ident.span());
+        // A single-table child shares its parent's table but not the parent's `table!` module,
+        // which may sit in the same Rust module: its own is named after the struct.
+        let table_mod = if attrs.inherits.is_set() {
+            let own = fsql_core::camel_to_snake(&input.ident.unraw().to_string());
+            rust_ident(&own, input.ident.span())
+        } else {
+            rust_ident(&table_name, input.ident.span())
+        };
         let mut fields = Vec::new();
         let mut relations = Vec::new();
         for f in &named.named {
@@ -184,6 +191,26 @@ impl<'a> Model<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The discriminator column of single-table inheritance with this model's value of it,
+    /// when the model has one: inserts and updates write that value.
+    pub fn discriminator(&self) -> Option<(&Field<'a>, &str)> {
+        let on = self.attrs.polymorphic_on.get()?;
+        let identity = self.attrs.polymorphic_identity.get()?;
+        let field = self.fields.iter().find(|f| f.ident == on)?;
+        Some((field, identity.as_str()))
+    }
+
+    /// The columns an UPDATE writes: not the key, which identifies the row, and not a
+    /// single-table discriminator: a row keeps its kind (updating a `Manager` loaded through
+    /// `Employee::query()` must not turn it into an employee).
+    pub fn changeset_fields(&self) -> Vec<&Field<'a>> {
+        let on = self.attrs.polymorphic_on.get();
+        self.fields
+            .iter()
+            .filter(|f| !f.is_primary_key() && Some(f.ident) != on)
+            .collect()
     }
 
     pub fn bind(&self) -> Option<&str> {

@@ -57,6 +57,13 @@ pub struct ContainerAttrs {
     /// `abstract`: no table; the struct is a base whose columns models take in with
     /// `#[fsql::mixin(..)]` (Flask-SQLAlchemy's `__abstract__`; derive only).
     pub abstract_: Attr<()>,
+    /// `polymorphic_on = field`: the discriminator column of a single-table hierarchy.
+    pub polymorphic_on: Attr<syn::Ident>,
+    /// `polymorphic_identity = ".."`: this model's value of the discriminator.
+    pub polymorphic_identity: Attr<String>,
+    /// `inherits = Parent`: the model whose table this one shares. Written by the parent's
+    /// `#[fsql::inherits(Parent)]` expansion, with the parent's table name and discriminator.
+    pub inherits: Attr<syn::Path>,
 }
 
 /// `on_delete = ".."`.
@@ -318,6 +325,9 @@ impl ContainerAttrs {
             query_class: Attr::none(QUERY_CLASS),
             repr: Attr::none(REPR),
             abstract_: Attr::none(ABSTRACT),
+            polymorphic_on: Attr::none(POLYMORPHIC_ON),
+            polymorphic_identity: Attr::none(POLYMORPHIC_IDENTITY),
+            inherits: Attr::none(INHERITS),
         }
     }
 
@@ -349,6 +359,29 @@ impl ContainerAttrs {
         } else if meta.path == ABSTRACT && cx.syntax() == Syntax::Derive {
             flag(cx, meta, ABSTRACT)?;
             self.abstract_.set(cx, &meta.path, ());
+        } else if meta.path == POLYMORPHIC_ON && cx.syntax() == Syntax::Derive {
+            match value_expr(meta)? {
+                Expr::Path(p) if p.path.get_ident().is_some() => {
+                    let field = p.path.get_ident().cloned().expect("checked");
+                    self.polymorphic_on.set(cx, &meta.path, field);
+                }
+                other => cx.error_spanned_by(
+                    other,
+                    "`polymorphic_on` names the discriminator field, e.g. `polymorphic_on = kind`",
+                ),
+            }
+        } else if meta.path == POLYMORPHIC_IDENTITY && cx.syntax() == Syntax::Derive {
+            if let Some(v) = string(cx, meta, POLYMORPHIC_IDENTITY, "\"manager\"")? {
+                self.polymorphic_identity.set(cx, &meta.path, v);
+            }
+        } else if meta.path == INHERITS && cx.syntax() == Syntax::Derive {
+            match value_expr(meta)? {
+                Expr::Path(p) if p.qself.is_none() => self.inherits.set(cx, &meta.path, p.path),
+                other => cx.error_spanned_by(
+                    other,
+                    "`inherits` names the parent model, e.g. `inherits = Employee`",
+                ),
+            }
         } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
             match value_expr(meta)? {
                 Expr::Path(p) if p.qself.is_none() => self.query_class.set(cx, &meta.path, p.path),

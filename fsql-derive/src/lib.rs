@@ -43,6 +43,14 @@ pub fn mixin(args: TokenStream, item: TokenStream) -> TokenStream {
     mixin::attribute(args.into(), item.into()).into()
 }
 
+/// `#[fsql::inherits(Employee)]` above `#[derive(Model)]`: single-table inheritance. The model
+/// gets the parent's columns and shares its table (the parent says `polymorphic_on = field`);
+/// it says its own `#[fsql(polymorphic_identity = "..")]`.
+#[proc_macro_attribute]
+pub fn inherits(args: TokenStream, item: TokenStream) -> TokenStream {
+    mixin::inherits(args.into(), item.into()).into()
+}
+
 #[doc(hidden)]
 #[proc_macro]
 pub fn inject_mixins(input: TokenStream) -> TokenStream {

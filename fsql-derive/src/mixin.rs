@@ -93,10 +93,18 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
     if cx.has_errors() {
         return errors(cx);
     }
-    let ident = &input.ident;
+    carrier(&input.ident, fields.iter(), TokenStream::new())
+}
+
+/// The macro that carries `fields` into the structs it is applied to, adding `attrs` (extra
+/// `#[fsql(..)]` on the struct) too.
+pub fn carrier<'f>(
+    ident: &syn::Ident,
+    fields: impl Iterator<Item = &'f syn::Field> + Clone,
+    attrs: TokenStream,
+) -> TokenStream {
     let macro_name = format_ident!("__fsql_mixin_{}", ident);
-    let names = fields.iter().map(|f| &f.ident);
-    let fields = fields.iter();
+    let names = fields.clone().map(|f| &f.ident);
     quote! {
         #[doc(hidden)]
         #[allow(unused_macros)]
@@ -104,7 +112,7 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
             (@fsql_inject [$($rest:tt)*] $(#[$attr:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
                 ::fsql::__private::inject_mixins! {
                     [$($rest)*]
-                    $(#[$attr])* $vis struct $name { #(#fields,)* $($body)* }
+                    $(#[$attr])* #attrs $vis struct $name { #(#fields,)* $($body)* }
                 }
             };
         }
@@ -161,6 +169,21 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     // Each mixin puts its fields first, so the last one listed goes first.
     let paths: Vec<&Path> = list.iter().rev().collect();
     next(&paths, item)
+}
+
+/// `#[fsql::inherits(Parent)] struct Child { .. }`: single-table inheritance. `Parent` (a model
+/// with `polymorphic_on`) brings its columns, its table and its discriminator.
+pub fn inherits(args: TokenStream, item: TokenStream) -> TokenStream {
+    match syn::parse2::<Path>(args.clone()) {
+        Ok(_) => attribute(args, item),
+        Err(_) => with_item(
+            syn::Error::new(
+                args.span(),
+                "name the one parent model, e.g. #[fsql::inherits(Employee)]",
+            ),
+            item,
+        ),
+    }
 }
 
 /// On an error, the item is still emitted so its own uses do not fail too.

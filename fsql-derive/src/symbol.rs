@@ -14,6 +14,9 @@ pub const BIND: Symbol = Symbol("bind");
 pub const QUERY_CLASS: Symbol = Symbol("query_class");
 pub const REPR: Symbol = Symbol("repr");
 pub const ABSTRACT: Symbol = Symbol("abstract");
+pub const POLYMORPHIC_ON: Symbol = Symbol("polymorphic_on");
+pub const POLYMORPHIC_IDENTITY: Symbol = Symbol("polymorphic_identity");
+pub const INHERITS: Symbol = Symbol("inherits");
 
 // Field attributes.
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
@@ -37,7 +40,16 @@ pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
 pub const BACK_POPULATES: Symbol = Symbol("back_populates");
 pub const SECONDARY: Symbol = Symbol("secondary");
 
-pub const CONTAINER_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, QUERY_CLASS, REPR, ABSTRACT];
+pub const CONTAINER_ATTRS: &[Symbol] = &[
+    TABLE_NAME,
+    BIND,
+    QUERY_CLASS,
+    REPR,
+    ABSTRACT,
+    POLYMORPHIC_ON,
+    POLYMORPHIC_IDENTITY,
+    INHERITS,
+];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
     UNIQUE,

@@ -348,6 +348,7 @@ fn fallback(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
                 primary_key: &[],
                 foreign_keys: &[],
                 indexes: &[],
+                inherits: ::core::option::Option::None,
             };
         }
     }

@@ -16,6 +16,69 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
     for relation in &model.relations {
         check_relation(cx, model, relation);
     }
+    check_inheritance(cx, model);
+}
+
+/// Single-table inheritance: the discriminator is a `String` column of the model, a child
+/// comes through `#[fsql::inherits(..)]` and says its identity.
+fn check_inheritance(cx: &Ctxt, model: &Model<'_>) {
+    let a = &model.attrs;
+    if let Some((tokens, on)) = a.polymorphic_on.get_with_tokens() {
+        match model.fields.iter().find(|f| f.ident == on) {
+            None => cx.error_spanned_by(
+                tokens,
+                format!(
+                    "`polymorphic_on = {on}` names no column of `{}`; name the String field \
+                     that holds each row's kind",
+                    model.ident
+                ),
+            ),
+            Some(f) if f.nullable || f.scalar != Some(Scalar::Text) || f.is_primary_key() => cx
+                .error_spanned_by(
+                    f.ty,
+                    format!(
+                        "the discriminator `{on}` must be a `String` column that is not part of \
+                         the key: it holds the polymorphic_identity of each row"
+                    ),
+                ),
+            Some(_) => {}
+        }
+    }
+    if let Some((tokens, _)) = a.polymorphic_identity.get_with_tokens() {
+        if !a.polymorphic_on.is_set() {
+            cx.error_spanned_by(
+                tokens,
+                "`polymorphic_identity` needs a discriminator: give the parent \
+                 #[fsql(polymorphic_on = field)] and take it in with \
+                 #[fsql::inherits(Parent)] above #[derive(Model)]",
+            );
+        }
+    }
+    if let Some((tokens, parent)) = a.inherits.get_with_tokens() {
+        let parent = quote::ToTokens::to_token_stream(parent)
+            .to_string()
+            .replace(' ', "");
+        if !a.polymorphic_on.is_set() || !a.table_name.is_set() {
+            cx.error_spanned_by(
+                tokens,
+                format!(
+                    "write #[fsql::inherits({parent})] above #[derive(Model)] instead: it brings \
+                     the parent's columns, table and discriminator (the parent needs \
+                     #[fsql(polymorphic_on = field)])"
+                ),
+            );
+        } else if !a.polymorphic_identity.is_set() {
+            cx.error_spanned_by(
+                model.ident,
+                format!(
+                    "`{}` shares the table of `{parent}`: say which rows are its own with \
+                     #[fsql(polymorphic_identity = \"{}\")]",
+                    model.ident,
+                    fsql_core::camel_to_snake(&model.ident.to_string())
+                ),
+            );
+        }
+    }
 }
 
 fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {

@@ -383,6 +383,7 @@ mod tests {
         primary_key: &["id"],
         foreign_keys: &[],
         indexes: &[],
+        inherits: None,
     };
 
     #[test]
@@ -433,6 +434,7 @@ mod tests {
                 columns: &["user_id", "slug"],
                 unique: true,
             }],
+            inherits: None,
         };
         let mut naming = NamingConvention::default();
         naming

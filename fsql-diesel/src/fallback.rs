@@ -42,6 +42,7 @@ pub static FALLBACK_META: fsql_core::TableMeta = fsql_core::TableMeta {
     primary_key: &[],
     foreign_keys: &[],
     indexes: &[],
+    inherits: None,
 };
 
 pub fn error() -> fsql_core::Error {

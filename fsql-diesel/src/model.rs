@@ -82,6 +82,13 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
         None
     }
 
+    /// The filter every query of this model starts with: a single-table child's
+    /// `discriminator = identity`.
+    #[doc(hidden)]
+    fn __restrict(query: Query<'_, Self>) -> Query<'_, Self> {
+        query
+    }
+
     #[doc(hidden)]
     fn __default_loads() -> Vec<crate::relation::LoadOption<Self>> {
         Vec::new()

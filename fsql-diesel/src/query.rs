@@ -295,7 +295,7 @@ impl<M: Model> fmt::Debug for Query<'_, M> {
 impl<'a, M: Model> Query<'a, M> {
     /// All rows of the model's table.
     pub fn new() -> Self {
-        Self {
+        M::__restrict(Self {
             filters: Vec::new(),
             orders: Vec::new(),
             limit: None,
@@ -303,7 +303,7 @@ impl<'a, M: Model> Query<'a, M> {
             distinct: false,
             base: None,
             loads: Vec::new(),
-        }
+        })
     }
 
     /// The way back from hand-written Diesel: a query that starts from a boxed Diesel select

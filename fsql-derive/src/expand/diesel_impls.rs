@@ -78,6 +78,11 @@ fn insertable(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
     let table_mod = &m.table_mod;
     let auto = m.autoincrement().map(|f| f.ident);
+    // Single-table inheritance: a row's kind is its model's identity, whatever the field holds.
+    let (discriminator, identity) = match m.discriminator() {
+        Some((f, identity)) => (Some(f.ident), identity),
+        None => (None, ""),
+    };
     let (types, values): (Vec<_>, Vec<_>) = m
         .fields
         .iter()
@@ -87,6 +92,12 @@ fn insertable(m: &Model<'_>) -> TokenStream {
             let col = quote!(#table_mod::#col_ident);
             let ty = f.ty;
             let inner = f.inner;
+            if Some(id) == discriminator {
+                return (
+                    quote!(::diesel::dsl::Eq<#col, &'static str>),
+                    quote!(#col.eq(#identity)),
+                );
+            }
             if Some(id) == auto {
                 // Left at its default (0, or None), the key is assigned by the database: the
                 // column is left out of the INSERT.
@@ -142,7 +153,7 @@ fn insertable(m: &Model<'_>) -> TokenStream {
 fn changeset(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
     let table_mod = &m.table_mod;
-    let fields: Vec<_> = m.fields.iter().filter(|f| !f.is_primary_key()).collect();
+    let fields = m.changeset_fields();
     if fields.is_empty() {
         return TokenStream::new();
     }

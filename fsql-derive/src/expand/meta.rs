@@ -16,6 +16,15 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     let columns = m.fields.iter().map(|f| column(f, Some(f.ident) == auto));
     let pk = m.primary_key().into_iter().map(|f| &f.column);
     let fks = m.fields.iter().filter_map(foreign_key);
+    let parent = m.attrs.inherits.get().map(|p| {
+        let last = p
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        last
+    });
+    let inherits = option_str(parent.as_deref());
     quote! {
         &::fsql::__private::TableMeta {
             model: #model_name,
@@ -25,6 +34,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             primary_key: &[#(#pk),*],
             foreign_keys: &[#(#fks),*],
             indexes: &[],
+            inherits: #inherits,
         }
     }
 }

@@ -31,8 +31,10 @@ pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>
     };
     let naming = table_naming(&cx, &model, settings);
     valid::check(&cx, &model);
+    let carrier = single_table_carrier(input, &model);
     if cx.has_errors() {
-        return with_fallback(input, Some(&model), cx);
+        let fallback = with_fallback(input, Some(&model), cx);
+        return quote!(#fallback #carrier);
     }
     let table = table::expand(&model);
     let diesel_impls = diesel_impls::expand(&model);
@@ -42,6 +44,7 @@ pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>
     let relations = relation::expand(&model);
     let repr = model::repr(&model);
     quote! {
+        #carrier
         #naming
         #table
         #diesel_impls
@@ -79,6 +82,29 @@ fn table_naming(cx: &Ctxt, model: &Model<'_>, settings: Result<Settings, String>
     quote! {
         const _: &[u8] = ::core::include_bytes!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
     }
+}
+
+/// For the parent of a single-table hierarchy (`polymorphic_on`), the macro behind
+/// `#[fsql::inherits(Parent)]`: it gives a child the parent's columns (not its relationships,
+/// which refer to the parent), its table and bind, and its discriminator.
+fn single_table_carrier(input: &DeriveInput, m: &Model<'_>) -> TokenStream {
+    let (Some(on), None) = (m.attrs.polymorphic_on.get(), m.attrs.inherits.get()) else {
+        return TokenStream::new();
+    };
+    let syn::Data::Struct(data) = &input.data else {
+        return TokenStream::new();
+    };
+    let columns = data
+        .fields
+        .iter()
+        .filter(|f| crate::ast::RelationKind::of(&f.ty).is_none());
+    let ident = m.ident;
+    let table_name = &m.table_name;
+    let bind = m.bind().map(|b| quote!(, bind = #b));
+    let attrs = quote! {
+        #[fsql(inherits = #ident, table_name = #table_name, polymorphic_on = #on #bind)]
+    };
+    crate::mixin::carrier(ident, columns, attrs)
 }
 
 /// `#[fsql(abstract)]` among the struct's attributes. Read from the tokens, before the

@@ -45,7 +45,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         }
     };
     let (keyset_filter, keyset_order) = keyset(m);
-    let has_changeset = m.fields.iter().any(|f| !f.is_primary_key());
+    let has_changeset = !m.changeset_fields().is_empty();
     let query_class = match m.attrs.query_class.get() {
         Some(class) => quote!(#class<'__a, Self>),
         None => quote!(::fsql::__private::Query<'__a, Self>),
@@ -72,10 +72,24 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     };
     let default_loads = super::relation::default_loads(m);
     let batching = batching(m);
+    // A single-table child's queries see only its own rows.
+    let restrict = match (m.attrs.inherits.is_set(), m.discriminator()) {
+        (true, Some((f, identity))) => {
+            let col = &f.column_ident;
+            quote! {
+                fn __restrict<'__a>(query: ::fsql::__private::Query<'__a, Self>) -> ::fsql::__private::Query<'__a, Self> {
+                    use ::diesel::ExpressionMethods as _;
+                    query.filter(#table_mod::#col.eq(#identity))
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     quote! {
         impl ::fsql::__private::Model for #ident {
             #default_loads
             #batching
+            #restrict
 
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
@@ -238,12 +252,13 @@ fn batching(m: &Model<'_>) -> TokenStream {
 /// exactly what it sends (no server defaults, no `default_fn`, every field a known type that
 /// is `Clone`).
 fn stored_as(m: &Model<'_>) -> TokenStream {
-    let plain = m.fields.iter().all(|f| {
-        !f.attrs.default.is_set()
-            && !f.attrs.default_fn.is_set()
-            && f.attrs.sql_type.get().is_none()
-            && f.scalar.is_some()
-    });
+    let plain = m.discriminator().is_none()
+        && m.fields.iter().all(|f| {
+            !f.attrs.default.is_set()
+                && !f.attrs.default_fn.is_set()
+                && f.attrs.sql_type.get().is_none()
+                && f.scalar.is_some()
+        });
     if !plain {
         return TokenStream::new();
     }
