@@ -76,11 +76,13 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use fsql_core::inventory;
+    pub use fsql_core::metadata::same_bind;
     pub use fsql_core::{
         ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
     };
     pub use fsql_derive::inject_mixins;
     pub use fsql_diesel::backend::{AnyConnection, FsqlBackend};
+    pub use fsql_diesel::record::{delete_on, insert_on, missing_parent, update_on};
     pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};
     pub use fsql_diesel::relation::load::{lazy_load, load_backref, Eager};
     pub use fsql_diesel::relation::sql::{InSubquery, Join, JoinKind};

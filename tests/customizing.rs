@@ -351,6 +351,133 @@ fn single_table_inheritance_on_every_backend() {
     }
 }
 
+/// Joined-table inheritance: a `staff` row extends a `person` row.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Person {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 50)]
+    pub name: String,
+}
+
+/// The key comes from `IdModel`, the base every model of this file uses; `inherits` makes it
+/// the parent's key.
+#[fsql::mixin(IdModel)]
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(inherits = Person)]
+pub struct Staff {
+    #[fsql(unique, length = 20)]
+    pub badge: String,
+    pub person: BelongsTo<Person>,
+}
+
+fn staff(name: &str, badge: &str) -> Staff {
+    Staff {
+        id: 0,
+        badge: badge.into(),
+        person: BelongsTo::loaded(Some(Person {
+            id: 0,
+            name: name.into(),
+        })),
+    }
+}
+
+#[test]
+fn a_joined_inheritance_child_has_its_own_table_keyed_by_its_parents_key() {
+    assert_eq!(Staff::TABLE_NAME, "staff");
+    assert_eq!(Staff::META.inherits, None);
+    let id = Staff::META.column("id").unwrap();
+    assert!(id.primary_key && !id.autoincrement, "{id:?}");
+    let [fk] = Staff::META.foreign_keys else {
+        panic!("{:?}", Staff::META.foreign_keys);
+    };
+    assert_eq!(
+        (
+            fk.columns,
+            fk.referred_table,
+            fk.referred_columns,
+            fk.on_delete
+        ),
+        (
+            &["id"][..],
+            "person",
+            &["id"][..],
+            Some(fsql::OnDelete::Cascade)
+        )
+    );
+}
+
+#[test]
+fn joined_inheritance_writes_both_rows_in_one_transaction_on_every_backend() {
+    const TABLES: &[&fsql::TableMeta] = &[Person::META, Staff::META];
+    for t in each_backend(TABLES) {
+        let b = t.backend;
+        let db = &Database::builder()
+            .url(t.url(None).unwrap().masked())
+            .record_queries(true)
+            .registry(fsql::Registry::new(TABLES.iter().copied()))
+            .build()
+            .unwrap();
+        db.create_all().unwrap();
+        let ada = staff("ada", "B1").insert(db).unwrap();
+        let parent = ada
+            .person
+            .get()
+            .flatten()
+            .expect("the parent comes back")
+            .clone();
+        assert_eq!(parent.name, "ada", "{b}");
+        assert_eq!(ada.id, parent.id, "{b}");
+        assert_eq!(
+            Person::query().get(db, ada.id).unwrap(),
+            Some(parent.clone())
+        );
+
+        // Queries return the child with the parent's row, in one statement.
+        staff("bob", "B2").insert(db).unwrap();
+        db.clear_recorded_queries();
+        let all = Staff::query().order_by(Staff::badge.asc()).all(db).unwrap();
+        assert_eq!(db.recorded_queries().len(), 1, "{b}");
+        let names: Vec<&str> = all
+            .iter()
+            .map(|s| s.person.get().flatten().unwrap().name.as_str())
+            .collect();
+        assert_eq!(names, ["ada", "bob"], "{b}");
+        let found = Staff::query().get(db, ada.id).unwrap().unwrap();
+        assert_eq!(found.person.get().flatten(), Some(&parent), "{b}");
+
+        // A failing child rolls its parent back: nothing is half written.
+        let people = Person::query().count(db).unwrap();
+        let err = staff("eve", "B1").insert(db).unwrap_err();
+        assert!(err.to_string().contains("staff"), "{b}: {err}");
+        assert_eq!(Person::query().count(db).unwrap(), people, "{b}");
+
+        // Without its parent's row, the child is refused before any statement.
+        let orphan = Staff {
+            person: BelongsTo::new(),
+            ..staff("", "B9")
+        };
+        let err = orphan.insert(db).unwrap_err();
+        assert!(err.to_string().contains("BelongsTo::loaded"), "{b}: {err}");
+
+        // Updates write both rows; deletes remove both.
+        let mut changed = found.clone();
+        changed.badge = "B1-a".into();
+        changed.person = BelongsTo::loaded(Some(Person {
+            name: "ada l.".into(),
+            ..parent.clone()
+        }));
+        changed.update(db).unwrap();
+        let again = Staff::query().get(db, ada.id).unwrap().unwrap();
+        assert_eq!(again.badge, "B1-a", "{b}");
+        assert_eq!(again.person.get().flatten().unwrap().name, "ada l.", "{b}");
+        again.delete(db).unwrap();
+        assert_eq!(Staff::query().get(db, ada.id).unwrap(), None, "{b}");
+        assert_eq!(Person::query().get(db, ada.id).unwrap(), None, "{b}");
+        assert_eq!(Person::query().count(db).unwrap(), 1, "{b}");
+    }
+}
+
 /// The seeds' `TimestampMixin`: `created` is set on insert, `updated` on every update.
 #[cfg(feature = "chrono")]
 mod timestamps {

@@ -190,3 +190,27 @@ pub struct IndexMeta {
     /// `CREATE UNIQUE INDEX`.
     pub unique: bool,
 }
+
+/// Whether two bind keys are the same, in a `const` (generated code checks at compile time
+/// that a joined-inheritance child lives in its parent's bind).
+#[doc(hidden)]
+pub const fn same_bind(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            if a.len() != b.len() {
+                return false;
+            }
+            let mut i = 0;
+            while i < a.len() {
+                if a[i] != b[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+        _ => false,
+    }
+}

@@ -147,7 +147,65 @@ impl<'a> Model<'a> {
             fields,
         );
         model.relations = relations;
+        model.imply_joined_inheritance();
         Some(model)
+    }
+
+    /// `inherits = Parent` without a shared table: joined-table inheritance. The parent is
+    /// `Some` for such a model.
+    pub fn joined_parent(&self) -> Option<&syn::Path> {
+        match (
+            self.attrs.inherits.get(),
+            self.attrs.polymorphic_on.is_set(),
+        ) {
+            (Some(parent), false) => Some(parent),
+            _ => None,
+        }
+    }
+
+    /// The `BelongsTo<Parent>` field that holds a joined-inheritance child's parent row.
+    pub fn parent_slot(&self) -> Option<&Relation<'a>> {
+        let parent = self.joined_parent()?.segments.last()?.ident.clone();
+        self.relations.iter().find(|r| {
+            r.kind == RelationKind::BelongsTo
+                && matches!(r.target, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == parent))
+        })
+    }
+
+    /// What joined-table inheritance implies, unless written: the key refers to the parent's
+    /// key (its row goes with the parent's), and the parent's row loads with every query.
+    fn imply_joined_inheritance(&mut self) {
+        let Some((tokens, parent)) = self
+            .attrs
+            .inherits
+            .get_with_tokens()
+            .filter(|_| !self.attrs.polymorphic_on.is_set())
+            .map(|(t, p)| (t.clone(), p.clone()))
+        else {
+            return;
+        };
+        if let [key] = self
+            .fields
+            .iter_mut()
+            .filter(|f| f.is_primary_key())
+            .collect::<Vec<_>>()
+            .as_mut_slice()
+        {
+            if !key.attrs.foreign_key.is_set() {
+                key.attrs.references.imply(&tokens, parent.clone());
+                key.attrs
+                    .on_delete
+                    .imply(&tokens, crate::attr::OnDelete::Cascade);
+            }
+        }
+        let last = parent.segments.last().map(|s| s.ident.clone());
+        for r in &mut self.relations {
+            let is_parent = r.kind == RelationKind::BelongsTo
+                && matches!(r.target, Type::Path(tp) if tp.path.segments.last().map(|s| &s.ident) == last.as_ref());
+            if is_parent {
+                r.attrs.lazy.imply(&tokens, "joined".to_owned());
+            }
+        }
     }
 
     /// A model from its parts; picks each column's identifier in the `table!` module.
@@ -180,8 +238,12 @@ impl<'a> Model<'a> {
         self.fields.iter().filter(|f| f.is_primary_key()).collect()
     }
 
-    /// The single integer key the database assigns on insert, if the model has one.
+    /// The single integer key the database assigns on insert, if the model has one. Not a
+    /// joined-inheritance child's: its key is its parent's.
     pub fn autoincrement(&self) -> Option<&Field<'a>> {
+        if self.joined_parent().is_some() {
+            return None;
+        }
         match self.primary_key().as_slice() {
             [only]
                 if only.scalar.is_some_and(Scalar::is_integer)

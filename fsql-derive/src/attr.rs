@@ -36,6 +36,14 @@ impl<T> Attr<T> {
         self.value.as_ref().map(|(_, v)| v)
     }
 
+    /// Sets a value another attribute implies (`inherits` implies the key's `references`),
+    /// unless one was written; errors about it point at `at`.
+    pub fn imply<A: ToTokens>(&mut self, at: A, value: T) {
+        if self.value.is_none() {
+            self.value = Some((at.into_token_stream(), value));
+        }
+    }
+
     /// The value with the tokens it was written as.
     pub fn get_with_tokens(&self) -> Option<(&TokenStream, &T)> {
         self.value.as_ref().map(|(t, v)| (t, v))

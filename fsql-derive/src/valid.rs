@@ -58,26 +58,56 @@ fn check_inheritance(cx: &Ctxt, model: &Model<'_>) {
         let parent = quote::ToTokens::to_token_stream(parent)
             .to_string()
             .replace(' ', "");
-        if !a.polymorphic_on.is_set() || !a.table_name.is_set() {
-            cx.error_spanned_by(
-                tokens,
-                format!(
-                    "write #[fsql::inherits({parent})] above #[derive(Model)] instead: it brings \
-                     the parent's columns, table and discriminator (the parent needs \
-                     #[fsql(polymorphic_on = field)])"
-                ),
-            );
-        } else if !a.polymorphic_identity.is_set() {
-            cx.error_spanned_by(
-                model.ident,
-                format!(
-                    "`{}` shares the table of `{parent}`: say which rows are its own with \
-                     #[fsql(polymorphic_identity = \"{}\")]",
+        if a.polymorphic_on.is_set() {
+            // Single-table: `#[fsql::inherits(..)]` wrote `inherits`, `table_name` and
+            // `polymorphic_on`; the child says its identity.
+            if !a.polymorphic_identity.is_set() {
+                cx.error_spanned_by(
                     model.ident,
-                    fsql_core::camel_to_snake(&model.ident.to_string())
-                ),
-            );
+                    format!(
+                        "`{}` shares the table of `{parent}`: say which rows are its own with \
+                         #[fsql(polymorphic_identity = \"{}\")]",
+                        model.ident,
+                        fsql_core::camel_to_snake(&model.ident.to_string())
+                    ),
+                );
+            }
+        } else {
+            check_joined_inheritance(cx, model, tokens, &parent);
         }
+    }
+}
+
+/// Joined-table inheritance: one key (the parent's) and a `BelongsTo<Parent>` field for the
+/// parent's row.
+fn check_joined_inheritance(
+    cx: &Ctxt,
+    model: &Model<'_>,
+    tokens: &proc_macro2::TokenStream,
+    parent: &str,
+) {
+    let key = model.primary_key();
+    if key.len() != 1 {
+        cx.error_spanned_by(
+            tokens,
+            format!(
+                "`{}` inherits from `{parent}`: its key is the parent's row's key, so give it \
+                 exactly one #[fsql(primary_key)] field (e.g. `pub id: i32`, or take it from \
+                 a mixin)",
+                model.ident
+            ),
+        );
+    }
+    if model.parent_slot().is_none() {
+        cx.error_spanned_by(
+            tokens,
+            format!(
+                "`{}` inherits from `{parent}`: it holds its parent's row in a field, loaded \
+                 with it; add `pub {}: BelongsTo<{parent}>`",
+                model.ident,
+                fsql_core::camel_to_snake(parent.rsplit("::").next().unwrap_or(parent))
+            ),
+        );
     }
 }
 

@@ -82,6 +82,34 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
         None
     }
 
+    /// Joined-table inheritance: this model's row extends a parent's row (`inherits =
+    /// Parent`), so inserts, updates and deletes write both, in one transaction.
+    #[doc(hidden)]
+    const __JOINED_PARENT: bool = false;
+
+    /// Inserts this row on `conn`; a joined-inheritance child inserts its parent's row first.
+    #[doc(hidden)]
+    fn __insert_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<Self> {
+        crate::record::insert_on(conn, self)
+    }
+
+    /// Updates this row on `conn`; a joined-inheritance child updates its parent's row too
+    /// when it holds it.
+    #[doc(hidden)]
+    fn __update_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<usize> {
+        crate::record::update_on(conn, self)
+    }
+
+    /// Deletes the row with key `pk` on `conn`; a joined-inheritance child deletes its
+    /// parent's row after its own.
+    #[doc(hidden)]
+    fn __delete_on(
+        conn: &mut crate::backend::AnyConnection,
+        pk: &Self::PrimaryKey,
+    ) -> fsql_core::Result<usize> {
+        crate::record::delete_on::<Self>(conn, pk)
+    }
+
     /// The filter every query of this model starts with: a single-table child's
     /// `discriminator = identity`.
     #[doc(hidden)]

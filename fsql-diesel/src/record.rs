@@ -2,7 +2,7 @@
 
 use std::panic::Location;
 
-use crate::backend::{dispatch, ModelOn};
+use crate::backend::{dispatch, AnyConnection, ModelOn};
 use crate::executor::Executor;
 use crate::instrument::with_location;
 use crate::model::Model;
@@ -21,7 +21,11 @@ pub trait Record: Model {
     fn insert<E: Executor>(&self, exec: E) -> Result<Self> {
         with_location(Location::caller(), || {
             exec.run(Self::META, |conn| {
-                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::insert(c, self))
+                if Self::__JOINED_PARENT {
+                    crate::backend::in_transaction(conn, |conn| self.__insert_on(conn))
+                } else {
+                    self.__insert_on(conn)
+                }
             })
         })
     }
@@ -32,7 +36,11 @@ pub trait Record: Model {
     fn update<E: Executor>(&self, exec: E) -> Result<()> {
         let n = with_location(Location::caller(), || {
             exec.run(Self::META, |conn| {
-                dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::update(c, self))
+                if Self::__JOINED_PARENT {
+                    crate::backend::in_transaction(conn, |conn| self.__update_on(conn))
+                } else {
+                    self.__update_on(conn)
+                }
             })
         })?;
         if n == 0 {
@@ -47,13 +55,13 @@ pub trait Record: Model {
         let pk = self.primary_key();
         let n = with_location(Location::caller(), || {
             exec.run(Self::META, |conn| {
-                if !crate::relation::association::has_cleanups::<Self>() {
-                    return dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk));
+                if !crate::relation::association::has_cleanups::<Self>() && !Self::__JOINED_PARENT {
+                    return Self::__delete_on(conn, &pk);
                 }
                 // Its association rows go first, in the same transaction.
                 crate::backend::in_transaction(conn, |conn| {
                     crate::relation::association::clean_up::<Self>(conn, &pk)?;
-                    dispatch!(conn, |c, DB| <Self as ModelOn<DB>>::delete(c, &pk))
+                    Self::__delete_on(conn, &pk)
                 })
             })
         })?;
@@ -65,6 +73,37 @@ pub trait Record: Model {
 }
 
 impl<M: Model> Record for M {}
+
+/// Inserts `row` on `conn` as stored (the statically typed INSERT of its backend).
+#[doc(hidden)]
+pub fn insert_on<M: Model>(conn: &mut AnyConnection, row: &M) -> Result<M> {
+    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::insert(c, row))
+}
+
+/// Updates `row` on `conn`; how many rows matched its key.
+#[doc(hidden)]
+pub fn update_on<M: Model>(conn: &mut AnyConnection, row: &M) -> Result<usize> {
+    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::update(c, row))
+}
+
+/// Deletes the row with key `pk` on `conn`; how many rows it removed.
+#[doc(hidden)]
+pub fn delete_on<M: Model>(conn: &mut AnyConnection, pk: &M::PrimaryKey) -> Result<usize> {
+    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::delete(c, pk))
+}
+
+/// A joined-inheritance child inserted without its parent's row.
+#[doc(hidden)]
+pub fn missing_parent(child: &'static str, parent: &'static str, field: &'static str) -> Error {
+    Error::Config {
+        key: format!("{child}.{field}"),
+        value: "empty".into(),
+        reason: format!(
+            "`{child}` inherits from `{parent}`: its row extends a `{parent}` row, inserted with \
+             it. Put the parent in the field: `{field}: BelongsTo::loaded(Some({parent} {{ .. }}))`"
+        ),
+    }
+}
 
 fn missing<M: Model>(pk: &M::PrimaryKey, action: &str) -> Error {
     Error::not_found_with(format!(

@@ -16,7 +16,13 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     let columns = m.fields.iter().map(|f| column(f, Some(f.ident) == auto));
     let pk = m.primary_key().into_iter().map(|f| &f.column);
     let fks = m.fields.iter().filter_map(foreign_key);
-    let parent = m.attrs.inherits.get().map(|p| {
+    // Single-table children only: a joined child has a table of its own.
+    let single_table = m
+        .attrs
+        .inherits
+        .get()
+        .filter(|_| m.attrs.polymorphic_on.is_set());
+    let parent = single_table.map(|p| {
         let last = p
             .segments
             .last()

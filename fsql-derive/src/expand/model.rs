@@ -85,11 +85,31 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
+    let joined = joined_inheritance(m);
+    let bind_check = m.joined_parent().map(|parent| {
+        let message = format!(
+            "joined-table inheritance: `{}` and its parent must live in the same bind (their \
+             rows are written in one transaction); give them the same #[fsql(bind = ..)]",
+            m.model_name
+        );
+        quote! {
+            const _: () = ::core::assert!(
+                ::fsql::__private::same_bind(
+                    <#ident as ::fsql::__private::Model>::META.bind,
+                    <#parent as ::fsql::__private::Model>::META.bind,
+                ),
+                #message
+            );
+        }
+    });
     quote! {
+        #bind_check
+
         impl ::fsql::__private::Model for #ident {
             #default_loads
             #batching
             #restrict
+            #joined
 
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
@@ -186,6 +206,73 @@ fn keyset(m: &Model<'_>) -> (TokenStream, TokenStream) {
 }
 
 /// What multi-row inserts need to know cheaply per row: which columns the row leaves to the
+/// Joined-table inheritance: the child's writes carry the parent's row along, in the
+/// transaction `Record` opens for them.
+fn joined_inheritance(m: &Model<'_>) -> TokenStream {
+    let key = m.primary_key();
+    let (Some(parent), Some(slot), [key]) = (m.joined_parent(), m.parent_slot(), key.as_slice())
+    else {
+        return TokenStream::new();
+    };
+    let model_tr = quote!(::fsql::__private::Model);
+    let slot_id = slot.ident;
+    let key_id = key.ident;
+    let model_name = &m.model_name;
+    let parent_name = parent
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let slot_name = slot_id.to_string();
+    let columns = m.fields.iter().filter(|f| f.ident != key_id).map(|f| {
+        let id = f.ident;
+        quote!(#id: ::core::clone::Clone::clone(&self.#id))
+    });
+    let slots = m.relations.iter().map(|r| {
+        let id = r.ident;
+        quote!(#id: ::core::default::Default::default())
+    });
+    quote! {
+        const __JOINED_PARENT: bool = true;
+
+        fn __insert_on(&self, conn: &mut ::fsql::__private::AnyConnection) -> ::fsql::Result<Self> {
+            let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() else {
+                return ::core::result::Result::Err(::fsql::__private::missing_parent(#model_name, #parent_name, #slot_name));
+            };
+            // The parent's row first: its key is the child's.
+            let parent = ::fsql::__private::insert_on::<#parent>(conn, parent)?;
+            let row = Self {
+                #key_id: ::core::convert::Into::into(<#parent as #model_tr>::primary_key(&parent)),
+                #(#columns,)*
+                #(#slots,)*
+            };
+            let mut stored = ::fsql::__private::insert_on::<Self>(conn, &row)?;
+            stored.#slot_id = ::fsql::__private::BelongsTo::loaded(::core::option::Option::Some(parent));
+            ::core::result::Result::Ok(stored)
+        }
+
+        fn __update_on(&self, conn: &mut ::fsql::__private::AnyConnection) -> ::fsql::Result<usize> {
+            let n = ::fsql::__private::update_on::<Self>(conn, self)?;
+            if let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() {
+                ::fsql::__private::update_on::<#parent>(conn, parent)?;
+            }
+            ::core::result::Result::Ok(n)
+        }
+
+        fn __delete_on(
+            conn: &mut ::fsql::__private::AnyConnection,
+            pk: &Self::PrimaryKey,
+        ) -> ::fsql::Result<usize> {
+            let n = ::fsql::__private::delete_on::<Self>(conn, pk)?;
+            if n > 0 {
+                let parent_key = ::core::convert::Into::into(::core::clone::Clone::clone(pk));
+                ::fsql::__private::delete_on::<#parent>(conn, &parent_key)?;
+            }
+            ::core::result::Result::Ok(n)
+        }
+    }
+}
+
 /// database (the same rules as the `Insertable` impl), whether its key is assigned, and an
 /// assigned key as a number.
 fn batching(m: &Model<'_>) -> TokenStream {
