@@ -309,7 +309,11 @@ fn single_table_inheritance_on_every_backend() {
 
         // The parent sees every row; a child only its own.
         assert_eq!(Employee::query().count(db).unwrap(), 3, "{b}");
-        assert_eq!(Manager::query().all(db).unwrap(), [manager.clone()], "{b}");
+        assert_eq!(
+            Manager::query().all(db).unwrap(),
+            vec![manager.clone()],
+            "{b}"
+        );
         assert_eq!(Manager::query().get(db, engineer.id).unwrap(), None, "{b}");
         assert_eq!(
             Engineer::query().get(db, engineer.id).unwrap(),

@@ -174,16 +174,17 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[fsql::inherits(Parent)] struct Child { .. }`: single-table inheritance. `Parent` (a model
 /// with `polymorphic_on`) brings its columns, its table and its discriminator.
 pub fn inherits(args: TokenStream, item: TokenStream) -> TokenStream {
-    match syn::parse2::<Path>(args.clone()) {
-        Ok(_) => attribute(args, item),
-        Err(_) => with_item(
-            syn::Error::new(
-                args.span(),
-                "name the one parent model, e.g. #[fsql::inherits(Employee)]",
-            ),
-            item,
-        ),
+    if syn::parse2::<Path>(args.clone()).is_ok() {
+        return attribute(args, item);
     }
+    let e = syn::Error::new(
+        args.span(),
+        "name the one parent model, e.g. #[fsql::inherits(Employee)]",
+    )
+    .to_compile_error();
+    // Still take the columns in, so the model's own checks do not add errors of their own.
+    let taken = attribute(args, item);
+    quote!(#e #taken)
 }
 
 /// On an error, the item is still emitted so its own uses do not fail too.
