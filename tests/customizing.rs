@@ -479,6 +479,30 @@ fn joined_inheritance_writes_both_rows_in_one_transaction_on_every_backend() {
         assert_eq!(Staff::query().get(db, ada.id).unwrap(), None, "{b}");
         assert_eq!(Person::query().get(db, ada.id).unwrap(), None, "{b}");
         assert_eq!(Person::query().count(db).unwrap(), 1, "{b}");
+
+        // A session writes both rows too, and its rollback takes both back.
+        let mut session = db.session();
+        let cy = session.add(staff("cy", "B3"));
+        session.flush().unwrap();
+        let cy_id = cy.key().expect("flushed");
+        assert!(
+            Person::query().get(&mut session, cy_id).unwrap().is_some(),
+            "{b}"
+        );
+        session.rollback().unwrap();
+        assert_eq!(Person::query().get(db, cy_id).unwrap(), None, "{b}");
+        let mut session = db.session();
+        session.add(staff("dee", "B4"));
+        session.commit().unwrap();
+        let dee = Staff::query()
+            .filter(Staff::badge.eq("B4"))
+            .one(db)
+            .unwrap();
+        assert_eq!(dee.person.get().flatten().unwrap().name, "dee", "{b}");
+        let mut session = db.session();
+        session.delete(dee.clone());
+        session.commit().unwrap();
+        assert_eq!(Person::query().get(db, dee.id).unwrap(), None, "{b}");
     }
 }
 

@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use diesel::connection::{Connection, TransactionManager};
 
-use crate::backend::{dispatch, AnyConnection, FsqlBackend, ModelOn};
+use crate::backend::{dispatch, AnyConnection, FsqlBackend};
 use crate::database::Database;
 use crate::executor::Executor;
 use crate::instrument::with_location;
@@ -164,8 +164,17 @@ impl<M: Model + Clone> Unit for Insert<M> {
         for (i, link) in &self.links {
             link(&mut self.rows[*i])?;
         }
-        let refs: Vec<&M> = self.rows.iter().collect();
-        let stored = dispatch!(conn, |c, DB| crate::batch::insert_all::<M, DB>(c, &refs))?;
+        let stored = if M::__JOINED_PARENT {
+            // Each row brings its parent's row, inserted first for its key: one by one.
+            let mut stored = Vec::with_capacity(self.rows.len());
+            for row in &self.rows {
+                stored.push(row.__insert_on(conn)?);
+            }
+            stored
+        } else {
+            let refs: Vec<&M> = self.rows.iter().collect();
+            dispatch!(conn, |c, DB| crate::batch::insert_all::<M, DB>(c, &refs))?
+        };
         for (slot, row) in self.slots.iter().zip(stored) {
             *lock(slot) = Some(row);
         }
@@ -216,11 +225,8 @@ impl<M: Model + Clone> Unit for Write<M> {
     fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
         let row = &self.row;
         let n = match self.operation {
-            Operation::Update => dispatch!(conn, |c, DB| <M as ModelOn<DB>>::update(c, row))?,
-            _ => {
-                let pk = row.primary_key();
-                dispatch!(conn, |c, DB| <M as ModelOn<DB>>::delete(c, &pk))?
-            }
+            Operation::Update => row.__update_on(conn)?,
+            _ => M::__delete_on(conn, &row.primary_key())?,
         };
         if n == 0 {
             return Err(Error::not_found_with(format!(
