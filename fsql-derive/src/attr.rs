@@ -278,6 +278,28 @@ fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, name: Symbol) -> syn::Result<()> 
     Ok(())
 }
 
+/// `name = path::to::fn`: a function the generated code calls with no arguments. `Ok(None)`
+/// when the value is not a path: the error is recorded.
+fn function_path(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    name: Symbol,
+) -> syn::Result<Option<syn::Path>> {
+    match value_expr(meta)? {
+        Expr::Path(ep) if ep.qself.is_none() => Ok(Some(ep.path)),
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!(
+                    "`{name}` must be a path to a function taking no arguments, e.g. \
+                     `{name} = chrono::Utc::now`"
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// A string value. `Ok(None)` when the value was there but wrong: the error is recorded and
 /// parsing goes on with the next attribute.
 fn string(
@@ -491,24 +513,12 @@ impl FieldAttrs {
                 ),
             }
         } else if p == DEFAULT_FN {
-            let expr = value_expr(meta)?;
-            match expr {
-                Expr::Path(ep) if ep.qself.is_none() => self.default_fn.set(cx, p, ep.path),
-                other => cx.error_spanned_by(
-                    other,
-                    "`default_fn` must be a path to a function taking no arguments, e.g. \
-                     `default_fn = chrono::Utc::now`",
-                ),
+            if let Some(f) = function_path(cx, meta, DEFAULT_FN)? {
+                self.default_fn.set(cx, p, f);
             }
         } else if p == ONUPDATE {
-            let expr = value_expr(meta)?;
-            match expr {
-                Expr::Path(ep) if ep.qself.is_none() => self.onupdate.set(cx, p, ep.path),
-                other => cx.error_spanned_by(
-                    other,
-                    "`onupdate` must be a path to a function taking no arguments, e.g. \
-                     `onupdate = chrono::Utc::now`",
-                ),
+            if let Some(f) = function_path(cx, meta, ONUPDATE)? {
+                self.onupdate.set(cx, p, f);
             }
         } else if p == SQL_TYPE {
             let ty: syn::Type = meta.value()?.parse()?;
