@@ -228,7 +228,7 @@ pub fn render_pagination<T>(page: &Pagination<T>, path: &str) -> String {
             format!("{path}?page={n}&amp;per_page={}", page.per_page())
         }
     };
-    let mut out = String::from(r#"<nav class="pagination">"#);
+    let mut out = String::from(r#"<div class="pagination">"#);
     let _ = write!(
         out,
         r#"<div class="page-items">{} - {} of {}</div><div class="page-links">"#,
@@ -253,7 +253,7 @@ pub fn render_pagination<T>(page: &Pagination<T>, path: &str) -> String {
     if let Some(next) = page.next_num() {
         let _ = write!(out, r#"<a class="next" href="{}">Next &raquo;</a>"#, link(next));
     }
-    out.push_str("</div></nav>");
+    out.push_str("</div></div>");
     out
 }
 
@@ -628,10 +628,10 @@ nav ul li a,nav ul li span{display:block;padding:.5rem}\
 .content{padding:0 1rem 1rem}.content>header{border-bottom:1px solid lightgray;display:flex;align-items:flex-end}\
 .content>header h1{flex:auto;margin:1rem 0 .25rem 0}.flash{margin:1em 0;padding:1em;background:#cae6f6;border:1px solid #377ba8}\
 .post>header{display:flex;align-items:flex-end;font-size:.85em}.post>header>div:first-of-type{flex:auto}\
-.post>header h1{font-size:1.5em;margin-bottom:0}.post .about{color:slategray;font-style:italic}.post .body{white-space:pre-line}\
+.post>header h1{font-size:1.4em;margin:.6em 0 0 0}.post .about{color:slategray;font-style:italic}.post .body{white-space:pre-line;margin:.4em 0}\
 .content:last-child{margin-bottom:0}.content form{margin:1em 0;display:flex;flex-direction:column}\
 .content label{font-weight:bold;margin-bottom:.5em}.content input,.content textarea{margin-bottom:1em}\
 .content textarea{min-height:12em;resize:vertical}input.danger{color:#cc2f2e}input[type=submit]{align-self:start;min-width:10em}\
 .pagination{margin:1em 0}.pagination .page-items{color:slategray;margin-bottom:.5em}\
-.pagination a,.pagination strong,.pagination span{display:inline-block;padding:.25em .6em;margin-right:.25em;border:1px solid lightgray}\
+.pagination .page-links a,.pagination strong,.pagination .ellipsis{display:inline-block;padding:.25em .6em;margin-right:.25em;border:1px solid lightgray}\
 .pagination strong{background:#377ba8;color:white;border-color:#377ba8}";
