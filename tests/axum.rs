@@ -51,7 +51,11 @@ async fn call(router: &Router, uri: &str, accept: Option<&str>) -> (StatusCode, 
     let body = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .unwrap();
-    (status, content_type, String::from_utf8(body.to_vec()).unwrap())
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
 }
 
 async fn body_of(error: fsql::Error) -> (StatusCode, String) {
@@ -68,9 +72,16 @@ async fn not_found_is_404_with_its_description() {
     let (status, body) = body_of(fsql::Error::not_found_with("No note <7>.")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("<title>404 Not Found</title>"), "{body}");
-    assert!(body.contains("<p>No note &lt;7&gt;.</p>"), "escaped: {body}");
+    assert!(
+        body.contains("<p>No note &lt;7&gt;.</p>"),
+        "escaped: {body}"
+    );
     let (_, body) = body_of(fsql::Error::not_found()).await;
-    assert!(body.contains(fsql::Error::not_found().to_string().trim_start_matches("404 Not Found: ")));
+    assert!(body.contains(
+        fsql::Error::not_found()
+            .to_string()
+            .trim_start_matches("404 Not Found: ")
+    ));
 }
 
 #[tokio::test]
@@ -94,21 +105,30 @@ async fn other_errors_are_500_without_sql_urls_or_passwords() {
         let (status, body) = body_of(error).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(body.contains("Internal Server Error"), "{body}");
-        for secret in ["INSERT", "note", "UNIQUE", "hunter2", "postgresql", "mysql", "db.internal"] {
+        for secret in [
+            "INSERT",
+            "note",
+            "UNIQUE",
+            "hunter2",
+            "postgresql",
+            "mysql",
+            "db.internal",
+        ] {
             assert!(!body.contains(secret), "{secret:?} leaked into {body}");
         }
     }
 }
 
 async fn insert_note(db: Db, Path(title): Path<String>) -> Result<String, HttpError> {
-    let note = db
-        .run(move |db| Note { id: 0, title }.insert(db))
-        .await?;
+    let note = db.run(move |db| Note { id: 0, title }.insert(db)).await?;
     Ok(note.id.to_string())
 }
 
 async fn get_note(db: Db, Path(id): Path<i32>) -> Result<String, HttpError> {
-    Ok(db.run(move |db| Note::query().get_or_404(db, id)).await?.title)
+    Ok(db
+        .run(move |db| Note::query().get_or_404(db, id))
+        .await?
+        .title)
 }
 
 async fn boom(db: Db) -> Result<String, HttpError> {
@@ -131,7 +151,8 @@ async fn a_real_database_error_is_a_500_that_hides_the_statement() {
     let (status, _, body) = call(&router, "/insert/first", None).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "1"));
     // The same title again violates the unique constraint.
-    let (status, content_type, body) = call(&router, "/insert/first", Some("application/json")).await;
+    let (status, content_type, body) =
+        call(&router, "/insert/first", Some("application/json")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(content_type, "application/json");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -167,7 +188,12 @@ async fn get_or_404_answers_in_html_or_json_as_asked() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["code"], 404);
     assert_eq!(json["name"], "Not Found");
-    assert_eq!(json["description"], fsql::Error::not_found().to_string().trim_start_matches("404 Not Found: "));
+    assert_eq!(
+        json["description"],
+        fsql::Error::not_found()
+            .to_string()
+            .trim_start_matches("404 Not Found: ")
+    );
 }
 
 async fn echo_page(Page(page): Page) -> String {
@@ -199,7 +225,9 @@ async fn page_extractor_follows_paginate_rules() {
     ] {
         let (status, _, body) = call(&router, uri, None).await;
         match expected {
-            Some(expected) => assert_eq!((status, body.as_str()), (StatusCode::OK, expected), "{uri}"),
+            Some(expected) => {
+                assert_eq!((status, body.as_str()), (StatusCode::OK, expected), "{uri}")
+            }
             None => assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}"),
         }
     }
@@ -228,7 +256,10 @@ async fn page_extractor_follows_paginate_rules() {
 
 /// Adds a note in the request's session, flushes it, reads it back through the session in a
 /// second call, and commits only when asked to.
-async fn session_work(db: Db, Path((title, commit)): Path<(String, bool)>) -> Result<String, HttpError> {
+async fn session_work(
+    db: Db,
+    Path((title, commit)): Path<(String, bool)>,
+) -> Result<String, HttpError> {
     db.session(move |session| {
         session.add(Note { id: 0, title });
         session.flush()
@@ -252,7 +283,11 @@ async fn request_session_is_rolled_back_unless_committed() {
     let (status, _, body) = call(&router, "/kept/true", None).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "1"));
     let (status, _, body) = call(&router, "/dropped/false", None).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "2"), "the session sees its own flush");
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "2"),
+        "the session sees its own flush"
+    );
     // The rollback runs on a blocking thread after the response: wait for it.
     let mut titles = Vec::new();
     for _ in 0..100 {
@@ -300,7 +335,10 @@ async fn query_headers_count_only_the_requests_own_statements() {
                 .await
                 .unwrap();
             let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
-            (header(fsql_axum::QUERIES_HEADER), header(fsql_axum::QUERY_TIME_HEADER))
+            (
+                header(fsql_axum::QUERIES_HEADER),
+                header(fsql_axum::QUERY_TIME_HEADER),
+            )
         })
     };
     db.clear_recorded_queries();
@@ -308,7 +346,11 @@ async fn query_headers_count_only_the_requests_own_statements() {
     let (a, b, c) = (a.await.unwrap(), b.await.unwrap(), c.await.unwrap());
     // Each request's own statements plus its last count; all of them ran at the same time.
     assert_eq!((a.0.as_str(), b.0.as_str(), c.0.as_str()), ("5", "2", "7"));
-    assert_eq!(db.recorded_queries().len(), 14, "the database saw all of them");
+    assert_eq!(
+        db.recorded_queries().len(),
+        14,
+        "the database saw all of them"
+    );
     for (_, millis) in [a, b, c] {
         let millis: f64 = millis.parse().unwrap();
         assert!(millis >= 0.0);

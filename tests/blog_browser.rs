@@ -43,7 +43,8 @@ fn start_chromedriver() -> Driver {
     let missing = "the browser test (feature `browser-tests`) needs Chromium and chromedriver: \
                    `apt-get install chromium chromium-driver` (`.ci/run` does it), or test \
                    without that feature";
-    let driver = find_program(&["chromedriver"]).unwrap_or_else(|| panic!("no chromedriver on PATH; {missing}"));
+    let driver = find_program(&["chromedriver"])
+        .unwrap_or_else(|| panic!("no chromedriver on PATH; {missing}"));
     find_program(&["chromium", "chromium-browser", "google-chrome"])
         .unwrap_or_else(|| panic!("no chromium on PATH; {missing}"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -85,7 +86,10 @@ async fn connect(driver: &Driver) -> Client {
         {
             Ok(client) => return client,
             Err(e) if Instant::now() > deadline => {
-                panic!("chromedriver at {} did not start a browser: {e}", driver.url)
+                panic!(
+                    "chromedriver at {} did not start a browser: {e}",
+                    driver.url
+                )
             }
             // chromedriver takes a moment to listen.
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
@@ -131,16 +135,30 @@ async fn register_write_thirty_posts_and_page_through() {
     fill(&client, "#password", "correct horse battery staple").await;
     submit(&client).await;
     client.wait().for_element(Locator::Css("h1")).await.unwrap();
-    assert!(client.current_url().await.unwrap().path().ends_with("/auth/login"));
+    assert!(client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/auth/login"));
     fill(&client, "#username", "ann").await;
     fill(&client, "#password", "correct horse battery staple").await;
     submit(&client).await;
-    client.wait().for_element(Locator::Css("a[href='/create']")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("a[href='/create']"))
+        .await
+        .unwrap();
 
     for i in 1..=30 {
         client.goto(&format!("{base}/create")).await.unwrap();
         fill(&client, "#title", &format!("Post number {i}")).await;
-        fill(&client, "#body", &format!("The body of post {i}.\nWritten in Chromium.")).await;
+        fill(
+            &client,
+            "#body",
+            &format!("The body of post {i}.\nWritten in Chromium."),
+        )
+        .await;
         submit(&client).await;
         client
             .wait()
@@ -152,10 +170,17 @@ async fn register_write_thirty_posts_and_page_through() {
 
     // Page 1 shows 30..21; follow the link to page 2.
     client.goto(&base).await.unwrap();
-    let link = client.find(Locator::Css("a.page[href='/?page=2']")).await.unwrap();
+    let link = client
+        .find(Locator::Css("a.page[href='/?page=2']"))
+        .await
+        .unwrap();
     assert_eq!(link.text().await.unwrap(), "2");
     link.click().await.unwrap();
-    let current = client.wait().for_element(Locator::Css("strong.current")).await.unwrap();
+    let current = client
+        .wait()
+        .for_element(Locator::Css("strong.current"))
+        .await
+        .unwrap();
     assert_eq!(current.text().await.unwrap(), "2");
     assert_eq!(client.current_url().await.unwrap().query(), Some("page=2"));
 

@@ -51,10 +51,8 @@ async fn get(router: &Router, uri: &str, cookie: Option<&str>) -> Reply {
 }
 
 async fn post_form(router: &Router, uri: &str, form: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::post(uri).header(
-        header::CONTENT_TYPE,
-        "application/x-www-form-urlencoded",
-    );
+    let mut request =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
@@ -180,7 +178,11 @@ async fn second_page_of_five_has_the_right_posts_and_links() {
         r#"<a class="page" href="/?page=3&amp;per_page=5">3</a>"#,
         r#"<a class="next" href="/?page=3&amp;per_page=5">"#,
     ] {
-        assert!(reply.body.contains(link), "missing {link} in {}", reply.body);
+        assert!(
+            reply.body.contains(link),
+            "missing {link} in {}",
+            reply.body
+        );
     }
     assert!(!reply.body.contains("page=4"), "three pages only");
 
@@ -237,8 +239,14 @@ async fn create_edit_delete_round_trip() {
     let post = Post::query().first(&db).unwrap().unwrap();
     assert_eq!(post.title, "Hello <world>");
     let index = get(&router, "/", Some(&cookie)).await;
-    assert!(index.body.contains("<h1>Hello &lt;world&gt;</h1>"), "escaped: {}", index.body);
-    assert!(index.body.contains(&format!(r#"href="/{}/update">Edit</a>"#, post.id)));
+    assert!(
+        index.body.contains("<h1>Hello &lt;world&gt;</h1>"),
+        "escaped: {}",
+        index.body
+    );
+    assert!(index
+        .body
+        .contains(&format!(r#"href="/{}/update">Edit</a>"#, post.id)));
 
     // An empty title is refused and nothing is written.
     let reply = post_form(&router, "/create", "title=&body=x", Some(&cookie)).await;
@@ -252,7 +260,13 @@ async fn create_edit_delete_round_trip() {
 
     // Someone else may neither edit nor delete it.
     let bob = sign_up(&router, "bob").await;
-    let reply = post_form(&router, &format!("/{}/update", post.id), "title=mine", Some(&bob)).await;
+    let reply = post_form(
+        &router,
+        &format!("/{}/update", post.id),
+        "title=mine",
+        Some(&bob),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let reply = post_form(&router, &format!("/{}/delete", post.id), "", Some(&bob)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
@@ -266,8 +280,14 @@ async fn create_edit_delete_round_trip() {
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let edited = Post::query().get(&db, post.id).unwrap().unwrap();
-    assert_eq!((edited.title.as_str(), edited.body.as_str()), ("Edited", "Second thoughts"));
-    assert!(get(&router, "/", None).await.body.contains("<h1>Edited</h1>"));
+    assert_eq!(
+        (edited.title.as_str(), edited.body.as_str()),
+        ("Edited", "Second thoughts")
+    );
+    assert!(get(&router, "/", None)
+        .await
+        .body
+        .contains("<h1>Edited</h1>"));
 
     let reply = post_form(&router, &format!("/{}/delete", post.id), "", Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -286,7 +306,10 @@ async fn register_and_login_errors() {
     let (router, db) = blog();
     sign_up(&router, "ann").await;
     let stored = User::query().first(&db).unwrap().unwrap();
-    assert!(stored.password.starts_with("$argon2id$"), "hashed, not stored");
+    assert!(
+        stored.password.starts_with("$argon2id$"),
+        "hashed, not stored"
+    );
     assert!(!stored.password.contains("secret"));
 
     let reply = post_form(&router, "/auth/register", "username=ann&password=x", None).await;

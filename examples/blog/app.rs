@@ -190,7 +190,11 @@ fn posts_page(db: &Database, request: PageRequest) -> fsql::Result<Pagination<Po
     Ok(page.with_query(()).map(PostView::new))
 }
 
-async fn index(db: Db, Page(request): Page, CurrentUser(user): CurrentUser) -> Result<Response, HttpError> {
+async fn index(
+    db: Db,
+    Page(request): Page,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, HttpError> {
     let page = db.run(move |db| posts_page(db, request)).await?;
     let mut body = String::new();
     if user.is_some() {
@@ -206,7 +210,11 @@ async fn index(db: Db, Page(request): Page, CurrentUser(user): CurrentUser) -> R
             created = escape_html(&post.created),
         );
         if user.as_ref().is_some_and(|u| u.id == post.author_id) {
-            let _ = write!(body, r#"<a class="action" href="/{}/update">Edit</a>"#, post.id);
+            let _ = write!(
+                body,
+                r#"<a class="action" href="/{}/update">Edit</a>"#,
+                post.id
+            );
         }
         let _ = write!(
             body,
@@ -237,7 +245,11 @@ pub fn render_pagination<T>(page: &Pagination<T>, path: &str) -> String {
         page.total().unwrap_or(0)
     );
     if let Some(prev) = page.prev_num() {
-        let _ = write!(out, r#"<a class="prev" href="{}">&laquo; Prev</a>"#, link(prev));
+        let _ = write!(
+            out,
+            r#"<a class="prev" href="{}">&laquo; Prev</a>"#,
+            link(prev)
+        );
     }
     for number in page.iter_pages() {
         match number {
@@ -251,7 +263,11 @@ pub fn render_pagination<T>(page: &Pagination<T>, path: &str) -> String {
         }
     }
     if let Some(next) = page.next_num() {
-        let _ = write!(out, r#"<a class="next" href="{}">Next &raquo;</a>"#, link(next));
+        let _ = write!(
+            out,
+            r#"<a class="next" href="{}">Next &raquo;</a>"#,
+            link(next)
+        );
     }
     out.push_str("</div></div>");
     out
@@ -275,7 +291,11 @@ pub struct Credentials {
 }
 
 async fn register_form(CurrentUser(user): CurrentUser) -> Response {
-    html(layout("Register", user.as_ref(), &credentials_form("Register", None)))
+    html(layout(
+        "Register",
+        user.as_ref(),
+        &credentials_form("Register", None),
+    ))
 }
 
 async fn register(db: Db, Form(form): Form<Credentials>) -> Result<Response, HttpError> {
@@ -311,13 +331,21 @@ async fn register(db: Db, Form(form): Form<Credentials>) -> Result<Response, Htt
         None => Ok(Redirect::to("/auth/login").into_response()),
         Some(message) => Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            layout("Register", None, &credentials_form("Register", Some(&message))),
+            layout(
+                "Register",
+                None,
+                &credentials_form("Register", Some(&message)),
+            ),
         )),
     }
 }
 
 async fn login_form(CurrentUser(user): CurrentUser) -> Response {
-    html(layout("Log In", user.as_ref(), &credentials_form("Log In", None)))
+    html(layout(
+        "Log In",
+        user.as_ref(),
+        &credentials_form("Log In", None),
+    ))
 }
 
 async fn login(
@@ -487,7 +515,11 @@ async fn update_form(
         r#"{}<form method="post" action="/{id}/delete"><input class="danger" type="submit" value="Delete" onclick="return confirm('Are you sure?');"></form>"#,
         post_form(&post.title, &post.body, None)
     );
-    Ok(html(layout(&format!("Edit \"{}\"", post.title), Some(&user), &body)))
+    Ok(html(layout(
+        &format!("Edit \"{}\"", post.title),
+        Some(&user),
+        &body,
+    )))
 }
 
 async fn update(

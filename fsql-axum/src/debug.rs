@@ -28,7 +28,10 @@ pub struct RequestQueries(Arc<Mutex<Vec<RecordedQuery>>>);
 impl RequestQueries {
     /// Every statement so far, in order.
     pub fn all(&self) -> Vec<RecordedQuery> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// How many statements ran.

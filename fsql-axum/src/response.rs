@@ -74,7 +74,9 @@ impl HttpError {
 
 impl From<Error> for HttpError {
     fn from(e: Error) -> Self {
-        Self { kind: Kind::Fsql(e) }
+        Self {
+            kind: Kind::Fsql(e),
+        }
     }
 }
 
