@@ -2,11 +2,9 @@
 //! the pagination links to page 2, check it, and save a screenshot
 //! (`<target>/e2e/blog_page2.png`).
 //!
-//! Built only with the test-only feature `browser-tests` (on in `cargo test --all-features`):
+//! Built only with the test-only feature `browser-tests` (`required-features` in Cargo.toml) (on in `cargo test --all-features`):
 //! it needs Chromium and chromedriver (`apt-get install chromium chromium-driver`), and fails
 //! saying so when they are missing.
-
-#![cfg(feature = "browser-tests")]
 
 #[path = "../examples/blog/app.rs"]
 #[allow(dead_code)]
