@@ -463,3 +463,38 @@ async fn server_errors_are_logged_with_what_the_client_does_not_see() {
         "a 404 is not an error to log: {logged:?}"
     );
 }
+
+async fn sleepy(db: Db) -> Result<String, HttpError> {
+    db.run(|db| {
+        // Stands for slow database work: it must not stall the async runtime.
+        std::thread::sleep(Duration::from_millis(300));
+        Note::query().count(db)
+    })
+    .await
+    .map(|n| n.to_string())
+}
+
+/// On a single-threaded runtime, a timer keeps ticking while a handler's database work runs:
+/// the work is on tokio's blocking pool, not on the runtime's only thread.
+#[tokio::test(flavor = "current_thread")]
+async fn database_work_does_not_block_the_runtime() {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    let router = Router::new().route("/", get(sleepy)).with_state(database());
+    let done = AtomicBool::new(false);
+    let ticks = AtomicU32::new(0);
+    let request = async {
+        let (status, _, body) = call(&router, "/", None).await;
+        done.store(true, Ordering::SeqCst);
+        (status, body)
+    };
+    let ticker = async {
+        while !done.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            ticks.fetch_add(1, Ordering::SeqCst);
+        }
+    };
+    let ((status, body), ()) = tokio::join!(request, ticker);
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "0"));
+    let ticks = ticks.load(Ordering::SeqCst);
+    assert!(ticks >= 5, "the runtime stalled: {ticks} ticks in 300 ms");
+}
