@@ -11,7 +11,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::extract::{FromRef, FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
@@ -160,19 +160,22 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
-            .map(|(_, value)| value.to_owned());
-        Ok(CurrentUser(
-            token.and_then(|t| state.logins().get(&t).cloned()),
-        ))
+        let logins = state.logins();
+        let user = session_tokens(&parts.headers).find_map(|t| logins.get(t).cloned());
+        Ok(CurrentUser(user))
     }
+}
+
+/// The values of the session cookie in a request's `Cookie` headers.
+fn session_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .filter(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
 }
 
 fn login_required() -> Response {
@@ -307,23 +310,23 @@ async fn register(db: Db, Form(form): Form<Credentials>) -> Result<Response, Htt
     } else {
         let password = form.password;
         db.session(move |session| {
-            let taken = User::query()
-                .filter(User::username.eq(&username))
-                .first(&mut *session)?
-                .is_some();
-            if taken {
-                return Ok(Some(format!("User {username} is already registered.")));
-            }
             let Some(password) = hash_password(&password) else {
                 return Ok(Some("The password could not be hashed.".to_owned()));
             };
             session.add(User {
                 id: 0,
-                username,
+                username: username.clone(),
                 password,
             });
-            session.commit()?;
-            Ok(None)
+            // As Flaskr does: insert, and let the UNIQUE constraint answer "taken" (a check
+            // before the insert would race with a concurrent registration).
+            match session.commit() {
+                Ok(()) => Ok(None),
+                Err(e) if e.database_kind() == Some(fsql::DatabaseErrorKind::UniqueViolation) => {
+                    Ok(Some(format!("User {username} is already registered.")))
+                }
+                Err(e) => Err(e),
+            }
         })
         .await?
     };
@@ -393,20 +396,13 @@ async fn login(
 
 async fn logout(
     axum::extract::State(state): axum::extract::State<AppState>,
-    parts: axum::http::HeaderMap,
+    headers: HeaderMap,
 ) -> Response {
-    let cookies = parts
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .filter(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .collect::<Vec<_>>();
-    for token in cookies {
-        state.logins().remove(&token);
+    let mut logins = state.logins();
+    for token in session_tokens(&headers) {
+        logins.remove(token);
     }
+    drop(logins);
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,

@@ -15,19 +15,20 @@
 //!   (flask-debugtoolbar's SQL panel, reduced to two headers).
 //!
 //! ```
-//! use axum::{extract::Path, routing::get, Router};
+//! use axum::{routing::get, Router};
 //! use fsql_axum::{Db, HttpError, Page};
 //! use fsql_diesel::Database;
 //!
-//! async fn count_users(db: Db, Page(page): Page) -> Result<String, HttpError> {
-//!     let n = db.run(move |_db| Ok(page.page)).await?;
-//!     Ok(format!("page {n}"))
+//! async fn users(db: Db, Page(page): Page) -> Result<String, HttpError> {
+//!     // Runs on a blocking thread; with a model: `User::query().paginate(db, page)`.
+//!     let tables = db.run(move |db| Ok(db.metadata(None)?.len())).await?;
+//!     Ok(format!("page {} of {tables} tables", page.page))
 //! }
 //!
 //! # fn main() -> fsql_core::Result<()> {
 //! let db = Database::builder().url("sqlite://").record_queries(true).build()?;
 //! let app: Router = Router::new()
-//!     .route("/users", get(count_users))
+//!     .route("/users", get(users))
 //!     .layer(axum::middleware::from_fn(fsql_axum::query_headers))
 //!     .layer(axum::middleware::from_fn(fsql_axum::negotiate_errors))
 //!     .with_state(db);
