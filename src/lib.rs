@@ -121,6 +121,14 @@ pub mod tracking {
     pub use fsql_diesel::tracking::*;
 }
 
+/// Web integration for axum (feature `axum`): errors as responses, page extractors, database
+/// work on blocking threads, the per-request session and recorded-query headers. See the
+/// `fsql-axum` crate and the `blog` example.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use fsql_axum::*;
+}
+
 /// Configuration sources: builder, environment variables, TOML.
 pub mod config {
     pub use fsql_diesel::config::*;
