@@ -485,14 +485,21 @@ async fn create(
     Ok(Redirect::to("/").into_response())
 }
 
-/// The post, if the user may change it: 404 when it does not exist, 403 when it is someone
-/// else's (Flaskr's `get_post`).
-async fn own_post(db: &Db, id: i32, user: &Login) -> Result<Result<Post, Response>, HttpError> {
-    let post = db.run(move |db| Post::query().get_or_404(db, id)).await?;
+/// The signed-in user and their post (Flaskr's `login_required` with `get_post`): the login
+/// page when nobody is signed in, 404 when the post does not exist, 403 when it is someone
+/// else's.
+async fn own_post(db: &Db, id: i32, user: Option<Login>) -> Result<(Login, Post), Response> {
+    let Some(user) = user else {
+        return Err(login_required());
+    };
+    let post = db
+        .run(move |db| Post::query().get_or_404(db, id))
+        .await
+        .map_err(IntoResponse::into_response)?;
     if post.author_id != user.id {
-        return Ok(Err((StatusCode::FORBIDDEN, "Forbidden").into_response()));
+        return Err((StatusCode::FORBIDDEN, "Forbidden").into_response());
     }
-    Ok(Ok(post))
+    Ok((user, post))
 }
 
 async fn update_form(
@@ -500,11 +507,8 @@ async fn update_form(
     Path(id): Path<i32>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response, HttpError> {
-    let Some(user) = user else {
-        return Ok(login_required());
-    };
-    let post = match own_post(&db, id, &user).await? {
-        Ok(post) => post,
+    let (user, post) = match own_post(&db, id, user).await {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let body = format!(
@@ -524,11 +528,8 @@ async fn update(
     CurrentUser(user): CurrentUser,
     Form(form): Form<PostForm>,
 ) -> Result<Response, HttpError> {
-    let Some(user) = user else {
-        return Ok(login_required());
-    };
-    let mut post = match own_post(&db, id, &user).await? {
-        Ok(post) => post,
+    let (user, mut post) = match own_post(&db, id, user).await {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     if form.title.trim().is_empty() {
@@ -556,11 +557,8 @@ async fn delete(
     Path(id): Path<i32>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response, HttpError> {
-    let Some(user) = user else {
-        return Ok(login_required());
-    };
-    let post = match own_post(&db, id, &user).await? {
-        Ok(post) => post,
+    let (_, post) = match own_post(&db, id, user).await {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     db.session(move |session| {

@@ -165,25 +165,30 @@ impl<'a> Model<'a> {
 
     /// The `BelongsTo<Parent>` field that holds a joined-inheritance child's parent row.
     pub fn parent_slot(&self) -> Option<&Relation<'a>> {
-        let parent = self.joined_parent()?.segments.last()?.ident.clone();
-        self.relations.iter().find(|r| {
+        self.relations.get(self.parent_slot_index()?)
+    }
+
+    fn parent_slot_index(&self) -> Option<usize> {
+        let parent = &self.joined_parent()?.segments.last()?.ident;
+        self.relations.iter().position(|r| {
             r.kind == RelationKind::BelongsTo
-                && matches!(r.target, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == parent))
+                && matches!(r.target, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| &s.ident == parent))
         })
     }
 
     /// What joined-table inheritance implies, unless written: the key refers to the parent's
     /// key (its row goes with the parent's), and the parent's row loads with every query.
     fn imply_joined_inheritance(&mut self) {
-        let Some((tokens, parent)) = self
+        let Some(parent) = self.joined_parent().cloned() else {
+            return;
+        };
+        // Errors about what is implied point at `inherits = ..`.
+        let tokens = self
             .attrs
             .inherits
             .get_with_tokens()
-            .filter(|_| !self.attrs.polymorphic_on.is_set())
-            .map(|(t, p)| (t.clone(), p.clone()))
-        else {
-            return;
-        };
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default();
         if let [key] = self
             .fields
             .iter_mut()
@@ -192,19 +197,17 @@ impl<'a> Model<'a> {
             .as_mut_slice()
         {
             if !key.attrs.foreign_key.is_set() {
-                key.attrs.references.imply(&tokens, parent.clone());
+                key.attrs.references.imply(&tokens, parent);
                 key.attrs
                     .on_delete
                     .imply(&tokens, crate::attr::OnDelete::Cascade);
             }
         }
-        let last = parent.segments.last().map(|s| s.ident.clone());
-        for r in &mut self.relations {
-            let is_parent = r.kind == RelationKind::BelongsTo
-                && matches!(r.target, Type::Path(tp) if tp.path.segments.last().map(|s| &s.ident) == last.as_ref());
-            if is_parent {
-                r.attrs.lazy.imply(&tokens, "joined".to_owned());
-            }
+        if let Some(i) = self.parent_slot_index() {
+            self.relations[i]
+                .attrs
+                .lazy
+                .imply(&tokens, "joined".to_owned());
         }
     }
 

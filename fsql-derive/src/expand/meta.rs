@@ -22,14 +22,9 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         .inherits
         .get()
         .filter(|_| m.attrs.polymorphic_on.is_set());
-    let parent = single_table.map(|p| {
-        let last = p
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        last
-    });
+    let parent = single_table
+        .and_then(|p| p.segments.last())
+        .map(|s| s.ident.to_string());
     let inherits = option_str(parent.as_deref());
     quote! {
         &::fsql::__private::TableMeta {
