@@ -31,6 +31,7 @@
 //! `diesel` beside `fsql` in your `Cargo.toml`.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use fsql_core::convention::NamingConvention;
 pub use fsql_core::keyset::{CursorError, Direction};
@@ -41,6 +42,47 @@ pub use fsql_core::{
     IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest, Pagination, Registry,
     Result, TableMeta,
 };
+/// Declares a table without a model (`page_tags` links pages and tags):
+///
+/// ```
+/// # use fsql::prelude::*;
+/// # use diesel::prelude::*;
+/// # #[derive(Model, Debug, Clone)]
+/// # pub struct Page {
+/// #     #[fsql(primary_key)]
+/// #     pub id: i32,
+/// # }
+/// # #[derive(Model, Debug, Clone)]
+/// # pub struct Tag {
+/// #     #[fsql(primary_key)]
+/// #     pub id: i32,
+/// # }
+/// fsql::table! {
+///     /// Which tags each page has.
+///     page_tags {
+///         #[primary_key, references = Page]
+///         page_id: i32,
+///         #[primary_key, foreign_key = "tag.id", on_delete = "cascade"]
+///         tag_id: i32,
+///         note: Option<String>,
+///     }
+/// }
+///
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// # Page { id: 1 }.insert(&db)?;
+/// # Tag { id: 2 }.insert(&db)?;
+/// // The Diesel table, for hand-written queries:
+/// diesel::insert_into(page_tags::table)
+///     .values((page_tags::page_id.eq(1), page_tags::tag_id.eq(2)))
+///     .execute(&mut *db.connection()?)
+///     .expect("a new link");
+/// // Its description, for a registry of your own (the global registry has it already):
+/// let registry = fsql::Registry::new([Page::META, Tag::META, page_tags::table::META]);
+/// # Ok(())
+/// # }
+/// ```
 pub use fsql_derive::table;
 pub use fsql_derive::Model;
 pub use fsql_derive::{inherits, mixin, Mixin};
@@ -72,9 +114,10 @@ pub mod prelude {
     };
 }
 
-/// Used by generated code only; not a public API.
+/// Used by generated code only; not a public API. The name carries the version of
+/// `fsql-derive` that emits paths into it (see `fsql-derive/src/private.rs`).
 #[doc(hidden)]
-pub mod __private {
+pub mod __private_v0_1_0 {
     pub use fsql_core::inventory;
     pub use fsql_core::metadata::same_bind;
     pub use fsql_core::{
@@ -125,6 +168,7 @@ pub mod tracking {
 /// work on blocking threads, the per-request session and recorded-query headers. See the
 /// `fsql-axum` crate and the `blog` example.
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum {
     pub use fsql_axum::*;
 }

@@ -499,3 +499,79 @@ fn keyset_by_chosen_columns() {
         assert_eq!(ids(page.items()), vec![53, 52]);
     }
 }
+
+/// A timestamped row, for keyset pagination "newest first, then id".
+#[cfg(feature = "chrono")]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Entry {
+    #[fsql(primary_key)]
+    pub id: i32,
+    pub created: chrono::NaiveDateTime,
+}
+
+/// Keyset pagination by a timestamp (not unique: three rows share each one, a microsecond
+/// apart from the next group) then the key, walked forward in both orders and back one page,
+/// on every backend: the cursor must carry the timestamp exactly, or rows would be skipped or
+/// repeated at page boundaries.
+#[cfg(feature = "chrono")]
+#[test]
+fn keyset_by_timestamp_then_id() {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let base = NaiveDate::from_ymd_opt(2026, 12, 2)
+        .and_then(|d| d.and_hms_micro_opt(9, 30, 0, 250_000))
+        .unwrap();
+    // Inserted out of time order, so neither the key nor the insertion order gives the answer.
+    let stamp = |i: i32| base + chrono::Duration::microseconds(i64::from((i * 7) % 10));
+    for t in each_backend(&[Entry::META]) {
+        let db = &t.db;
+        eprintln!("backend: {}", t.backend);
+        let mut stored: Vec<(NaiveDateTime, i32)> = Vec::new();
+        for i in 0..30 {
+            let e = Entry {
+                id: 0,
+                created: stamp(i),
+            }
+            .insert(db)
+            .unwrap();
+            assert_eq!(e.created, stamp(i), "stored to the microsecond");
+            stored.push((e.created, e.id));
+        }
+        let newest_first =
+            fsql::keyset_key!(Entry::created, Entry::id => |e: &Entry| (e.created, e.id));
+        for descending in [false, true] {
+            let mut expected = stored.clone();
+            expected.sort();
+            if descending {
+                expected.reverse();
+            }
+            let mut seen = Vec::new();
+            let mut request = KeysetRequest::first(7).descending(descending);
+            let last_page = loop {
+                let page = Entry::query()
+                    .keyset_by(db, request, &newest_first)
+                    .unwrap();
+                seen.extend(page.items().iter().map(|e| (e.created, e.id)));
+                match page.next_cursor() {
+                    Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
+                    None => break page,
+                }
+            };
+            assert_eq!(seen, expected, "descending = {descending}");
+            let prev = Entry::query()
+                .keyset_by(
+                    db,
+                    KeysetRequest::at(last_page.prev_cursor().unwrap())
+                        .per_page(7)
+                        .descending(descending),
+                    &newest_first,
+                )
+                .unwrap();
+            let before_last: Vec<_> = prev.items().iter().map(|e| (e.created, e.id)).collect();
+            assert_eq!(
+                before_last,
+                expected[21..28].to_vec(),
+                "descending = {descending}"
+            );
+        }
+    }
+}

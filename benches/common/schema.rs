@@ -3,8 +3,8 @@
 //! two SQLite schemas through `PRAGMA table_info`, `index_list`/`index_info` and
 //! `foreign_key_list`.
 //!
-//! The reference DDL is read at compile time from `../shared/bench/` (beside the repository, as
-//! in CI), so the benchmarks always run against the workload set's current files.
+//! The reference DDL is read at compile time from `benches/data/`, the repository's copy of the
+//! workload set (`benches/data/README.md` says where it came from and how to refresh it).
 
 #![allow(dead_code)]
 
@@ -17,9 +17,9 @@ use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 /// `schema.sql` (tables of W1–W6), verbatim.
-pub const SCHEMA_SQL: &str = include_str!("../../../shared/bench/schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../data/schema.sql");
 /// `schema_w7.sql` (the 50 tables of W7), verbatim.
-pub const SCHEMA_W7_SQL: &str = include_str!("../../../shared/bench/schema_w7.sql");
+pub const SCHEMA_W7_SQL: &str = include_str!("../data/schema_w7.sql");
 
 /// The statements of a DDL file: `--` comment lines removed, split on `;`, blanks dropped.
 pub fn statements(sql: &str) -> Vec<String> {

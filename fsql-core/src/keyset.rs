@@ -23,8 +23,9 @@ pub enum Direction {
     Before,
 }
 
-/// A primary-key value that can travel in a cursor. Implemented for the integer types,
-/// `String`, `bool` and tuples of up to four of them (composite keys).
+/// A key value that can travel in a cursor. Implemented for the integer types, `String`,
+/// `bool`, chrono's `NaiveDateTime`, `NaiveDate`, `NaiveTime` and `DateTime<Utc>` (feature
+/// `chrono`), and tuples of up to four of them (composite keys, or "newest first, then id").
 pub trait CursorKey: Sized {
     /// Appends the value.
     fn encode(&self, out: &mut Vec<u8>);
@@ -78,6 +79,61 @@ impl CursorKey for String {
     fn decode(input: &mut &[u8]) -> Option<Self> {
         let len = u32::decode(input)? as usize;
         String::from_utf8(take(input, len)?.to_vec()).ok()
+    }
+}
+
+/// Date and time keys travel as their exact parts (seconds and nanoseconds), so a cursor read
+/// back gives the very value the row held: a cursor that rounded would skip or repeat rows that
+/// share a second.
+#[cfg(feature = "chrono")]
+mod chrono_keys {
+    use super::CursorKey;
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+    impl CursorKey for NaiveDateTime {
+        fn encode(&self, out: &mut Vec<u8>) {
+            self.and_utc().encode(out);
+        }
+        fn decode(input: &mut &[u8]) -> Option<Self> {
+            DateTime::<Utc>::decode(input).map(|t| t.naive_utc())
+        }
+    }
+
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+    impl CursorKey for DateTime<Utc> {
+        fn encode(&self, out: &mut Vec<u8>) {
+            self.timestamp().encode(out);
+            self.timestamp_subsec_nanos().encode(out);
+        }
+        fn decode(input: &mut &[u8]) -> Option<Self> {
+            let seconds = i64::decode(input)?;
+            let nanos = u32::decode(input)?;
+            DateTime::from_timestamp(seconds, nanos)
+        }
+    }
+
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+    impl CursorKey for NaiveDate {
+        fn encode(&self, out: &mut Vec<u8>) {
+            self.num_days_from_ce().encode(out);
+        }
+        fn decode(input: &mut &[u8]) -> Option<Self> {
+            NaiveDate::from_num_days_from_ce_opt(i32::decode(input)?)
+        }
+    }
+
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+    impl CursorKey for NaiveTime {
+        fn encode(&self, out: &mut Vec<u8>) {
+            self.num_seconds_from_midnight().encode(out);
+            self.nanosecond().encode(out);
+        }
+        fn decode(input: &mut &[u8]) -> Option<Self> {
+            let seconds = u32::decode(input)?;
+            let nanos = u32::decode(input)?;
+            NaiveTime::from_num_seconds_from_midnight_opt(seconds, nanos)
+        }
     }
 }
 
@@ -398,6 +454,7 @@ impl<'p, T> IntoIterator for &'p KeysetPage<T> {
 }
 
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<T: serde::Serialize> serde::Serialize for KeysetPage<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -495,6 +552,46 @@ mod tests {
         assert_eq!(
             decode_cursor::<i64>(&c, "t", false),
             Ok((Direction::After, i64::MIN))
+        );
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn date_and_time_cursors_round_trip_exactly() {
+        use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let at = |d: NaiveDate, h, mi, s, micro| d.and_hms_micro_opt(h, mi, s, micro).unwrap();
+        let stamps: Vec<NaiveDateTime> = vec![
+            at(day(1, 1, 1), 0, 0, 0, 0),
+            at(day(1900, 1, 1), 0, 0, 0, 1),
+            at(day(1969, 12, 31), 23, 59, 59, 999_999),
+            at(day(2038, 1, 20), 3, 14, 8, 123_456),
+            at(day(9999, 12, 31), 23, 59, 59, 999_999),
+        ];
+        for (i, t) in stamps.iter().enumerate() {
+            let key = (*t, i as i32);
+            let c = encode_cursor("post", true, Direction::After, &key);
+            assert_eq!(
+                decode_cursor::<(NaiveDateTime, i32)>(&c, "post", true),
+                Ok((Direction::After, key))
+            );
+            let utc: DateTime<Utc> = t.and_utc();
+            let c = encode_cursor("post", false, Direction::Before, &utc);
+            assert_eq!(
+                decode_cursor::<DateTime<Utc>>(&c, "post", false),
+                Ok((Direction::Before, utc))
+            );
+            let c = encode_cursor("post", false, Direction::After, &(t.date(), t.time()));
+            assert_eq!(
+                decode_cursor::<(NaiveDate, NaiveTime)>(&c, "post", false),
+                Ok((Direction::After, (t.date(), t.time())))
+            );
+        }
+        // Bytes that are no date are refused, not turned into some other date.
+        let c = encode_cursor("post", false, Direction::After, &(i64::MAX, u32::MAX));
+        assert_eq!(
+            decode_cursor::<NaiveDateTime>(&c, "post", false),
+            Err(CursorError::Malformed)
         );
     }
 

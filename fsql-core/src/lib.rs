@@ -11,6 +11,7 @@
 //! Users reach all of this through the `fsql` facade crate.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod convention;
 pub mod error;

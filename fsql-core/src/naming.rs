@@ -71,6 +71,10 @@ mod tests {
             ("AB", "ab"),
             ("ABc", "a_bc"),
             ("a1B", "a1_b"),
+            // Where a general-purpose case converter (heck) answers differently: a capital
+            // after a digit starts a word, and existing underscores are kept, not folded.
+            ("A1B", "a1_b"),
+            ("Foo__Bar", "foo___bar"),
             ("_Private", "private"),
             ("__A", "a"),
             ("already_snake", "already_snake"),

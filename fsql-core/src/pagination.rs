@@ -45,7 +45,7 @@
 //! # Pagination properties
 //!
 //! Exactly Flask-SQLAlchemy 3.1's, including its corner cases (checked against
-//! `shared/conformance/flask_parity.toml`):
+//! Flask-SQLAlchemy's conformance facts in `fsql-core/tests/data/flask_parity.toml`):
 //!
 //! - [`Pagination::pages`] is 0 when `total` is `None` (count off) or 0.
 //! - [`Pagination::has_next`] is `page < pages`, so it is `false` whenever `total` is unknown,
@@ -590,6 +590,7 @@ impl<'a, T, Q> IntoIterator for &'a Pagination<T, Q> {
 /// `{items, page, per_page, total, pages, has_prev, has_next, prev_num, next_num}`;
 /// `total`, `prev_num` and `next_num` are `null` when `None`. The query is not serialized.
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<T: serde::Serialize, Q> serde::Serialize for Pagination<T, Q> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

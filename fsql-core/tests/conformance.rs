@@ -1,4 +1,5 @@
-//! Flask-SQLAlchemy's own table-name cases, read from the shared conformance file.
+//! Flask-SQLAlchemy's own table-name cases, read from the conformance file the crate carries
+//! (`tests/data/flask_parity.toml`; `tests/data/README.md` says where it came from).
 
 use serde::Deserialize;
 
@@ -14,12 +15,9 @@ struct TableNameCase {
 }
 
 fn parity() -> Parity {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/flask_parity.toml"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/flask_parity.toml");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("cannot read {path}: {e}; the conformance file lives in shared/ beside the repo")
+        panic!("cannot read {path}: {e}; the conformance file ships in fsql-core/tests/data/")
     });
     toml::from_str(&text).expect("flask_parity.toml parses")
 }

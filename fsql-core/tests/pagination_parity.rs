@@ -1,16 +1,14 @@
-//! Flask-SQLAlchemy's own pagination cases, read from the shared conformance file: every
+//! Flask-SQLAlchemy's own pagination cases, read from the conformance file the crate carries
+//! (`tests/data/flask_parity.toml`): every
 //! `[[iter_pages]]` and every `[[pagination]]` case, with no answers written here.
 
 use fsql_core::pagination::{PageRequest, Pagination};
 use toml::{Table, Value};
 
 fn parity() -> Table {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/flask_parity.toml"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/flask_parity.toml");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("cannot read {path}: {e}; the conformance file lives in shared/ beside the repo")
+        panic!("cannot read {path}: {e}; the conformance file ships in fsql-core/tests/data/")
     });
     toml::from_str(&text).expect("flask_parity.toml parses")
 }

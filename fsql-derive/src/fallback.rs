@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use syn::DeriveInput;
 
 use crate::ast::Model;
+use crate::private::private;
 use crate::types::Scalar;
 
 pub fn expand(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenStream {
@@ -16,7 +17,7 @@ pub fn expand(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenStream {
     }
     let ident = &input.ident;
     let Some(model) = model else {
-        return quote!(::fsql::__private::fallback_model!(#ident, pk = (), columns = {}););
+        return quote!(#private::fallback_model!(#ident, pk = (), columns = {}););
     };
     let pk = model.primary_key();
     let pk_ty = match pk.as_slice() {
@@ -53,6 +54,6 @@ pub fn expand(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenStream {
         quote!(#field: #column)
     });
     quote! {
-        ::fsql::__private::fallback_model!(#ident, pk = #pk_ty, columns = { #(#columns),* });
+        #private::fallback_model!(#ident, pk = #pk_ty, columns = { #(#columns),* });
     }
 }

@@ -13,6 +13,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod mixin;
+mod private;
 mod settings;
 mod symbol;
 mod table_macro;
@@ -60,27 +61,8 @@ pub fn inject_mixins(input: TokenStream) -> TokenStream {
 /// Declares a table without a model, typically an association table: Flask-SQLAlchemy's
 /// `db.Table(..)`.
 ///
-/// ```text
-/// fsql::table! {
-///     /// Which tags each page has.
-///     page_tags {
-///         #[primary_key, references = Page]
-///         page_id: i32,
-///         #[primary_key, foreign_key = "tag.id", on_delete = "cascade"]
-///         tag_id: i32,
-///         note: Option<String>,
-///     }
-/// }
-///
-/// // The Diesel table, for hand-written queries:
-/// diesel::insert_into(page_tags::table)
-///     .values((page_tags::page_id.eq(1), page_tags::tag_id.eq(2)))
-///     .execute(&mut *db.connection()?)?;
-/// // Its description, for a registry of your own (the global registry has it already):
-/// let registry = fsql::Registry::new([Page::META, Tag::META, page_tags::table::META]);
-/// ```
-///
-/// is, in Flask-SQLAlchemy,
+/// The `page_tags` example of the `fsql` crate's `fsql::table!` (a doctest there: generated code
+/// names `::fsql`, which this crate cannot depend on) is, in Flask-SQLAlchemy,
 ///
 /// ```python
 /// page_tags = db.Table(

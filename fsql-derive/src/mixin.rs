@@ -20,6 +20,7 @@ use syn::{Data, DeriveInput, Fields, Path, Token};
 use crate::ast::RelationKind;
 use crate::attr::{ContainerAttrs, FieldAttrs, RelationAttrs};
 use crate::ctxt::Ctxt;
+use crate::private::private;
 use crate::symbol::FSQL;
 
 /// `#[derive(Mixin)]`, and `#[derive(Model)]` on an `#[fsql(abstract)]` struct.
@@ -110,7 +111,7 @@ pub fn carrier<'f>(
         #[allow(unused_macros)]
         macro_rules! #macro_name {
             (@fsql_inject [$($rest:tt)*] $(#[$attr:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
-                ::fsql::__private::inject_mixins! {
+                #private::inject_mixins! {
                     [$($rest)*]
                     $(#[$attr])* #attrs $vis struct $name { #(#fields,)* $($body)* }
                 }

@@ -20,6 +20,7 @@ use crate::ast::{Field, Model};
 use crate::attr::{ContainerAttrs, FieldAttrs};
 use crate::ctxt::Ctxt;
 use crate::expand::{meta, table};
+use crate::private::private;
 use crate::valid;
 
 /// `fsql::table! { .. }` as a `proc_macro2` function, so it can be unit-tested.
@@ -261,32 +262,34 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
     let links = m.fields.iter().filter_map(|f| {
         let model = f.attrs.references.get()?;
         let col = &f.column_ident;
-        let link_trait = quote::quote_spanned! {syn::spanned::Spanned::span(model)=>
-            ::fsql::__private::AssociationLink<#model>
+        let span = syn::spanned::Spanned::span(model);
+        let runtime = private.at(span);
+        let link_trait = quote::quote_spanned! {span=>
+            #runtime::AssociationLink<#model>
         };
         Some(quote! {
             impl #link_trait for #table_mod::table {
                 type Column = #table_mod::#col;
             }
 
-            ::fsql::__private::inventory::submit! {
-                ::fsql::__private::AssociationCleanup {
-                    model: <#model as ::fsql::__private::Model>::META,
+            #private::inventory::submit! {
+                #private::AssociationCleanup {
+                    model: <#model as #private::Model>::META,
                     table: #table_mod::table::META,
                     delete: {
                         fn delete(
-                            conn: &mut ::fsql::__private::AnyConnection,
+                            conn: &mut #private::AnyConnection,
                             key: &dyn ::core::any::Any,
                         ) -> ::fsql::Result<usize> {
                             use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                             let ::core::option::Option::Some(key) =
-                                key.downcast_ref::<<#model as ::fsql::__private::Model>::PrimaryKey>()
+                                key.downcast_ref::<<#model as #private::Model>::PrimaryKey>()
                             else {
                                 return ::core::result::Result::Ok(0);
                             };
                             ::diesel::delete(#table_mod::table.filter(#table_mod::#col.eq(::core::clone::Clone::clone(key))))
                                 .execute(conn)
-                                .map_err(|e| ::fsql::__private::association_error(e, #table_mod::table::META))
+                                .map_err(|e| #private::association_error(e, #table_mod::table::META))
                         }
                         delete
                     },
@@ -301,11 +304,11 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
 
         impl #table_mod::table {
             #[doc = #meta_doc]
-            pub const META: &'static ::fsql::__private::TableMeta = #meta;
+            pub const META: &'static #private::TableMeta = #meta;
         }
 
-        ::fsql::__private::inventory::submit! {
-            ::fsql::__private::ModelRegistration::new(#table_mod::table::META)
+        #private::inventory::submit! {
+            #private::ModelRegistration::new(#table_mod::table::META)
         }
     }
 }
@@ -340,7 +343,7 @@ fn fallback(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
         #module
 
         impl #table_mod::table {
-            pub const META: &'static ::fsql::__private::TableMeta = &::fsql::__private::TableMeta {
+            pub const META: &'static #private::TableMeta = &#private::TableMeta {
                 model: #name,
                 name: #name,
                 bind: ::core::option::Option::None,

@@ -4,6 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{GenericArgument, PathArguments, Type};
 
+use crate::private::private;
+
 /// The Rust types fsql maps by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {
@@ -52,7 +54,7 @@ impl Scalar {
             Self::Double => quote!(Double),
             Self::Bool => quote!(Bool),
             Self::Text => match length {
-                Some(n) => return quote!(::fsql::__private::ColumnType::Varchar(#n)),
+                Some(n) => return quote!(#private::ColumnType::Varchar(#n)),
                 None => quote!(Text),
             },
             Self::Binary => quote!(Binary),
@@ -60,7 +62,7 @@ impl Scalar {
             Self::Time => quote!(Time),
             Self::Timestamp => quote!(Timestamp),
         };
-        quote!(::fsql::__private::ColumnType::#variant)
+        quote!(#private::ColumnType::#variant)
     }
 
     pub fn is_integer(self) -> bool {

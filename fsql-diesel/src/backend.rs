@@ -14,10 +14,13 @@ use diesel::Connection;
 compile_error!("fsql needs at least one backend feature: `sqlite`, `postgres` or `mysql`");
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
 pub use diesel::mysql::{Mysql, MysqlConnection};
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use diesel::pg::{Pg, PgConnection};
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use diesel::sqlite::{Sqlite, SqliteConnection};
 
 pub use any::AnyConnection;
@@ -66,18 +69,21 @@ pub trait FsqlBackend: Backend + Default {
 }
 
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl FsqlBackend for Sqlite {
     type Conn = SqliteConnection;
     const KIND: crate::url::BackendKind = crate::url::BackendKind::Sqlite;
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 impl FsqlBackend for Pg {
     type Conn = PgConnection;
     const KIND: crate::url::BackendKind = crate::url::BackendKind::Postgres;
 }
 
 #[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
 impl FsqlBackend for Mysql {
     type Conn = MysqlConnection;
     const KIND: crate::url::BackendKind = crate::url::BackendKind::Mysql;

@@ -187,12 +187,26 @@ impl Database {
     /// before (MySQL commits DDL implicitly). Each bind has a single connection inside: hold
     /// one checked-out connection (or an open session) at a time, or read through the session.
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub name: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let url = format!("sqlite:///{}", dir.path().join("app.db").display());
+    /// # let db = Database::builder().url(url).build()?;
+    /// # db.create_all()?;
     /// db.test_transaction(|db| {
     ///     User { id: 0, name: "ann".into() }.insert(db).unwrap();
     ///     assert_eq!(User::query().count(db).unwrap(), 1);
     /// })?;
     /// assert_eq!(User::query().count(&db)?, 0); // rolled back
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Errors when a connection cannot be checked out or the rollback fails; the result of

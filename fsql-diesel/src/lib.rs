@@ -1,9 +1,10 @@
 //! fsql's Diesel runtime: connections, pools, DDL, queries and writes.
 //!
 //! Users reach this through the `fsql` facade crate; generated code reaches it through
-//! `fsql::__private`.
+//! `fsql::__private_vX_Y_Z`.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod backend;
 #[doc(hidden)]

@@ -5,7 +5,9 @@ use fsql_core::TableMeta;
 
 /// A struct mapped to a table: Flask-SQLAlchemy's `db.Model`. Derive it, do not implement it.
 ///
-/// ```text
+/// ```
+/// use fsql::prelude::*;
+///
 /// #[derive(Model, Debug, Clone)]
 /// struct User {
 ///     #[fsql(primary_key)]
@@ -13,7 +15,13 @@ use fsql_core::TableMeta;
 ///     #[fsql(unique, length = 80)]
 ///     username: String,
 /// }
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
 /// let admin = User::query().filter(User::username.eq("admin")).first(&db)?;
+/// assert!(admin.is_none());
+/// # Ok(())
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an fsql model",

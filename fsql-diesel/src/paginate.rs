@@ -22,10 +22,28 @@ impl<'a, M: Model> Query<'a, M> {
     /// With `error_out` (the default) a bad page or size, or an empty page that is not page 1,
     /// is `NotFound`. Unlike Flask-SQLAlchemy 3.1, `max_per_page` (default 100) applies.
     ///
-    /// ```text
-    /// let page = Post::query().order_by(Post::id.desc()).paginate(&db, PageRequest::from_query(query_string)?)?;
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Post {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub created: chrono::NaiveDateTime,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # let noon = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    /// # for _ in 0..3 { Post { id: 0, created: noon }.insert(&db)?; }
+    /// # let query_string = "page=1&per_page=2";
+    /// let page = Post::query()
+    ///     .order_by(Post::id.desc())
+    ///     .paginate(&db, PageRequest::from_query(query_string)?)?;
     /// for p in page.iter_pages() { /* Some(n) = link, None = gap */ }
     /// let next = page.next(&db)?;   // PageNavigation, in the prelude
+    /// assert_eq!((page.items().len(), next.items().len()), (2, 1));
+    /// # Ok(())
+    /// # }
     /// ```
     #[track_caller]
     pub fn paginate<E: Executor>(&self, exec: E, request: PageRequest) -> Result<Page<'a, M>> {
@@ -81,9 +99,25 @@ impl<'a, M: Model> Query<'a, M> {
     /// [`keyset`](Self::keyset) ordered by columns of your choice, the last of them unique
     /// (`(Post::created, Post::id)`), built with [`keyset_key!`](crate::keyset_key).
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Post {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub created: chrono::NaiveDateTime,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # let noon = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    /// # for _ in 0..3 { Post { id: 0, created: noon }.insert(&db)?; }
     /// let by_date = fsql::keyset_key!(Post::created, Post::id => |p: &Post| (p.created, p.id));
-    /// let page = Post::query().keyset_by(&db, KeysetRequest::first(20).descending(true), &by_date)?;
+    /// let page = Post::query().keyset_by(&db, KeysetRequest::first(2).descending(true), &by_date)?;
+    /// assert_eq!(page.items()[0].id, 3); // same time: the larger id first
+    /// assert!(page.next_cursor().is_some());
+    /// # Ok(())
+    /// # }
     /// ```
     #[track_caller]
     pub fn keyset_by<E: Executor, K: CursorKey>(
@@ -280,8 +314,26 @@ impl<M: Model, K: CursorKey> KeyOrder<M> for KeysetKey<M, K> {
 /// A [`KeysetKey`]: the columns to order by (the last one unique) and a closure reading their
 /// values from a row, as a tuple in the same order.
 ///
-/// ```text
+/// ```
+/// # use fsql::prelude::*;
+/// # #[derive(Model, Debug, Clone)]
+/// # pub struct Post {
+/// #     #[fsql(primary_key)]
+/// #     pub id: i32,
+/// #     pub created: chrono::NaiveDateTime,
+/// # }
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// # let noon = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(12, 0, 0).unwrap();
+/// # for _ in 0..3 { Post { id: 0, created: noon }.insert(&db)?; }
 /// let by_date = fsql::keyset_key!(Post::created, Post::id => |p: &Post| (p.created, p.id));
+/// let first = Post::query().keyset_by(&db, KeysetRequest::first(2), &by_date)?;
+/// let cursor = first.next_cursor().expect("a third post");
+/// let rest = Post::query().keyset_by(&db, KeysetRequest::at(cursor), &by_date)?;
+/// assert_eq!(rest.items().len(), 1);
+/// # Ok(())
+/// # }
 /// ```
 #[macro_export]
 macro_rules! keyset_key {

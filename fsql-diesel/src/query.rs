@@ -128,17 +128,31 @@ impl<'a, T, E> Ordering<'a, T> for E where
 /// Values in filters travel as bound parameters. The lifetime `'a` lets filters borrow values
 /// (`User::name.eq(&name)`).
 ///
-/// ```text
+/// ```
+/// # use fsql::prelude::*;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # pub struct User {
+/// #     #[fsql(primary_key)]
+/// #     pub id: i32,
+/// #     #[fsql(unique, length = 80)]
+/// #     pub username: String,
+/// #     pub email: Option<String>,
+/// #     pub role: String,
+/// # }
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// # User { id: 0, username: "ann".into(), email: None, role: "admin".into() }.insert(&db)?;
 /// let admins = User::query()
 ///     .filter(User::role.eq("admin"))
 ///     .order_by(User::username.asc())
 ///     .limit(10)
 ///     .all(&db)?;
 /// let n = User::query().filter(User::email.is_null()).count(&db)?;
+/// assert_eq!((admins.len(), n), (1, 1));
+/// # Ok(())
+/// # }
 /// ```
-///
-/// (Examples here are text: this crate cannot run the derive. The `fsql` crate's docs and
-/// tests run them.)
 pub struct Query<'a, M: Model> {
     filters: Vec<Arc<dyn Predicate<'a, M::Table>>>,
     orders: Vec<Arc<dyn Ordering<'a, M::Table>>>,
@@ -312,11 +326,29 @@ impl<'a, M: Model> Query<'a, M> {
     /// `paginate` included. `make` is called each time the query runs (a boxed Diesel query
     /// runs once). Run on another backend, the query is an error, not a silent fallback.
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(unique, length = 80)]
+    /// #     pub username: String,
+    /// #     pub email: Option<String>,
+    /// #     pub role: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # User { id: 0, username: "ann".into(), email: None, role: "admin".into() }.insert(&db)?;
+    /// use diesel::prelude::*;
     /// let q = Query::<User>::from_boxed::<diesel::sqlite::Sqlite>(|| {
-    ///     user::table.filter(user::name.like("a%")).into_boxed()
+    ///     user::table.filter(user::username.like("a%")).into_boxed()
     /// });
     /// let page = q.order_by(User::id.asc()).paginate(&db, PageRequest::new(1))?;
+    /// assert_eq!(page.items().len(), 1);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn from_boxed<DB>(
         make: impl Fn() -> <M as ModelOn<DB>>::Boxed<'a> + Send + Sync + 'a,
@@ -333,8 +365,25 @@ impl<'a, M: Model> Query<'a, M> {
 
     /// Keeps rows matching `predicate` (several filters are joined with `AND`).
     ///
-    /// ```text
-    /// User::query().filter(User::username.eq("admin"))
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(unique, length = 80)]
+    /// #     pub username: String,
+    /// #     pub email: Option<String>,
+    /// #     pub role: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # User { id: 0, username: "ann".into(), email: None, role: "admin".into() }.insert(&db)?;
+    /// let admin = User::query().filter(User::username.eq("admin")).first(&db)?;
+    /// assert!(admin.is_none());
+    /// # Ok(())
+    /// # }
     /// ```
     #[must_use]
     pub fn filter<P: Predicate<'a, M::Table>>(mut self, predicate: P) -> Self {
@@ -373,10 +422,38 @@ impl<'a, M: Model> Query<'a, M> {
     /// Loads relationships with these options, overriding each relationship's own `lazy`
     /// (SQLAlchemy's `options()`).
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub posts: HasMany<Post>,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Post {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(references = User)]
+    /// #     pub user_id: i32,
+    /// #     pub comments: HasMany<Comment>,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Comment {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(references = Post)]
+    /// #     pub post_id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
     /// let users = User::query()
     ///     .options(selectinload(User::posts).then(joinedload(Post::comments)))
-    ///     .all(&db)?;
+    ///     .all(&db)?;                     // at most 2 statements, whatever the number of rows
+    /// assert!(users.is_empty());
+    /// # Ok(())
+    /// # }
     /// ```
     #[must_use]
     pub fn options(mut self, option: impl Into<crate::relation::LoadOption<M>>) -> Self {
@@ -390,12 +467,37 @@ impl<'a, M: Model> Query<'a, M> {
     /// Narrows the query to the rows related to `parent` through `relationship`
     /// (Flask-SQLAlchemy's `Address.query.with_parent(person)`).
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Person {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub name: String,
+    /// #     #[fsql(backref = "person", lazy = "select")]
+    /// #     pub addresses: HasMany<Address>,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Address {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub email: String,
+    /// #     #[fsql(references = Person)]
+    /// #     pub person_id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # let person = Person { id: 0, name: "ann".into(), addresses: HasMany::new() }.insert(&db)?;
+    /// # Address { id: 0, email: "ann@example.com".into(), person_id: person.id }.insert(&db)?;
     /// let recent = Address::query()
     ///     .with_parent(&person, Person::addresses)
     ///     .order_by(Address::id.desc())
     ///     .limit(5)
     ///     .all(&db)?;
+    /// assert_eq!(recent.len(), 1);
+    /// # Ok(())
+    /// # }
     /// ```
     #[must_use]
     pub fn with_parent<R>(self, parent: &R::Parent, _relationship: R) -> Self
@@ -415,10 +517,34 @@ impl<'a, M: Model> Query<'a, M> {
     /// or the one given (`joinedload(User::posts)`). This is how backrefs, which have no field
     /// to fill, load eagerly; nested options are not applied here.
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Person {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub name: String,
+    /// #     #[fsql(backref = "person", lazy = "select")]
+    /// #     pub addresses: HasMany<Address>,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Address {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub email: String,
+    /// #     #[fsql(references = Person)]
+    /// #     pub person_id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # let person = Person { id: 0, name: "ann".into(), addresses: HasMany::new() }.insert(&db)?;
+    /// # Address { id: 0, email: "ann@example.com".into(), person_id: person.id }.insert(&db)?;
     /// for (address, person) in Address::query().all_with(&db, joinedload(Address::person))? {
     ///     println!("{} lives at {}", person.unwrap().name, address.email);
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     #[track_caller]
     pub fn all_with<E, R>(
@@ -607,10 +733,32 @@ impl<'a, M: Model> Query<'a, M> {
     /// The escape hatch: this query as Diesel's own boxed select for backend `DB`, with every
     /// clause applied, to refine with Diesel and run on that backend's connection.
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone, PartialEq)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(unique, length = 80)]
+    /// #     pub username: String,
+    /// #     pub email: Option<String>,
+    /// #     pub role: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # User { id: 0, username: "ann".into(), email: None, role: "admin".into() }.insert(&db)?;
     /// use diesel::prelude::*;
-    /// let boxed = User::query().filter(User::active.eq(true)).into_boxed::<diesel::pg::Pg>();
-    /// let rows: Vec<User> = boxed.filter(user::id.gt(10)).load(&mut pg_conn)?;
+    /// let boxed = User::query()
+    ///     .filter(User::role.eq("admin"))
+    ///     .into_boxed::<diesel::sqlite::Sqlite>()?;
+    /// let mut conn = diesel::sqlite::SqliteConnection::establish(":memory:").unwrap();
+    /// # diesel::sql_query("CREATE TABLE user (id INTEGER PRIMARY KEY, username TEXT, email TEXT, role TEXT)")
+    /// #     .execute(&mut conn).unwrap();
+    /// let rows: Vec<User> = boxed.filter(user::id.gt(10)).load(&mut conn).unwrap();
+    /// assert!(rows.is_empty());
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// The way back is [`Query::filter`]: any boolean Diesel expression over the model's table
@@ -706,11 +854,52 @@ impl<'a, M: Model> Query<'a, M> {
 /// `User::query().filter(..).my_method(..)` reads as it does with Flask-SQLAlchemy's
 /// `query_class`. In the prelude.
 ///
-/// ```text
+/// ```
+/// use std::ops::Deref;
+/// use fsql::prelude::*;
+///
 /// pub struct GetOrQuery<'a, M: Model>(Query<'a, M>);
-/// impl<'a, M: Model> From<Query<'a, M>> for GetOrQuery<'a, M> { .. }
-/// impl<'a, M: Model> From<GetOrQuery<'a, M>> for Query<'a, M> { .. }
-/// impl<'a, M: Model> Deref for GetOrQuery<'a, M> { type Target = Query<'a, M>; .. }
+///
+/// impl<'a, M: Model> From<Query<'a, M>> for GetOrQuery<'a, M> {
+///     fn from(query: Query<'a, M>) -> Self {
+///         Self(query)
+///     }
+/// }
+/// impl<'a, M: Model> From<GetOrQuery<'a, M>> for Query<'a, M> {
+///     fn from(query: GetOrQuery<'a, M>) -> Self {
+///         query.0
+///     }
+/// }
+/// impl<'a, M: Model> Deref for GetOrQuery<'a, M> {
+///     type Target = Query<'a, M>;
+///     fn deref(&self) -> &Query<'a, M> {
+///         &self.0
+///     }
+/// }
+/// impl<M: Model> GetOrQuery<'_, M> {
+///     /// The row with this key, or `default`.
+///     pub fn get_or<E: Executor>(&self, exec: E, key: M::PrimaryKey, default: M) -> fsql::Result<M> {
+///         Ok(self.get(exec, key)?.unwrap_or(default))
+///     }
+/// }
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// #[fsql(query_class = GetOrQuery)]
+/// pub struct User {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+///     pub username: String,
+/// }
+///
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// let nobody = User { id: 0, username: "anonymous".into() };
+/// // `filter` comes from `QueryBuilder` and keeps the class:
+/// let user = User::query().filter(User::username.eq("ann")).get_or(&db, 7, nobody.clone())?;
+/// assert_eq!(user, nobody);
+/// # Ok(())
+/// # }
 /// ```
 pub trait QueryBuilder<'a, M: Model>: Sized + From<Query<'a, M>> + Into<Query<'a, M>> {
     /// [`Query::filter`].

@@ -10,9 +10,25 @@ use fsql_core::{Error, Result};
 
 /// Insert, update and delete for every [`Model`]. In the prelude.
 ///
-/// ```text
-/// let admin = User { id: 0, username: "admin".into(), email: None }.insert(&db)?;
+/// ```
+/// # use fsql::prelude::*;
+/// # #[derive(Model, Debug, Clone, PartialEq)]
+/// # pub struct User {
+/// #     #[fsql(primary_key)]
+/// #     pub id: i32,
+/// #     #[fsql(unique, length = 80)]
+/// #     pub username: String,
+/// #     pub email: Option<String>,
+/// #     pub role: String,
+/// # }
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// let admin = User { id: 0, username: "admin".into(), email: None, role: "admin".into() }
+///     .insert(&db)?;
 /// assert!(admin.id > 0); // the database assigned the key
+/// # Ok(())
+/// # }
 /// ```
 pub trait Record: Model {
     /// Inserts this row and returns it as stored, with database-assigned values (the key of an

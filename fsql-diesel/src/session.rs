@@ -1,6 +1,24 @@
 //! [`Session`]: Flask-SQLAlchemy's `db.session` — a unit of work over every bind.
 //!
-//! ```text
+//! ```
+//! # use fsql::prelude::*;
+//! # #[derive(Model, Debug, Clone)]
+//! # pub struct User {
+//! #     #[fsql(primary_key)]
+//! #     pub id: i32,
+//! #     pub name: String,
+//! # }
+//! # #[derive(Model, Debug, Clone)]
+//! # pub struct Post {
+//! #     #[fsql(primary_key)]
+//! #     pub id: i32,
+//! #     #[fsql(references = User)]
+//! #     pub user_id: i32,
+//! #     pub title: String,
+//! # }
+//! # fn main() -> fsql::Result<()> {
+//! # let db = Database::builder().url("sqlite://").build()?;
+//! # db.create_all()?;
 //! let mut session = db.session();
 //! let alice = session.add(User { id: 0, name: "alice".into() });
 //! // A child of a row that has no key yet: the link runs at flush, with the parent as stored.
@@ -8,6 +26,8 @@
 //!                             |post, user| post.user_id = user.id);
 //! session.commit()?;
 //! assert_eq!(post.get().unwrap().user_id, alice.key().unwrap());
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! How it works:
@@ -351,10 +371,32 @@ impl Session {
     /// known yet. At flush, after the parent is written, `link` is called with the child and
     /// the parent as stored, to set the child's foreign key:
     ///
-    /// ```text
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub name: String,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Post {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(references = User)]
+    /// #     pub user_id: i32,
+    /// #     pub title: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # let mut session = db.session();
     /// let user = session.add(User { id: 0, name: "ann".into() });
     /// session.add_with(Post { id: 0, user_id: 0, title: "hi".into() }, &user,
     ///                  |post, user| post.user_id = user.id);
+    /// # session.commit()?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// The parent is written first even across binds. A parent that is neither flushed nor

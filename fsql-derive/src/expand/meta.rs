@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Field, Model};
 use crate::attr::OnDelete;
+use crate::private::private;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let model_name = &m.model_name;
@@ -27,7 +28,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         .map(|s| s.ident.to_string());
     let inherits = option_str(parent.as_deref());
     quote! {
-        &::fsql::__private::TableMeta {
+        &#private::TableMeta {
             model: #model_name,
             name: #table_name,
             bind: #bind,
@@ -53,10 +54,10 @@ fn column(f: &Field<'_>, autoincrement: bool) -> TokenStream {
     let ty = match (f.attrs.ddl_type.get(), f.ddl_scalar()) {
         (Some(ddl), _) => {
             let s = ddl;
-            quote!(::fsql::__private::ColumnType::Custom(#s))
+            quote!(#private::ColumnType::Custom(#s))
         }
         (None, Some(scalar)) => scalar.column_type(f.attrs.length.get().copied()),
-        (None, None) => quote!(::fsql::__private::ColumnType::Text),
+        (None, None) => quote!(#private::ColumnType::Text),
     };
     let nullable = f.sql_nullable();
     let primary_key = f.is_primary_key();
@@ -64,7 +65,7 @@ fn column(f: &Field<'_>, autoincrement: bool) -> TokenStream {
     let index = f.attrs.index.is_set();
     let server_default = option_str(f.attrs.default.get().map(String::as_str));
     quote! {
-        ::fsql::__private::ColumnMeta {
+        #private::ColumnMeta {
             name: #name,
             field: #field,
             ty: #ty,
@@ -88,7 +89,7 @@ fn foreign_key(f: &Field<'_>) -> Option<TokenStream> {
                 OnDelete::SetNull => quote!(SetNull),
                 OnDelete::Restrict => quote!(Restrict),
             };
-            quote!(::core::option::Option::Some(::fsql::__private::OnDelete::#v))
+            quote!(::core::option::Option::Some(#private::OnDelete::#v))
         }
     };
     let (table, columns) = if let Some((table, col)) = f.attrs.foreign_key.get() {
@@ -96,15 +97,16 @@ fn foreign_key(f: &Field<'_>) -> Option<TokenStream> {
     } else if let Some(model) = f.attrs.references.get() {
         // Spanned at the attribute so "not a model" points at `references = ..`.
         let span = model.span();
+        let runtime = private.at(span);
         (
-            quote_spanned!(span=> <#model as ::fsql::__private::Model>::TABLE_NAME),
-            quote_spanned!(span=> <#model as ::fsql::__private::Model>::PRIMARY_KEY_COLUMNS),
+            quote_spanned!(span=> <#model as #runtime::Model>::TABLE_NAME),
+            quote_spanned!(span=> <#model as #runtime::Model>::PRIMARY_KEY_COLUMNS),
         )
     } else {
         return None;
     };
     Some(quote! {
-        ::fsql::__private::ForeignKeyMeta {
+        #private::ForeignKeyMeta {
             columns: &[#column],
             referred_table: #table,
             referred_columns: #columns,

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::Model;
+use crate::private::private;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
@@ -48,7 +49,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     let has_changeset = !m.changeset_fields().is_empty();
     let query_class = match m.attrs.query_class.get() {
         Some(class) => quote!(#class<'__a, Self>),
-        None => quote!(::fsql::__private::Query<'__a, Self>),
+        None => quote!(#private::Query<'__a, Self>),
     };
     let inserted_key = match m.autoincrement() {
         Some(f) if f.nullable => {
@@ -67,7 +68,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         }
         None => quote! {
             let _ = assigned;
-            <Self as ::fsql::__private::Model>::primary_key(self)
+            <Self as #private::Model>::primary_key(self)
         },
     };
     let default_loads = super::relation::default_loads(m);
@@ -77,7 +78,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         (true, Some((f, identity))) => {
             let col = &f.column_ident;
             quote! {
-                fn __restrict<'__a>(query: ::fsql::__private::Query<'__a, Self>) -> ::fsql::__private::Query<'__a, Self> {
+                fn __restrict<'__a>(query: #private::Query<'__a, Self>) -> #private::Query<'__a, Self> {
                     use ::diesel::ExpressionMethods as _;
                     query.filter(#table_mod::#col.eq(#identity))
                 }
@@ -94,9 +95,9 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         );
         quote! {
             const _: () = ::core::assert!(
-                ::fsql::__private::same_bind(
-                    <#ident as ::fsql::__private::Model>::META.bind,
-                    <#parent as ::fsql::__private::Model>::META.bind,
+                #private::same_bind(
+                    <#ident as #private::Model>::META.bind,
+                    <#parent as #private::Model>::META.bind,
                 ),
                 #message
             );
@@ -105,7 +106,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     quote! {
         #bind_check
 
-        impl ::fsql::__private::Model for #ident {
+        impl #private::Model for #ident {
             #default_loads
             #batching
             #restrict
@@ -115,7 +116,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             type PrimaryKey = #pk_ty;
             type QueryClass<'__a> = #query_class;
 
-            const META: &'static ::fsql::__private::TableMeta = #meta;
+            const META: &'static #private::TableMeta = #meta;
             const TABLE_NAME: &'static str = #table_name;
             const PRIMARY_KEY_COLUMNS: &'static [&'static str] = &[#(#pk_columns),*];
 
@@ -124,19 +125,19 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             }
 
             fn __keyset_filter<'__a>(
-                query: ::fsql::__private::Query<'__a, Self>,
+                query: #private::Query<'__a, Self>,
                 pk: Self::PrimaryKey,
                 greater: bool,
-            ) -> ::fsql::__private::Query<'__a, Self> {
+            ) -> #private::Query<'__a, Self> {
                 #[allow(unused_imports)]
                 use ::diesel::{BoolExpressionMethods as _, ExpressionMethods as _};
                 #keyset_filter
             }
 
             fn __keyset_order<'__a>(
-                query: ::fsql::__private::Query<'__a, Self>,
+                query: #private::Query<'__a, Self>,
                 descending: bool,
-            ) -> ::fsql::__private::Query<'__a, Self> {
+            ) -> #private::Query<'__a, Self> {
                 use ::diesel::ExpressionMethods as _;
                 #keyset_order
             }
@@ -146,18 +147,18 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             }
 
             fn filter_primary_key<'__a>(
-                query: ::fsql::__private::Query<'__a, Self>,
+                query: #private::Query<'__a, Self>,
                 pk: Self::PrimaryKey,
-            ) -> ::fsql::__private::Query<'__a, Self> {
+            ) -> #private::Query<'__a, Self> {
                 use ::diesel::ExpressionMethods as _;
                 #pk_filter
             }
         }
 
-        ::fsql::__private::impl_model_backends!(model = #ident, table = #table_mod, changeset = #has_changeset);
+        #private::impl_model_backends!(model = #ident, table = #table_mod, changeset = #has_changeset);
 
-        ::fsql::__private::inventory::submit! {
-            ::fsql::__private::ModelRegistration::new(<#ident as ::fsql::__private::Model>::META)
+        #private::inventory::submit! {
+            #private::ModelRegistration::new(<#ident as #private::Model>::META)
         }
     }
 }
@@ -214,7 +215,7 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
     else {
         return TokenStream::new();
     };
-    let model_tr = quote!(::fsql::__private::Model);
+    let model_tr = quote!(#private::Model);
     let slot_id = slot.ident;
     let key_id = key.ident;
     let model_name = &m.model_name;
@@ -235,38 +236,38 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
     quote! {
         const __JOINED_PARENT: bool = true;
 
-        fn __insert_on(&self, conn: &mut ::fsql::__private::AnyConnection) -> ::fsql::Result<Self> {
+        fn __insert_on(&self, conn: &mut #private::AnyConnection) -> ::fsql::Result<Self> {
             let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() else {
-                return ::core::result::Result::Err(::fsql::__private::missing_parent(#model_name, #parent_name, #slot_name));
+                return ::core::result::Result::Err(#private::missing_parent(#model_name, #parent_name, #slot_name));
             };
             // The parent's row first: its key is the child's.
-            let parent = ::fsql::__private::insert_on::<#parent>(conn, parent)?;
+            let parent = #private::insert_on::<#parent>(conn, parent)?;
             let row = Self {
                 #key_id: ::core::convert::Into::into(<#parent as #model_tr>::primary_key(&parent)),
                 #(#columns,)*
                 #(#slots,)*
             };
-            let mut stored = ::fsql::__private::insert_on::<Self>(conn, &row)?;
-            stored.#slot_id = ::fsql::__private::BelongsTo::loaded(::core::option::Option::Some(parent));
+            let mut stored = #private::insert_on::<Self>(conn, &row)?;
+            stored.#slot_id = #private::BelongsTo::loaded(::core::option::Option::Some(parent));
             ::core::result::Result::Ok(stored)
         }
 
-        fn __update_on(&self, conn: &mut ::fsql::__private::AnyConnection) -> ::fsql::Result<usize> {
-            let n = ::fsql::__private::update_on::<Self>(conn, self)?;
+        fn __update_on(&self, conn: &mut #private::AnyConnection) -> ::fsql::Result<usize> {
+            let n = #private::update_on::<Self>(conn, self)?;
             if let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() {
-                ::fsql::__private::update_on::<#parent>(conn, parent)?;
+                #private::update_on::<#parent>(conn, parent)?;
             }
             ::core::result::Result::Ok(n)
         }
 
         fn __delete_on(
-            conn: &mut ::fsql::__private::AnyConnection,
+            conn: &mut #private::AnyConnection,
             pk: &Self::PrimaryKey,
         ) -> ::fsql::Result<usize> {
-            let n = ::fsql::__private::delete_on::<Self>(conn, pk)?;
+            let n = #private::delete_on::<Self>(conn, pk)?;
             if n > 0 {
                 let parent_key = ::core::convert::Into::into(::core::clone::Clone::clone(pk));
-                ::fsql::__private::delete_on::<#parent>(conn, &parent_key)?;
+                #private::delete_on::<#parent>(conn, &parent_key)?;
             }
             ::core::result::Result::Ok(n)
         }

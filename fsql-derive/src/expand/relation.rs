@@ -7,6 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::{Ident, Type};
 
 use crate::ast::{Model, Relation, RelationKind};
+use crate::private::private;
 
 /// `SingleKey` for a model with a one-column key.
 pub fn single_key(m: &Model<'_>) -> TokenStream {
@@ -16,12 +17,12 @@ pub fn single_key(m: &Model<'_>) -> TokenStream {
     };
     let (ident, table_mod, col) = (m.ident, &m.table_mod, &key.column_ident);
     quote! {
-        impl ::fsql::__private::SingleKey for #ident {
+        impl #private::SingleKey for #ident {
             type KeyColumn = #table_mod::#col;
             fn filter_keys<'__a>(
-                query: ::fsql::__private::Query<'__a, Self>,
-                keys: ::std::vec::Vec<<Self as ::fsql::__private::Model>::PrimaryKey>,
-            ) -> ::fsql::__private::Query<'__a, Self> {
+                query: #private::Query<'__a, Self>,
+                keys: ::std::vec::Vec<<Self as #private::Model>::PrimaryKey>,
+            ) -> #private::Query<'__a, Self> {
                 use ::diesel::ExpressionMethods as _;
                 query.filter(#table_mod::#col.eq_any(keys))
             }
@@ -61,11 +62,13 @@ pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
         for n in ids {
             // The header carries the `references = ..` span, so "not a model" points there; the
             // body keeps the call site's hygiene (`self` must resolve to the parameter).
-            let fk_trait = quote_spanned! {syn::spanned::Spanned::span(parent)=>
-                ::fsql::__private::ForeignKey<#parent, #n>
+            let span = syn::spanned::Spanned::span(parent);
+            let runtime = private.at(span);
+            let fk_trait = quote_spanned! {span=>
+                #runtime::ForeignKey<#parent, #n>
             };
-            let parent_key = quote_spanned! {syn::spanned::Spanned::span(parent)=>
-                <#parent as ::fsql::__private::Model>::PrimaryKey
+            let parent_key = quote_spanned! {span=>
+                <#parent as #runtime::Model>::PrimaryKey
             };
             out.extend(quote! {
                 impl #fk_trait for #ident {
@@ -74,16 +77,16 @@ pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
                         #key
                     }
                     fn filter_parent<'__a>(
-                        query: ::fsql::__private::Query<'__a, Self>,
+                        query: #private::Query<'__a, Self>,
                         key: #parent_key,
-                    ) -> ::fsql::__private::Query<'__a, Self> {
+                    ) -> #private::Query<'__a, Self> {
                         use ::diesel::ExpressionMethods as _;
                         query.filter(#table_mod::#col.eq(key))
                     }
                     fn filter_parents<'__a>(
-                        query: ::fsql::__private::Query<'__a, Self>,
+                        query: #private::Query<'__a, Self>,
                         keys: ::std::vec::Vec<#parent_key>,
-                    ) -> ::fsql::__private::Query<'__a, Self> {
+                    ) -> #private::Query<'__a, Self> {
                         use ::diesel::ExpressionMethods as _;
                         query.filter(#table_mod::#col.eq_any(keys))
                     }
@@ -110,11 +113,13 @@ pub fn default_loads(m: &Model<'_>) -> TokenStream {
     if eager.is_empty() {
         return TokenStream::new();
     }
+    // A repetition rebinds every name it interpolates, and a unit struct cannot be rebound.
+    let runtime = private;
     quote! {
         const __HAS_DEFAULT_LOADS: bool = true;
-        fn __default_loads() -> ::std::vec::Vec<::fsql::__private::LoadOption<Self>> {
+        fn __default_loads() -> ::std::vec::Vec<#private::LoadOption<Self>> {
             ::std::vec![#(
-                ::core::convert::Into::into(::fsql::__private::Eager::from(#eager)),
+                ::core::convert::Into::into(#runtime::Eager::from(#eager)),
             )*]
         }
     }
@@ -133,7 +138,7 @@ fn lazy_variant(lazy: Option<&String>) -> TokenStream {
         "noload" => quote!(NoLoad),
         _ => quote!(Select),
     };
-    quote!(::fsql::__private::Lazy::#v)
+    quote!(#private::Lazy::#v)
 }
 
 /// One side of a relationship, as generated.
@@ -227,9 +232,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let fk_field = r.attrs.foreign_key.get();
     let fk_id = fk_field.map_or(0, |f| fsql_core::foreign_key_id(&f.to_string()));
     let declared_target = r.target;
-    let q = quote!(::fsql::__private::Query);
-    let model_tr = quote!(::fsql::__private::Model);
-    let single = quote!(::fsql::__private::SingleKey);
+    let q = quote!(#private::Query);
+    let model_tr = quote!(#private::Model);
+    let single = quote!(#private::SingleKey);
     let (slot, link_ty, body, links, join) = match s.kind {
         RelationKind::HasMany | RelationKind::HasOne => {
             // Parent = the referenced model, target = the one with the foreign key.
@@ -239,11 +244,11 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             } else {
                 (quote!(#declared_target), quote!(#model))
             };
-            let fk = quote!(<#child as ::fsql::__private::ForeignKey<#referenced, #fk_id>>);
+            let fk = quote!(<#child as #private::ForeignKey<#referenced, #fk_id>>);
             let slot = if s.kind == RelationKind::HasMany {
-                quote!(::fsql::__private::HasMany<#target>)
+                quote!(#private::HasMany<#target>)
             } else {
-                quote!(::fsql::__private::HasOne<#target>)
+                quote!(#private::HasOne<#target>)
             };
             let body = quote! {
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
@@ -256,7 +261,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #fk::filter_parents(#q::new(), links)
                 }
                 fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
-                    ::core::option::Option::Some(#q::new().filter(::fsql::__private::under(
+                    ::core::option::Option::Some(#q::new().filter(#private::under(
                         <#fk::Column as ::core::default::Default>::default(),
                         <<#parent as #single>::KeyColumn as ::core::default::Default>::default(),
                         parents,
@@ -265,7 +270,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             };
             let links = quote!(direct(|t: &#target| #fk::parent_key(t)));
             let join = quote! {
-                    ::fsql::__private::JoinTo {
+                    #private::JoinTo {
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
                         on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
@@ -281,7 +286,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         }
         RelationKind::BelongsTo => {
             // Parent = the model with the foreign key, target = the referenced one.
-            let fk = quote!(<#parent as ::fsql::__private::ForeignKey<#target, #fk_id>>);
+            let fk = quote!(<#parent as #private::ForeignKey<#target, #fk_id>>);
             let body = quote! {
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
                     #fk::parent_key(parent)
@@ -293,7 +298,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     <#target as #single>::filter_keys(#q::new(), links)
                 }
                 fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
-                    ::core::option::Option::Some(#q::new().filter(::fsql::__private::under(
+                    ::core::option::Option::Some(#q::new().filter(#private::under(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
                         <#fk::Column as ::core::default::Default>::default(),
                         parents,
@@ -302,12 +307,12 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             };
             let links = quote!(direct(|t: &#target| ::core::option::Option::Some(<#target as #model_tr>::primary_key(t))));
             (
-                quote!(::fsql::__private::BelongsTo<#target>),
+                quote!(#private::BelongsTo<#target>),
                 quote!(<#target as #model_tr>::PrimaryKey),
                 body,
                 links,
                 quote! {
-                    ::fsql::__private::JoinTo {
+                    #private::JoinTo {
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
                         on_right: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
@@ -320,8 +325,8 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 return TokenStream::new(); // reported by valid.rs
             };
             let assoc = quote!(#secondary::table);
-            let pcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#parent>>::Column);
-            let tcol = quote!(<#assoc as ::fsql::__private::AssociationLink<#target>>::Column);
+            let pcol = quote!(<#assoc as #private::AssociationLink<#parent>>::Column);
+            let tcol = quote!(<#assoc as #private::AssociationLink<#target>>::Column);
             let body = quote! {
                 const LOADS_BY_LINKS: bool = true;
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
@@ -329,7 +334,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
                 fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
-                    #q::new().filter(::fsql::__private::InSubquery::plain(
+                    #q::new().filter(#private::InSubquery::plain(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
                         <#assoc as ::core::default::Default>::default()
                             .select(<#tcol as ::core::default::Default>::default())
@@ -338,7 +343,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
                 fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
-                    #q::new().filter(::fsql::__private::InSubquery::plain(
+                    #q::new().filter(#private::InSubquery::plain(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
                         <#assoc as ::core::default::Default>::default()
                             .select(<#tcol as ::core::default::Default>::default())
@@ -350,15 +355,15 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
             };
             (
-                quote!(::fsql::__private::ManyToMany<#target>),
+                quote!(#private::ManyToMany<#target>),
                 quote!(<#parent as #model_tr>::PrimaryKey),
                 body,
                 quote!(secondary(#assoc)),
                 quote! {
-                    ::fsql::__private::JoinTo {
-                        right: ::std::boxed::Box::new(::fsql::__private::Join::<__DB> {
+                    #private::JoinTo {
+                        right: ::std::boxed::Box::new(#private::Join::<__DB> {
                             left: ::std::boxed::Box::new(<#assoc as ::core::default::Default>::default()),
-                            kind: ::fsql::__private::JoinKind::Inner,
+                            kind: #private::JoinKind::Inner,
                             right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                             on_left: ::std::boxed::Box::new(<#tcol as ::core::default::Default>::default()),
                             on_right: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
@@ -372,7 +377,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     };
     let with_slot = s.slot_field.map(|field| {
         quote! {
-            impl ::fsql::__private::WithSlot for #rel {
+            impl #private::WithSlot for #rel {
                 fn slot(parent: &#parent) -> &Self::Slot {
                     &parent.#field
                 }
@@ -391,9 +396,8 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         name_str.replace('.', "::")
     );
     let doc_query = format!("The rows of `{name_str}` for this row, as a query to refine.");
-    let owned =
-        quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::Owned);
-    let view = quote!(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::View<'_>);
+    let owned = quote!(<<#rel as #private::Relationship>::Slot as #private::Slot>::Owned);
+    let view = quote!(<<#rel as #private::Relationship>::Slot as #private::Slot>::View<'_>);
     // Flask-SQLAlchemy's `relationship(.., query_class=..)`: the related rows' query comes
     // as the class named, converted from the `Query` it wraps.
     let (query_ty, query_expr) = match s.query_class {
@@ -420,9 +424,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             quote! {
                 #[doc = #doc]
                 #vis fn #load_fn(&self) -> ::core::option::Option<#view> {
-                    ::fsql::__private::Slot::cell(<#rel as ::fsql::__private::WithSlot>::slot(self))
+                    #private::Slot::cell(<#rel as #private::WithSlot>::slot(self))
                         .get()
-                        .map(<<#rel as ::fsql::__private::Relationship>::Slot as ::fsql::__private::Slot>::view)
+                        .map(<<#rel as #private::Relationship>::Slot as #private::Slot>::view)
                 }
             }
         } else {
@@ -431,7 +435,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 #[doc = #doc]
                 #[track_caller]
                 #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#view> {
-                    ::fsql::__private::lazy_load::<#rel, __E>(self, exec)
+                    #private::lazy_load::<#rel, __E>(self, exec)
                 }
             }
         }
@@ -441,15 +445,15 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             #[doc = #doc]
             #[track_caller]
             #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#owned> {
-                ::fsql::__private::load_backref::<#rel, __E>(self, exec)
+                #private::load_backref::<#rel, __E>(self, exec)
             }
         }
     };
     let writes = match (s.kind, r.attrs.secondary.get()) {
         (RelationKind::ManyToMany, Some(secondary)) => {
             let assoc = quote!(#secondary::table);
-            let pcol = quote!(<<#assoc as ::fsql::__private::AssociationLink<#parent>>::Column as ::core::default::Default>::default());
-            let tcol = quote!(<<#assoc as ::fsql::__private::AssociationLink<#target>>::Column as ::core::default::Default>::default());
+            let pcol = quote!(<<#assoc as #private::AssociationLink<#parent>>::Column as ::core::default::Default>::default());
+            let tcol = quote!(<<#assoc as #private::AssociationLink<#target>>::Column as ::core::default::Default>::default());
             let keys = quote! {
                 let pk = <#parent as #model_tr>::primary_key(parent);
                 let tk = <#target as #model_tr>::primary_key(target);
@@ -460,12 +464,12 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #vis fn add<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<()> {
                         use ::diesel::{ExpressionMethods as _, RunQueryDsl as _};
                         #keys
-                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut #private::AnyConnection| {
                             ::diesel::insert_into(<#assoc as ::core::default::Default>::default())
                                 .values((#pcol.eq(pk), #tcol.eq(tk)))
                                 .execute(conn)
                                 .map(|_| ())
-                                .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                                .map_err(|e| #private::association_error(e, #assoc::META))
                         })
                     }
 
@@ -473,7 +477,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #vis fn remove<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
                         use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                         #keys
-                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut #private::AnyConnection| {
                             ::diesel::delete(
                                 <#assoc as ::core::default::Default>::default()
                                     .filter(#pcol.eq(pk))
@@ -481,7 +485,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                             )
                             .execute(conn)
                             .map(|n| n > 0)
-                            .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                            .map_err(|e| #private::association_error(e, #assoc::META))
                         })
                     }
 
@@ -489,14 +493,14 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #vis fn contains<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
                         use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                         #keys
-                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut ::fsql::__private::AnyConnection| {
+                        ::fsql::Executor::run(exec, #assoc::META, |conn: &mut #private::AnyConnection| {
                             ::diesel::select(::diesel::dsl::exists(
                                 <#assoc as ::core::default::Default>::default()
                                     .filter(#pcol.eq(pk))
                                     .filter(#tcol.eq(tk)),
                             ))
                             .get_result::<bool>(conn)
-                            .map_err(|e| ::fsql::__private::association_error(e, #assoc::META))
+                            .map_err(|e| #private::association_error(e, #assoc::META))
                         })
                     }
                 }
@@ -515,13 +519,13 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #rel;
 
-        impl ::fsql::__private::Relationship for #rel {
+        impl #private::Relationship for #rel {
             type Parent = #parent;
             type Target = #target;
             type Link = #link_ty;
             type Slot = #slot;
             const NAME: &'static str = #name_str;
-            const LAZY: ::fsql::__private::Lazy = #lazy;
+            const LAZY: #private::Lazy = #lazy;
             #body
         }
 
@@ -529,7 +533,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
 
         #writes
 
-        ::fsql::__private::impl_relationship_backends!(rel = #rel, parent = #parent, target = #target, links = #links, join = { #join });
+        #private::impl_relationship_backends!(rel = #rel, parent = #parent, target = #target, links = #links, join = { #join });
 
         #[allow(non_upper_case_globals)]
         impl #parent_for_impl {

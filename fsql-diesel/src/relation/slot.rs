@@ -166,9 +166,23 @@ slot!(
     /// A one-to-many relationship (Flask-SQLAlchemy's `db.relationship(..)` on the "one" side):
     /// the children whose foreign key points at this row. Not a column.
     ///
-    /// ```text
-    /// #[fsql(backref = "person", lazy = "select")]
-    /// pub addresses: HasMany<Address>,
+    /// ```
+    /// # use fsql::prelude::*;
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Person {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    ///     #[fsql(backref = "person", lazy = "select")]
+    ///     pub addresses: HasMany<Address>,
+    /// }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Address {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(references = Person)]
+    /// #     pub person_id: i32,
+    /// # }
+    /// # fn main() {}
     /// ```
     HasMany,
     many
@@ -183,10 +197,22 @@ slot!(
     /// The many-to-one side: the row this row's foreign key points at (`None` for a NULL key).
     /// Not a column.
     ///
-    /// ```text
-    /// #[fsql(references = User)]
-    /// pub author_id: i32,
-    /// pub author: BelongsTo<User>,
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// # }
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Post {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    ///     #[fsql(references = User)]
+    ///     pub author_id: i32,
+    ///     pub author: BelongsTo<User>,
+    /// }
+    /// # fn main() {}
     /// ```
     BelongsTo,
     one
