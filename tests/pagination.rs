@@ -441,6 +441,30 @@ fn pages_serialize_like_flask_sqlalchemy_api_responses() {
     assert!(json["next_cursor"].is_string());
 }
 
+/// Walks `key`'s pages of 7 forward from the first, reading each row with `read`; returns what
+/// it read and the page before the last, fetched through the last page's `prev` cursor.
+fn walk_by<M: fsql::Model + Clone, K: fsql::CursorKey, T>(
+    db: &Database,
+    key: &fsql::KeysetKey<M, K>,
+    descending: bool,
+    read: impl Fn(&M) -> T,
+) -> (Vec<T>, KeysetPage<M>) {
+    let mut seen = Vec::new();
+    let mut request = KeysetRequest::first(7).descending(descending);
+    let last_page = loop {
+        let page = Query::<M>::new().keyset_by(db, request, key).unwrap();
+        seen.extend(page.items().iter().map(&read));
+        match page.next_cursor() {
+            Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
+            None => break page,
+        }
+    };
+    let before = KeysetRequest::at(last_page.prev_cursor().unwrap())
+        .per_page(7)
+        .descending(descending);
+    (seen, Query::<M>::new().keyset_by(db, before, key).unwrap())
+}
+
 /// Keyset pagination by columns of one's choice, the last unique: newest first by `n` (not
 /// unique here: every other row shares its kind) then `id`.
 #[test]
@@ -457,27 +481,8 @@ fn keyset_by_chosen_columns() {
             if descending {
                 expected.reverse();
             }
-            let mut seen = Vec::new();
-            let mut request = KeysetRequest::first(7).descending(descending);
-            let last_page = loop {
-                let page = Item::query().keyset_by(db, request, &by_kind).unwrap();
-                seen.extend(page.items().iter().map(|i| (i.kind.clone(), i.id)));
-                match page.next_cursor() {
-                    Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
-                    None => break page,
-                }
-            };
+            let (seen, prev) = walk_by(db, &by_kind, descending, |i| (i.kind.clone(), i.id));
             assert_eq!(seen, expected, "descending = {descending}");
-            // And back one page.
-            let prev = Item::query()
-                .keyset_by(
-                    db,
-                    KeysetRequest::at(last_page.prev_cursor().unwrap())
-                        .per_page(7)
-                        .descending(descending),
-                    &by_kind,
-                )
-                .unwrap();
             assert_eq!(prev.items().len(), 7);
         }
         // A cursor of the primary-key pagination is refused by this key, and the other way.
@@ -544,28 +549,8 @@ fn keyset_by_timestamp_then_id() {
             if descending {
                 expected.reverse();
             }
-            let mut seen = Vec::new();
-            let mut request = KeysetRequest::first(7).descending(descending);
-            let last_page = loop {
-                let page = Entry::query()
-                    .keyset_by(db, request, &newest_first)
-                    .unwrap();
-                seen.extend(page.items().iter().map(|e| (e.created, e.id)));
-                match page.next_cursor() {
-                    Some(c) => request = KeysetRequest::at(c).per_page(7).descending(descending),
-                    None => break page,
-                }
-            };
+            let (seen, prev) = walk_by(db, &newest_first, descending, |e| (e.created, e.id));
             assert_eq!(seen, expected, "descending = {descending}");
-            let prev = Entry::query()
-                .keyset_by(
-                    db,
-                    KeysetRequest::at(last_page.prev_cursor().unwrap())
-                        .per_page(7)
-                        .descending(descending),
-                    &newest_first,
-                )
-                .unwrap();
             let before_last: Vec<_> = prev.items().iter().map(|e| (e.created, e.id)).collect();
             assert_eq!(
                 before_last,
