@@ -426,3 +426,39 @@ fn a_constraint_violation_on_the_second_bind_leaves_the_first_unchanged() {
         assert_eq!(Audit::query().count(&db).unwrap(), 2, "{name}");
     }
 }
+
+/// Thousands of queued deletes, parents queued before their children: the flush deletes the
+/// children first (or the foreign keys would refuse the parents), with its plan made per table.
+#[test]
+fn many_deletes_run_children_first() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        let mut setup = db.session();
+        let handles = setup.add_all((0..100).map(|i| author(&format!("author {i}"))));
+        setup.commit().unwrap();
+        let authors: Vec<Author> = handles.iter().map(|h| h.get().unwrap()).collect();
+        let handles = setup.add_all(authors.iter().flat_map(|a| {
+            (0..20).map(move |i| Book {
+                id: 0,
+                author_id: a.id,
+                title: format!("book {i}"),
+            })
+        }));
+        setup.commit().unwrap();
+        let books: Vec<Book> = handles.iter().map(|h| h.get().unwrap()).collect();
+        assert_eq!(books.len(), 2_000);
+
+        let mut session = db.session();
+        for a in authors {
+            session.delete(a);
+        }
+        for b in books {
+            session.delete(b);
+        }
+        assert_eq!(session.pending().len(), 2_100);
+        session.commit().unwrap();
+        assert_eq!(Book::query().count(db).unwrap(), 0);
+        assert_eq!(Author::query().count(db).unwrap(), 0);
+    }
+}
