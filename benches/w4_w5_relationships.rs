@@ -21,6 +21,9 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use fsql::prelude::*;
 
+#[path = "common/schema.rs"]
+mod schema;
+
 const USERS: i32 = 1_000;
 const POSTS_PER_USER: i32 = 10;
 const PAGES: i32 = 1_000;
@@ -29,13 +32,19 @@ const TAGS: i32 = 50;
 mod models {
     use fsql::prelude::*;
 
+    // Exactly schema.sql's tables (checked before timing): the same columns and indexes as the
+    // raw side, `ix_post_user_id` included, or lazy loads would scan `post` 1,000 times.
     #[derive(Model, Debug, Clone, PartialEq)]
     #[fsql(table_name = "user")]
     pub struct User {
         #[fsql(primary_key)]
         pub id: i32,
-        #[fsql(length = 80)]
+        #[fsql(length = 80, index)]
         pub name: String,
+        #[fsql(length = 120)]
+        pub email: String,
+        #[fsql(length = 20)]
+        pub hair_color: Option<String>,
         pub posts: HasMany<Post>,
     }
 
@@ -43,10 +52,11 @@ mod models {
     pub struct Post {
         #[fsql(primary_key)]
         pub id: i32,
-        #[fsql(references = User)]
+        #[fsql(references = User, index)]
         pub user_id: i32,
         #[fsql(length = 200)]
         pub title: String,
+        pub body: Option<String>,
     }
 
     #[derive(Model, Debug, Clone, PartialEq)]
@@ -82,8 +92,8 @@ use models::{Page, Post, Tag, User};
 mod raw {
     use diesel::prelude::*;
 
-    diesel::table! { user (id) { id -> Integer, name -> Text, } }
-    diesel::table! { post (id) { id -> Integer, user_id -> Integer, title -> Text, } }
+    diesel::table! { user (id) { id -> Integer, name -> Text, email -> Text, hair_color -> Nullable<Text>, } }
+    diesel::table! { post (id) { id -> Integer, user_id -> Integer, title -> Text, body -> Nullable<Text>, } }
     diesel::table! { page (id) { id -> Integer, title -> Text, } }
     diesel::table! { tag (id) { id -> Integer, name -> Text, } }
     diesel::table! { page_tags (page_id, tag_id) { page_id -> Integer, tag_id -> Integer, } }
@@ -97,6 +107,8 @@ mod raw {
     pub struct User {
         pub id: i32,
         pub name: String,
+        pub email: String,
+        pub hair_color: Option<String>,
     }
     #[derive(Queryable, Selectable, Debug, Clone)]
     #[diesel(table_name = post)]
@@ -104,6 +116,7 @@ mod raw {
         pub id: i32,
         pub user_id: i32,
         pub title: String,
+        pub body: Option<String>,
     }
     #[derive(Queryable, Selectable, Debug, Clone)]
     #[diesel(table_name = page)]
@@ -298,7 +311,7 @@ fn seed(conn: &mut SqliteConnection) {
     let mut sql = String::from("BEGIN;");
     for u in 1..=USERS {
         sql.push_str(&format!(
-            "INSERT INTO user (id, name) VALUES ({u}, 'user{u}');"
+            "INSERT INTO user (id, name, email) VALUES ({u}, 'user{u}', 'user{u}@example.com');"
         ));
         for k in 0..POSTS_PER_USER {
             let id = (u - 1) * POSTS_PER_USER + k + 1;
@@ -377,6 +390,17 @@ fn benches(c: &mut Criterion) {
         .unwrap();
     db.create_all().unwrap();
     let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    {
+        // Same tables and indexes as schema.sql (what the raw side of W1-W3 runs verbatim).
+        let reference = dir.path().join("schema_sql.db");
+        let mut reference = schema::raw_connection(&reference);
+        diesel::connection::SimpleConnection::batch_execute(&mut reference, schema::SCHEMA_SQL)
+            .expect("schema.sql");
+        if let Err(diff) = schema::compare_schemas("schema.sql", &mut reference, "fsql", &mut conn)
+        {
+            panic!("W4/W5 models differ from schema.sql\n{diff}");
+        }
+    }
     seed(&mut conn);
 
     let strategies_w4 = ["lazy_select", "joined", "selectin", "subquery"];
