@@ -90,6 +90,7 @@ pub mod __private {
         under, AssociationLink, BelongsTo, ForeignKey, HasMany, HasOne, JoinTo, Lazy, LoadOption,
         ManyToMany, Relationship, SingleKey, Slot, WithSlot,
     };
+    pub use fsql_diesel::sql_types::DateTimeValue;
     pub use fsql_diesel::{
         fallback_model, impl_model_backends, impl_relationship_backends, Model, Query,
     };

@@ -50,6 +50,45 @@ mod any {
     }
 }
 
+// Generated writes on an `AnyConnection` (hand-written Diesel with a model's `Insertable`)
+// bind datetimes as each variant's backend does.
+impl<ST, T> diesel::query_builder::QueryFragment<any::MultiBackend>
+    for crate::sql_types::DateTimeValue<ST, T>
+where
+    Self: OnAllBackendsFragment,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        pass: diesel::query_builder::AstPass<'_, 'b, any::MultiBackend>,
+    ) -> diesel::QueryResult<()> {
+        any::MultiBackend::walk_variant_ast(self, pass)
+    }
+}
+
+/// `QueryFragment` on every compiled-in backend.
+#[doc(hidden)]
+pub trait OnAllBackendsFragment: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql {}
+impl<T: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql> OnAllBackendsFragment for T {}
+
+macro_rules! fragment_on {
+    ($feature:literal, $on:ident, $db:ty) => {
+        #[cfg(feature = $feature)]
+        #[doc(hidden)]
+        pub trait $on: diesel::query_builder::QueryFragment<$db> {}
+        #[cfg(feature = $feature)]
+        impl<T: diesel::query_builder::QueryFragment<$db>> $on for T {}
+        #[cfg(not(feature = $feature))]
+        #[doc(hidden)]
+        pub trait $on {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $on for T {}
+    };
+}
+
+fragment_on!("sqlite", FragmentOnSqlite, Sqlite);
+fragment_on!("postgres", FragmentOnPostgres, Pg);
+fragment_on!("mysql", FragmentOnMysql, Mysql);
+
 impl AnyConnection {
     /// The backend of this connection.
     pub fn backend(&self) -> crate::url::BackendKind {

@@ -24,6 +24,7 @@ pub mod record;
 pub mod reflect;
 pub mod relation;
 pub mod session;
+pub mod sql_types;
 pub mod tracking;
 pub mod url;
 
