@@ -99,7 +99,7 @@ impl AnyConnection {
 /// A Diesel backend that fsql drives, with its connection type.
 pub trait FsqlBackend: Backend + Default {
     /// The concrete connection.
-    type Conn: Connection<Backend = Self>;
+    type Conn: Connection<Backend = Self> + WriteBegin;
     /// Which backend this is.
     const KIND: crate::url::BackendKind;
 }
@@ -310,27 +310,92 @@ macro_rules! impl_model_backends {
     };
 }
 
-/// Runs `f` in a transaction of `conn` (a savepoint when one is already open), rolling back
-/// when it fails, with fsql's own error kept intact.
+/// A connection that can begin a transaction meant to write: see [`begin_write`].
+#[doc(hidden)]
+pub trait WriteBegin: Connection + Sized {
+    /// The SQLite connection inside, when this is one.
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection>;
+}
+
+#[cfg(feature = "sqlite")]
+impl WriteBegin for SqliteConnection {
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        Some(self)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl WriteBegin for PgConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        None
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl WriteBegin for MysqlConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        None
+    }
+}
+
+impl WriteBegin for AnyConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        match self {
+            Self::Sqlite(c) => Some(c),
+            #[allow(unreachable_patterns)] // only SQLite compiled in
+            _ => None,
+        }
+    }
+}
+
+/// Begins a transaction that will write (a savepoint inside an open one). On SQLite, outside
+/// a transaction, that is `BEGIN IMMEDIATE`: the write lock is taken at the start, waiting up
+/// to the busy timeout. A plain (deferred) `BEGIN` takes a read lock first and must upgrade
+/// it at the first write; when another connection is waiting to commit, SQLite refuses the
+/// upgrade at once with "database is locked" instead of waiting, since waiting could
+/// deadlock.
+#[doc(hidden)]
+pub fn begin_write<C: WriteBegin>(conn: &mut C) -> diesel::QueryResult<()> {
+    use diesel::connection::TransactionManager;
+    #[cfg(feature = "sqlite")]
+    if let Some(sqlite) = conn.as_sqlite() {
+        use diesel::connection::AnsiTransactionManager;
+        let depth =
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?;
+        if depth.is_none() {
+            return AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE");
+        }
+    }
+    C::TransactionManager::begin_transaction(conn)
+}
+
+/// Runs `f` in a write transaction of `conn` ([`begin_write`]; a savepoint when one is
+/// already open), rolling back when it fails, with fsql's own error kept intact.
 #[doc(hidden)]
 pub fn in_transaction<C, T>(
     conn: &mut C,
     f: impl FnOnce(&mut C) -> fsql_core::Result<T>,
 ) -> fsql_core::Result<T>
 where
-    C: Connection,
+    C: WriteBegin,
 {
-    let mut failed = None;
-    let outcome = conn.transaction::<T, diesel::result::Error, _>(|c| {
-        f(c).map_err(|e| {
-            failed = Some(e);
-            diesel::result::Error::RollbackTransaction
-        })
-    });
-    match (outcome, failed) {
-        (_, Some(e)) => Err(e),
-        (Err(e), None) => Err(crate::error::from_diesel(e, None, None)),
-        (Ok(v), None) => Ok(v),
+    use diesel::connection::TransactionManager;
+    let sql_error = |e, sql: &str| crate::error::from_diesel(e, None, Some(sql.to_owned()));
+    begin_write(conn).map_err(|e| sql_error(e, "BEGIN"))?;
+    // Diesel's own `transaction`, with the write begin.
+    match f(conn) {
+        Ok(value) => {
+            C::TransactionManager::commit_transaction(conn).map_err(|e| sql_error(e, "COMMIT"))?;
+            Ok(value)
+        }
+        Err(failed) => match C::TransactionManager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(failed),
+            Err(e) => Err(sql_error(e, "ROLLBACK")),
+        },
     }
 }
 

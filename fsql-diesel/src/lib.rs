@@ -27,6 +27,7 @@ pub mod session;
 pub mod sql_types;
 pub mod tracking;
 pub mod url;
+mod write_gate;
 
 pub use backend::AnyConnection;
 pub use config::DatabaseBuilder;

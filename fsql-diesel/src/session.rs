@@ -255,6 +255,8 @@ impl<M: Model + Clone> Unit for Write<M> {
 struct OpenBind {
     key: Option<&'static str>,
     conn: PooledConnection,
+    /// Held until the transaction ends (SQLite files: see `write_gate`).
+    _turn: Option<crate::write_gate::WriteTurn>,
 }
 
 /// A unit of work over every bind of a [`Database`]: Flask-SQLAlchemy's `db.session`.
@@ -291,12 +293,12 @@ impl Database {
     }
 }
 
-/// The concrete transaction manager of a connection.
+/// A session writes: its transactions begin as writers (`BEGIN IMMEDIATE` on SQLite).
 fn begin(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
-    dispatch!(conn, |c, DB| {
-        <<DB as FsqlBackend>::Conn as Connection>::TransactionManager::begin_transaction(c)
-    })
+    crate::backend::begin_write(conn)
 }
+
+/// The concrete transaction manager of a connection.
 
 fn commit_tx(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     dispatch!(conn, |c, DB| {
@@ -654,6 +656,7 @@ fn open_bind<'s>(
     let index = match open.iter().position(|b| b.key == table.bind) {
         Some(i) => i,
         None => {
+            let turn = db.write_turn(table)?;
             let mut conn = db.connection_for(table)?;
             begin(&mut conn).map_err(|e| {
                 crate::error::from_diesel(e, Some(table.model), Some("BEGIN".to_owned()))
@@ -661,6 +664,7 @@ fn open_bind<'s>(
             open.push(OpenBind {
                 key: table.bind,
                 conn,
+                _turn: turn,
             });
             open.len() - 1
         }
