@@ -130,6 +130,12 @@ pub mod axum {
     pub use fsql_axum::*;
 }
 
+/// Database URLs: SQLAlchemy forms, and the one function that masks their passwords wherever
+/// fsql shows a URL.
+pub mod url {
+    pub use fsql_diesel::url::*;
+}
+
 /// Configuration sources: builder, environment variables, TOML.
 pub mod config {
     pub use fsql_diesel::config::*;
