@@ -299,7 +299,6 @@ fn begin(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
 }
 
 /// The concrete transaction manager of a connection.
-
 fn commit_tx(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     dispatch!(conn, |c, DB| {
         <<DB as FsqlBackend>::Conn as Connection>::TransactionManager::commit_transaction(c)

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 
 use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression};
 use diesel::expression::{TypedExpressionType, ValidGrouping};
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::QueryId;
 use diesel::sql_types::SqlType;
 
 /// A `NaiveDateTime` (or `Option`, or a reference to either) written to a column of SQL type
@@ -67,12 +67,15 @@ impl<ST: QueryId, T> QueryId for DateTimeValue<ST, T> {
 macro_rules! bind_as_column_type {
     ($feature:literal, $db:ty) => {
         #[cfg(feature = $feature)]
-        impl<ST, T> QueryFragment<$db> for DateTimeValue<ST, T>
+        impl<ST, T> diesel::query_builder::QueryFragment<$db> for DateTimeValue<ST, T>
         where
             $db: diesel::sql_types::HasSqlType<ST>,
             T: diesel::serialize::ToSql<ST, $db>,
         {
-            fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, $db>) -> diesel::QueryResult<()> {
+            fn walk_ast<'b>(
+                &'b self,
+                mut pass: diesel::query_builder::AstPass<'_, 'b, $db>,
+            ) -> diesel::QueryResult<()> {
                 pass.push_bind_param::<ST, T>(&self.value)
             }
         }
@@ -86,6 +89,7 @@ bind_as_column_type!("postgres", diesel::pg::Pg);
 mod mysql {
     use super::*;
     use diesel::mysql::Mysql;
+    use diesel::query_builder::{AstPass, QueryFragment};
     use diesel::serialize::{self, IsNull, Output, ToSql};
     use diesel::sql_types::{Datetime, Nullable, Timestamp};
 
