@@ -8,6 +8,15 @@ use fsql::config::DatabaseBuilder;
 use fsql::prelude::*;
 use fsql::{AnyConnection, DatabaseUrl};
 
+/// The error `build()` gives for a configuration read from these variables.
+fn env_build_error(pairs: &[(&str, &str)]) -> String {
+    build_error(DatabaseBuilder::from_vars(vars(pairs)))
+}
+
+fn build_error(builder: fsql::Result<DatabaseBuilder>) -> String {
+    builder.unwrap().build().unwrap_err().to_string()
+}
+
 fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
         .iter()
@@ -158,41 +167,25 @@ fn a_bad_bind_url_names_the_bind_and_where_it_came_from() {
     );
     assert!(e.contains("unknown backend `oracle`"), "{e}");
 
-    let e = DatabaseBuilder::from_vars(vars(&[("FSQL_BIND_A", "")]))
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = env_build_error(&[("FSQL_BIND_A", "")]);
     assert!(
         e.contains(r#"bind "a""#) && e.contains("FSQL_BIND_A"),
         "{e}"
     );
 
-    let e = DatabaseBuilder::from_vars(vars(&[("FSQL_DATABASE_URL", "sqlite:app.db")]))
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = env_build_error(&[("FSQL_DATABASE_URL", "sqlite:app.db")]);
     assert!(
         e.contains("the default database") && e.contains("FSQL_DATABASE_URL"),
         "{e}"
     );
 
-    let e = DatabaseBuilder::from_vars(vars(&[("FSQL_BINDS", r#"{"x": "nope"}"#)]))
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = env_build_error(&[("FSQL_BINDS", r#"{"x": "nope"}"#)]);
     assert!(e.contains(r#"bind "x""#) && e.contains("FSQL_BINDS"), "{e}");
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.toml");
     std::fs::write(&path, "[binds]\nreports = \"sqlite:reports.db\"\n").unwrap();
-    let e = DatabaseBuilder::from_toml_file(&path)
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = build_error(DatabaseBuilder::from_toml_file(&path));
     assert!(
         e.contains("`binds.reports` in the TOML configuration of"),
         "{e}"
@@ -219,20 +212,14 @@ fn an_empty_bind_key_is_rejected_wherever_it_comes_from() {
         .unwrap_err();
     assert!(matches!(e, fsql::Error::Config { .. }), "{e}");
     assert!(e.to_string().contains("bind key cannot be empty"), "{e}");
-    let e = DatabaseBuilder::from_vars(vars(&[("FSQL_BINDS", r#"{" ": "sqlite://"}"#)]))
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = env_build_error(&[("FSQL_BINDS", r#"{" ": "sqlite://"}"#)]);
     assert!(
         e.contains("FSQL_BINDS") && e.contains("cannot be empty"),
         "{e}"
     );
-    let e = DatabaseBuilder::from_toml_str("[binds]\n\"\" = \"sqlite://\"\n")
-        .unwrap()
-        .build()
-        .unwrap_err()
-        .to_string();
+    let e = build_error(DatabaseBuilder::from_toml_str(
+        "[binds]\n\"\" = \"sqlite://\"\n",
+    ));
     assert!(e.contains("TOML") && e.contains("cannot be empty"), "{e}");
 }
 

@@ -70,13 +70,16 @@ where
 pub trait OnAllBackendsFragment: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql {}
 impl<T: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql> OnAllBackendsFragment for T {}
 
-macro_rules! fragment_on {
-    ($feature:literal, $on:ident, $db:ty) => {
+/// For each backend, a trait that is "`T: bound`" when the backend's feature is on and nothing
+/// at all when it is off: generic code names every compiled-in backend's bound at once,
+/// without naming features.
+macro_rules! feature_bound {
+    ($feature:literal, $on:ident, $($bound:tt)+) => {
         #[cfg(feature = $feature)]
         #[doc(hidden)]
-        pub trait $on: diesel::query_builder::QueryFragment<$db> {}
+        pub trait $on: $($bound)+ {}
         #[cfg(feature = $feature)]
-        impl<T: diesel::query_builder::QueryFragment<$db>> $on for T {}
+        impl<T: $($bound)+> $on for T {}
         #[cfg(not(feature = $feature))]
         #[doc(hidden)]
         pub trait $on {}
@@ -85,9 +88,21 @@ macro_rules! fragment_on {
     };
 }
 
-fragment_on!("sqlite", FragmentOnSqlite, Sqlite);
-fragment_on!("postgres", FragmentOnPostgres, Pg);
-fragment_on!("mysql", FragmentOnMysql, Mysql);
+feature_bound!(
+    "sqlite",
+    FragmentOnSqlite,
+    diesel::query_builder::QueryFragment<Sqlite>
+);
+feature_bound!(
+    "postgres",
+    FragmentOnPostgres,
+    diesel::query_builder::QueryFragment<Pg>
+);
+feature_bound!(
+    "mysql",
+    FragmentOnMysql,
+    diesel::query_builder::QueryFragment<Mysql>
+);
 
 impl AnyConnection {
     /// The backend of this connection.
@@ -228,28 +243,11 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
         Self: crate::model::Model;
 }
 
-/// For each backend, a trait that is "implements `ModelOn<ThatBackend>`" when the backend's
-/// feature is on and nothing at all when it is off. `Model` requires all of them with one
-/// supertrait, so generic code sees `M: ModelOn<Pg>` exactly when PostgreSQL is compiled in,
-/// without naming features.
-macro_rules! backend_support {
-    ($feature:literal, $on:ident, $db:ty) => {
-        #[cfg(feature = $feature)]
-        #[doc(hidden)]
-        pub trait $on: ModelOn<$db> {}
-        #[cfg(feature = $feature)]
-        impl<T: ModelOn<$db>> $on for T {}
-        #[cfg(not(feature = $feature))]
-        #[doc(hidden)]
-        pub trait $on {}
-        #[cfg(not(feature = $feature))]
-        impl<T> $on for T {}
-    };
-}
-
-backend_support!("sqlite", OnSqlite, Sqlite);
-backend_support!("postgres", OnPostgres, Pg);
-backend_support!("mysql", OnMysql, Mysql);
+// `Model` requires all of these with one supertrait, so generic code sees `M: ModelOn<Pg>`
+// exactly when PostgreSQL is compiled in.
+feature_bound!("sqlite", OnSqlite, ModelOn<Sqlite>);
+feature_bound!("postgres", OnPostgres, ModelOn<Pg>);
+feature_bound!("mysql", OnMysql, ModelOn<Mysql>);
 
 // The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend is
 // not compiled in. They are defined here, under this crate's features, because a `#[cfg]`

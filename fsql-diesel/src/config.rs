@@ -98,17 +98,13 @@ fn with_origin(err: Error, key: Option<&str>, origin: &str) -> Error {
     match err {
         Error::Url { url, reason } => Error::Url {
             url,
-            reason: format!("{} (from {origin}): {reason}", bind_label(key)),
+            reason: format!(
+                "{} (from {origin}): {reason}",
+                crate::session::bind_name(key)
+            ),
         },
         other => other,
     }
-}
-
-fn bind_label(key: Option<&str>) -> String {
-    key.map_or_else(
-        || "the default database".to_owned(),
-        |k| format!("bind {k:?}"),
-    )
 }
 
 impl DatabaseBuilder {

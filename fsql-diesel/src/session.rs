@@ -311,7 +311,7 @@ fn rollback_tx(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     })
 }
 
-fn bind_name(key: Option<&str>) -> String {
+pub(crate) fn bind_name(key: Option<&str>) -> String {
     key.map_or_else(
         || "the default database".to_owned(),
         |k| format!("bind {k:?}"),

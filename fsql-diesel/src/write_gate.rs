@@ -123,13 +123,15 @@ mod tests {
         let order = Arc::new(Mutex::new(Vec::new()));
         let waiters: Vec<_> = (0..4)
             .map(|i| {
-                let (gate, order) = (gate.clone(), order.clone());
+                let (mine, order) = (gate.clone(), order.clone());
                 let t = std::thread::spawn(move || {
-                    let _turn = gate.enter().unwrap();
+                    let _turn = mine.enter().unwrap();
                     order.lock().unwrap().push(i);
                 });
-                // Let each take its ticket before the next.
-                std::thread::sleep(Duration::from_millis(20));
+                // Each takes its ticket before the next thread starts.
+                while gate.lock().next < i + 3 {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
                 t
             })
             .collect();
