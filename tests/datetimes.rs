@@ -136,3 +136,29 @@ fn a_value_the_backend_cannot_store_is_an_error_never_null() {
         );
     }
 }
+
+/// Hand-written Diesel on an `AnyConnection` inserts a model through the same binding.
+#[test]
+fn hand_written_diesel_on_any_connection_writes_datetimes_too() {
+    use diesel::RunQueryDsl;
+    for t in each_backend(&[Moment::META]) {
+        let mut conn = t.db.connection().unwrap();
+        let row = Moment {
+            id: 7,
+            at: dates()[0],
+            maybe: Some(dates()[3]),
+        };
+        let n = diesel::insert_into(moment::table)
+            .values(&row)
+            .execute(&mut *conn)
+            .unwrap();
+        assert_eq!(n, 1);
+        drop(conn);
+        assert_eq!(
+            Moment::query().get(&t.db, 7).unwrap(),
+            Some(row),
+            "{}",
+            t.backend
+        );
+    }
+}
