@@ -462,8 +462,10 @@ pub fn mask_text(text: &str) -> String {
     let mut rest = text;
     while let Some(sep) = rest.find("://") {
         let scheme_start = rest[..sep]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = rest[sep..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
             .map_or(rest.len(), |i| sep + i);
@@ -537,6 +539,15 @@ mod tests {
         );
         let u = DatabaseUrl::parse("postgresql://bob:s3cret@db/app").unwrap();
         assert!(!format!("{u} {u:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn urls_inside_text_are_masked_whatever_surrounds_them() {
+        assert_eq!(
+            mask_text("é://u:p@h and «postgresql://u:p@h/x» or mysql://u:p@h/y, ://"),
+            "é://u:***@h and «postgresql://u:***@h/x» or mysql://u:***@h/y, ://"
+        );
+        assert_eq!(mask_text("no url"), "no url");
     }
 
     #[test]
