@@ -76,8 +76,7 @@ pub use fsql_core::{
 /// // The Diesel table, for hand-written queries:
 /// diesel::insert_into(page_tags::table)
 ///     .values((page_tags::page_id.eq(1), page_tags::tag_id.eq(2)))
-///     .execute(&mut *db.connection()?)
-///     .expect("a new link");
+///     .execute(&mut *db.connection()?)?;  // Diesel's errors convert into fsql::Error
 /// // Its description, for a registry of your own (the global registry has it already):
 /// let registry = fsql::Registry::new([Page::META, Tag::META, page_tags::table::META]);
 /// # Ok(())
@@ -133,6 +132,7 @@ pub mod __private_v0_1_0 {
         under, AssociationLink, BelongsTo, ForeignKey, HasMany, HasOne, JoinTo, Lazy, LoadOption,
         ManyToMany, Relationship, SingleKey, Slot, WithSlot,
     };
+    pub use fsql_diesel::sql_types::DateTimeValue;
     pub use fsql_diesel::{
         fallback_model, impl_model_backends, impl_relationship_backends, Model, Query,
     };
@@ -171,6 +171,12 @@ pub mod tracking {
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum {
     pub use fsql_axum::*;
+}
+
+/// Database URLs: SQLAlchemy forms, and the one function that masks their passwords wherever
+/// fsql shows a URL.
+pub mod url {
+    pub use fsql_diesel::url::*;
 }
 
 /// Configuration sources: builder, environment variables, TOML.

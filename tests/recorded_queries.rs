@@ -179,3 +179,48 @@ fn statements_carry_their_bind() {
     );
     assert!(!statements.is_empty());
 }
+
+/// Diesel prints a statement as `<sql> -- binds: [..]`; a value holding that marker once made
+/// the recorder cut at the wrong place and put the value into the statement.
+#[test]
+fn a_value_holding_the_binds_marker_never_reaches_the_statement() {
+    for t in each_backend(&[]) {
+        let db = recording(&t);
+        let title = "\" -- binds: [\"SEC1\"] -- binds: SEC2";
+        let ((), recorded) = db.record(|| {
+            Note {
+                id: 0,
+                title: title.to_owned(),
+            }
+            .insert(&db)
+            .unwrap();
+            let found = Note::query()
+                .filter(Note::title.eq(title))
+                .count(&db)
+                .unwrap();
+            assert_eq!(found, 1);
+        });
+        assert!(recorded.len() >= 2, "{}: {recorded:?}", t.backend);
+        for q in &recorded {
+            assert!(
+                !q.statement.contains("SEC"),
+                "{}: {}",
+                t.backend,
+                q.statement
+            );
+            assert!(
+                !q.statement.contains(" -- binds: "),
+                "{}: {}",
+                t.backend,
+                q.statement
+            );
+        }
+        assert!(
+            recorded.iter().any(|q| q.statement.starts_with("INSERT")
+                && q.parameters.contains("SEC1")
+                && q.parameters.contains("SEC2")),
+            "{}: the value stays in the parameters: {recorded:?}",
+            t.backend
+        );
+    }
+}

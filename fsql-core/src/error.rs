@@ -217,3 +217,66 @@ impl Error {
 /// Werkzeug's description for 404, which Flask-SQLAlchemy's `abort(404)` shows.
 pub const NOT_FOUND_DESCRIPTION: &str = "The requested URL was not found on the server. If you \
      entered the URL manually please check your spelling and try again.";
+
+#[cfg(feature = "diesel")]
+mod from_diesel {
+    use super::{DatabaseErrorKind, Error};
+    use diesel::result::{DatabaseErrorKind as DieselKind, Error as DieselError};
+
+    impl Error {
+        /// A Diesel error, with what is known of where it happened: the model whose statement
+        /// failed and the statement's SQL (without parameter values).
+        pub fn from_diesel(
+            err: DieselError,
+            model: Option<&'static str>,
+            statement: Option<String>,
+        ) -> Self {
+            let (kind, message) = match &err {
+                DieselError::DatabaseError(kind, info) => {
+                    let kind = match kind {
+                        DieselKind::UniqueViolation => DatabaseErrorKind::UniqueViolation,
+                        DieselKind::ForeignKeyViolation => DatabaseErrorKind::ForeignKeyViolation,
+                        DieselKind::NotNullViolation => DatabaseErrorKind::NotNullViolation,
+                        DieselKind::CheckViolation => DatabaseErrorKind::CheckViolation,
+                        DieselKind::SerializationFailure => DatabaseErrorKind::SerializationFailure,
+                        DieselKind::ReadOnlyTransaction => DatabaseErrorKind::ReadOnlyTransaction,
+                        DieselKind::ClosedConnection => DatabaseErrorKind::ClosedConnection,
+                        _ => DatabaseErrorKind::Other,
+                    };
+                    (kind, info.message().to_owned())
+                }
+                DieselError::DeserializationError(e) => (
+                    DatabaseErrorKind::Deserialization,
+                    format!(
+                        "{e} (does the model's field type match the column's type in the database?)"
+                    ),
+                ),
+                DieselError::SerializationError(e) => {
+                    (DatabaseErrorKind::Serialization, e.to_string())
+                }
+                DieselError::RollbackErrorOnCommit { .. }
+                | DieselError::RollbackTransaction
+                | DieselError::AlreadyInTransaction
+                | DieselError::NotInTransaction
+                | DieselError::BrokenTransactionManager => {
+                    (DatabaseErrorKind::Transaction, err.to_string())
+                }
+                other => (DatabaseErrorKind::Other, other.to_string()),
+            };
+            Error::Database {
+                kind,
+                model,
+                statement,
+                message,
+                source: Box::new(err),
+            }
+        }
+    }
+
+    /// Hand-written Diesel inside a function returning `fsql::Result` can use `?`.
+    impl From<DieselError> for Error {
+        fn from(err: DieselError) -> Self {
+            Self::from_diesel(err, None, None)
+        }
+    }
+}

@@ -333,8 +333,13 @@ impl KeysetRequest {
             .filter(|p| !p.is_empty())
         {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match key {
-                "cursor" if !value.is_empty() => out.cursor = Some(value.to_owned()),
+            // Browsers and HTTP clients encode the query string (`%3D` for a cursor's `=`).
+            let (key, value) = (
+                crate::percent::decode_form(key),
+                crate::percent::decode_form(value),
+            );
+            match key.as_str() {
+                "cursor" if !value.is_empty() => out.cursor = Some(value),
                 "per_page" => match value.trim().parse::<u64>() {
                     Ok(n) if n >= 1 => out.per_page = n,
                     _ if out.error_out => {
@@ -640,6 +645,13 @@ mod tests {
         let r = KeysetRequest::from_query("cursor=abc&per_page=5&x=1", KeysetRequest::default())
             .unwrap();
         assert_eq!((r.cursor.as_deref(), r.per_page), (Some("abc"), 5));
+        let encoded =
+            KeysetRequest::from_query("cur%73or=a%2Db%3D&per%5Fpage=%37", KeysetRequest::default())
+                .unwrap();
+        assert_eq!(
+            (encoded.cursor.as_deref(), encoded.per_page),
+            (Some("a-b="), 7)
+        );
         assert!(
             KeysetRequest::from_query("per_page=zero", KeysetRequest::default())
                 .unwrap_err()

@@ -19,6 +19,7 @@ pub mod keyset;
 pub mod metadata;
 pub mod naming;
 pub mod pagination;
+pub mod percent;
 pub mod record;
 pub mod registry;
 pub mod schema;

@@ -175,13 +175,13 @@ impl PageRequest {
         let mut per_page: Option<String> = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let slot = match url_decode(key).as_str() {
+            let slot = match crate::percent::decode_form(key).as_str() {
                 "page" => &mut page,
                 "per_page" => &mut per_page,
                 _ => continue,
             };
             if slot.is_none() {
-                *slot = Some(url_decode(value));
+                *slot = Some(crate::percent::decode_form(value));
             }
         }
         Self::from_args(page.as_deref(), per_page.as_deref(), base)
@@ -264,36 +264,6 @@ fn resolve(page: Option<u64>, per_page: Option<u64>, base: &PageRequest) -> Resu
         per_page,
         ..*base
     })
-}
-
-/// Percent-decodes one `application/x-www-form-urlencoded` component (`+` is a space; a `%`
-/// not followed by two hex digits stays as it is; invalid UTF-8 becomes U+FFFD).
-fn url_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            ) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Parses an integer as Python's `int(s)` does, within `i64`.
@@ -987,13 +957,13 @@ mod tests {
 
     #[test]
     fn url_decoding() {
-        assert_eq!(url_decode("a+b%20c"), "a b c");
-        assert_eq!(url_decode("%"), "%");
-        assert_eq!(url_decode("%4"), "%4");
-        assert_eq!(url_decode("%4g"), "%4g");
-        assert_eq!(url_decode("100%25"), "100%");
-        assert_eq!(url_decode("%C3%A9"), "é");
-        assert_eq!(url_decode("%FF"), "\u{fffd}");
+        assert_eq!(crate::percent::decode_form("a+b%20c"), "a b c");
+        assert_eq!(crate::percent::decode_form("%"), "%");
+        assert_eq!(crate::percent::decode_form("%4"), "%4");
+        assert_eq!(crate::percent::decode_form("%4g"), "%4g");
+        assert_eq!(crate::percent::decode_form("100%25"), "100%");
+        assert_eq!(crate::percent::decode_form("%C3%A9"), "é");
+        assert_eq!(crate::percent::decode_form("%FF"), "\u{fffd}");
     }
 
     fn page_of(page: u64, per_page: u64, total: Option<u64>, items: usize) -> Pagination<usize> {

@@ -330,6 +330,12 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// A `NaiveDateTime` column of Diesel's `Timestamp` type: its written values go through
+    /// `DateTimeValue`, which binds them as `DATETIME` on MySQL.
+    pub fn binds_as_datetime(&self) -> bool {
+        self.attrs.sql_type.get().is_none() && self.scalar == Some(Scalar::Timestamp)
+    }
+
     /// Diesel's SQL type of the column, `Nullable<..>` included.
     pub fn diesel_type(&self) -> TokenStream {
         let base = match (self.attrs.sql_type.get(), self.scalar) {

@@ -53,6 +53,60 @@ mod any {
     }
 }
 
+// Generated writes on an `AnyConnection` (hand-written Diesel with a model's `Insertable`)
+// bind datetimes as each variant's backend does.
+impl<ST, T> diesel::query_builder::QueryFragment<any::MultiBackend>
+    for crate::sql_types::DateTimeValue<ST, T>
+where
+    Self: OnAllBackendsFragment,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        pass: diesel::query_builder::AstPass<'_, 'b, any::MultiBackend>,
+    ) -> diesel::QueryResult<()> {
+        any::MultiBackend::walk_variant_ast(self, pass)
+    }
+}
+
+/// `QueryFragment` on every compiled-in backend.
+#[doc(hidden)]
+pub trait OnAllBackendsFragment: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql {}
+impl<T: FragmentOnSqlite + FragmentOnPostgres + FragmentOnMysql> OnAllBackendsFragment for T {}
+
+/// For each backend, a trait that is "`T: bound`" when the backend's feature is on and nothing
+/// at all when it is off: generic code names every compiled-in backend's bound at once,
+/// without naming features.
+macro_rules! feature_bound {
+    ($feature:literal, $on:ident, $($bound:tt)+) => {
+        #[cfg(feature = $feature)]
+        #[doc(hidden)]
+        pub trait $on: $($bound)+ {}
+        #[cfg(feature = $feature)]
+        impl<T: $($bound)+> $on for T {}
+        #[cfg(not(feature = $feature))]
+        #[doc(hidden)]
+        pub trait $on {}
+        #[cfg(not(feature = $feature))]
+        impl<T> $on for T {}
+    };
+}
+
+feature_bound!(
+    "sqlite",
+    FragmentOnSqlite,
+    diesel::query_builder::QueryFragment<Sqlite>
+);
+feature_bound!(
+    "postgres",
+    FragmentOnPostgres,
+    diesel::query_builder::QueryFragment<Pg>
+);
+feature_bound!(
+    "mysql",
+    FragmentOnMysql,
+    diesel::query_builder::QueryFragment<Mysql>
+);
+
 impl AnyConnection {
     /// The backend of this connection.
     pub fn backend(&self) -> crate::url::BackendKind {
@@ -63,7 +117,7 @@ impl AnyConnection {
 /// A Diesel backend that fsql drives, with its connection type.
 pub trait FsqlBackend: Backend + Default {
     /// The concrete connection.
-    type Conn: Connection<Backend = Self>;
+    type Conn: Connection<Backend = Self> + WriteBegin;
     /// Which backend this is.
     const KIND: crate::url::BackendKind;
 }
@@ -195,28 +249,11 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
         Self: crate::model::Model;
 }
 
-/// For each backend, a trait that is "implements `ModelOn<ThatBackend>`" when the backend's
-/// feature is on and nothing at all when it is off. `Model` requires all of them with one
-/// supertrait, so generic code sees `M: ModelOn<Pg>` exactly when PostgreSQL is compiled in,
-/// without naming features.
-macro_rules! backend_support {
-    ($feature:literal, $on:ident, $db:ty) => {
-        #[cfg(feature = $feature)]
-        #[doc(hidden)]
-        pub trait $on: ModelOn<$db> {}
-        #[cfg(feature = $feature)]
-        impl<T: ModelOn<$db>> $on for T {}
-        #[cfg(not(feature = $feature))]
-        #[doc(hidden)]
-        pub trait $on {}
-        #[cfg(not(feature = $feature))]
-        impl<T> $on for T {}
-    };
-}
-
-backend_support!("sqlite", OnSqlite, Sqlite);
-backend_support!("postgres", OnPostgres, Pg);
-backend_support!("mysql", OnMysql, Mysql);
+// `Model` requires all of these with one supertrait, so generic code sees `M: ModelOn<Pg>`
+// exactly when PostgreSQL is compiled in.
+feature_bound!("sqlite", OnSqlite, ModelOn<Sqlite>);
+feature_bound!("postgres", OnPostgres, ModelOn<Pg>);
+feature_bound!("mysql", OnMysql, ModelOn<Mysql>);
 
 // The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend is
 // not compiled in. They are defined here, under this crate's features, because a `#[cfg]`
@@ -277,27 +314,92 @@ macro_rules! impl_model_backends {
     };
 }
 
-/// Runs `f` in a transaction of `conn` (a savepoint when one is already open), rolling back
-/// when it fails, with fsql's own error kept intact.
+/// A connection that can begin a transaction meant to write: see [`begin_write`].
+#[doc(hidden)]
+pub trait WriteBegin: Connection + Sized {
+    /// The SQLite connection inside, when this is one.
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection>;
+}
+
+#[cfg(feature = "sqlite")]
+impl WriteBegin for SqliteConnection {
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        Some(self)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl WriteBegin for PgConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        None
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl WriteBegin for MysqlConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        None
+    }
+}
+
+impl WriteBegin for AnyConnection {
+    #[cfg(feature = "sqlite")]
+    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
+        match self {
+            Self::Sqlite(c) => Some(c),
+            #[allow(unreachable_patterns)] // only SQLite compiled in
+            _ => None,
+        }
+    }
+}
+
+/// Begins a transaction that will write (a savepoint inside an open one). On SQLite, outside
+/// a transaction, that is `BEGIN IMMEDIATE`: the write lock is taken at the start, waiting up
+/// to the busy timeout. A plain (deferred) `BEGIN` takes a read lock first and must upgrade
+/// it at the first write; when another connection is waiting to commit, SQLite refuses the
+/// upgrade at once with "database is locked" instead of waiting, since waiting could
+/// deadlock.
+#[doc(hidden)]
+pub fn begin_write<C: WriteBegin>(conn: &mut C) -> diesel::QueryResult<()> {
+    use diesel::connection::TransactionManager;
+    #[cfg(feature = "sqlite")]
+    if let Some(sqlite) = conn.as_sqlite() {
+        use diesel::connection::AnsiTransactionManager;
+        let depth =
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?;
+        if depth.is_none() {
+            return AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE");
+        }
+    }
+    C::TransactionManager::begin_transaction(conn)
+}
+
+/// Runs `f` in a write transaction of `conn` ([`begin_write`]; a savepoint when one is
+/// already open), rolling back when it fails, with fsql's own error kept intact.
 #[doc(hidden)]
 pub fn in_transaction<C, T>(
     conn: &mut C,
     f: impl FnOnce(&mut C) -> fsql_core::Result<T>,
 ) -> fsql_core::Result<T>
 where
-    C: Connection,
+    C: WriteBegin,
 {
-    let mut failed = None;
-    let outcome = conn.transaction::<T, diesel::result::Error, _>(|c| {
-        f(c).map_err(|e| {
-            failed = Some(e);
-            diesel::result::Error::RollbackTransaction
-        })
-    });
-    match (outcome, failed) {
-        (_, Some(e)) => Err(e),
-        (Err(e), None) => Err(crate::error::from_diesel(e, None, None)),
-        (Ok(v), None) => Ok(v),
+    use diesel::connection::TransactionManager;
+    let sql_error = |e, sql: &str| crate::error::from_diesel(e, None, Some(sql.to_owned()));
+    begin_write(conn).map_err(|e| sql_error(e, "BEGIN"))?;
+    // Diesel's own `transaction`, with the write begin.
+    match f(conn) {
+        Ok(value) => {
+            C::TransactionManager::commit_transaction(conn).map_err(|e| sql_error(e, "COMMIT"))?;
+            Ok(value)
+        }
+        Err(failed) => match C::TransactionManager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(failed),
+            Err(e) => Err(sql_error(e, "ROLLBACK")),
+        },
     }
 }
 

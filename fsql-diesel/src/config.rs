@@ -31,10 +31,13 @@ use fsql_core::convention::NamingConvention;
 use fsql_core::{Error, Registry, Result};
 
 /// Configures a [`Database`]: `Database::builder().url(..).bind(..).build()`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct DatabaseBuilder {
     url: Option<String>,
     binds: Vec<(String, String)>,
+    /// Where a URL came from (`FSQL_BIND_AUTH`, `binds.auth` in a file), by bind key, for
+    /// errors; absent = the builder method.
+    origins: BTreeMap<Option<String>, String>,
     registry: Option<Registry>,
     naming: Option<NamingConvention>,
     pool: PoolOptions,
@@ -42,6 +45,66 @@ pub struct DatabaseBuilder {
     record_queries: bool,
     track_modifications: bool,
     hooks: crate::tracking::Hooks,
+}
+
+// Derived `Debug` would print the URLs with their passwords.
+impl std::fmt::Debug for DatabaseBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let binds: Vec<(&str, String)> = self
+            .binds
+            .iter()
+            .map(|(k, u)| (k.as_str(), crate::url::mask_password(u)))
+            .collect();
+        f.debug_struct("DatabaseBuilder")
+            .field("url", &self.url.as_deref().map(crate::url::mask_password))
+            .field("binds", &binds)
+            .field("pool", &self.pool)
+            .field("bind_pools", &self.bind_pools)
+            .field("record_queries", &self.record_queries)
+            .field("track_modifications", &self.track_modifications)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A JSON object of bind key to URL, every entry kept in order: a key given twice is seen
+/// (a map would keep the last silently).
+struct BindEntries(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for BindEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = BindEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object of bind key to URL")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<BindEntries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, String>()? {
+                    out.push(entry);
+                }
+                Ok(BindEntries(out))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+/// Names the bind and the place its URL came from in a URL error.
+fn with_origin(err: Error, key: Option<&str>, origin: &str) -> Error {
+    match err {
+        Error::Url { url, reason } => Error::Url {
+            url,
+            reason: format!(
+                "{} (from {origin}): {reason}",
+                crate::session::bind_name(key)
+            ),
+        },
+        other => other,
+    }
 }
 
 impl DatabaseBuilder {
@@ -150,6 +213,7 @@ impl DatabaseBuilder {
                     reason: format!("bind configured twice, also by {first}"),
                 });
             }
+            builder.origins.insert(Some(key.clone()), from);
             builder.binds.push((key, url));
             Ok(())
         };
@@ -158,11 +222,12 @@ impl DatabaseBuilder {
         for (name, value) in vars {
             if name == "FSQL_DATABASE_URL" {
                 builder.url = Some(value);
+                builder.origins.insert(None, name);
             } else if name == "FSQL_BINDS" {
-                let binds: BTreeMap<String, String> =
+                let BindEntries(binds) =
                     serde_json::from_str(&value).map_err(|e| Error::Config {
                         key: "FSQL_BINDS".to_owned(),
-                        value: crate::url::mask_password(&value),
+                        value: crate::url::mask_text(&value),
                         reason: format!(
                             "expected a JSON object of bind key to URL, e.g. \
                              {{\"auth\": \"postgresql://localhost/auth\"}}: {e}"
@@ -193,29 +258,43 @@ impl DatabaseBuilder {
             value: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Self::from_toml_str(&text).map_err(|e| match e {
+        let mut builder = Self::from_toml_str(&text).map_err(|e| match e {
             Error::Config { key, value, reason } => Error::Config {
                 key: format!("{}: {key}", path.display()),
                 value,
                 reason,
             },
             other => other,
-        })
+        })?;
+        for origin in builder.origins.values_mut() {
+            *origin = format!("{origin} of {}", path.display());
+        }
+        Ok(builder)
     }
 
     /// Reads TOML text (see the module documentation for its keys).
     pub fn from_toml_str(text: &str) -> Result<Self> {
+        // The parser's message quotes the offending line, which may hold a URL.
         let file: FileConfig = toml::from_str(text).map_err(|e| Error::Config {
             key: "toml".to_owned(),
             value: String::new(),
-            reason: e.to_string(),
+            reason: crate::url::mask_text(&e.to_string()),
         })?;
         let mut builder = Self {
-            url: file.url,
-            pool: file.pool.apply(PoolOptions::default()),
+            pool: file.pool.apply(PoolOptions::default(), "pool.")?,
             ..Self::default()
         };
+        if let Some(url) = file.url {
+            builder.url = Some(url);
+            builder
+                .origins
+                .insert(None, "`url` in the TOML configuration".to_owned());
+        }
         for (key, bind) in file.binds {
+            builder.origins.insert(
+                Some(key.clone()),
+                format!("`binds.{key}` in the TOML configuration"),
+            );
             match bind {
                 toml::Value::String(url) => builder.binds.push((key, url)),
                 toml::Value::Table(table) => {
@@ -225,17 +304,18 @@ impl DatabaseBuilder {
                             .map_err(|e| Error::Config {
                                 key: format!("binds.{key}"),
                                 value: String::new(),
-                                reason: format!("{e}"),
+                                reason: crate::url::mask_text(&e.to_string()),
                             })?;
-                    builder
-                        .bind_pools
-                        .insert(Some(key.clone()), bind.pool().apply(builder.pool.clone()));
+                    let options = bind
+                        .pool()
+                        .apply(builder.pool.clone(), &format!("binds.{key}."))?;
+                    builder.bind_pools.insert(Some(key.clone()), options);
                     builder.binds.push((key, bind.url));
                 }
                 other => {
                     return Err(Error::Config {
                         key: format!("binds.{key}"),
-                        value: other.to_string(),
+                        value: crate::url::mask_text(&other.to_string()),
                         reason: "expected a URL string or a table with `url` and pool settings"
                             .to_owned(),
                     })
@@ -294,7 +374,25 @@ impl DatabaseBuilder {
             .into_iter()
             .chain(self.binds.into_iter().map(|(k, u)| (Some(k), u)));
         for (key, url) in all {
-            let url = DatabaseUrl::parse(&url)?;
+            let origin = self
+                .origins
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| match &key {
+                    None => "Database::builder().url(..)".to_owned(),
+                    Some(k) => format!("Database::builder().bind({k:?}, ..)"),
+                });
+            if key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+                return Err(Error::Config {
+                    key: origin,
+                    value: key.unwrap_or_default(),
+                    reason: "a bind key cannot be empty: models name their database with \
+                             #[fsql(bind = \"key\")]; give the bind a name, e.g. \"auth\""
+                        .to_owned(),
+                });
+            }
+            let url =
+                DatabaseUrl::parse(&url).map_err(|e| with_origin(e, key.as_deref(), &origin))?;
             if binds.contains_key(&key) {
                 return Err(Error::Config {
                     key: "bind".to_owned(),
@@ -303,8 +401,10 @@ impl DatabaseBuilder {
                 });
             }
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
-            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone())?;
-            binds.insert(key, Bind { url, pool });
+            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone())
+                .map_err(|e| url.scrub_error(e))?;
+            let gate = crate::write_gate::WriteGate::for_url(&url);
+            binds.insert(key, Bind { url, pool, gate });
         }
         Ok(Database::from_parts(
             binds,
@@ -364,26 +464,50 @@ impl BindTable {
 }
 
 impl PoolConfig {
-    fn apply(&self, mut o: PoolOptions) -> PoolOptions {
-        let secs = |s: f64| Duration::from_secs_f64(s.max(0.0));
+    /// `o` with these settings; `prefix` names where they stand (`pool.`, `binds.auth.`).
+    fn apply(&self, mut o: PoolOptions, prefix: &str) -> Result<PoolOptions> {
+        let secs = |name: &str, v: Option<f64>| {
+            v.map(|v| seconds(&format!("{prefix}{name}"), v))
+                .transpose()
+        };
         if let Some(v) = self.max_size {
             o.max_size = v;
         }
         if let Some(v) = self.min_idle {
             o.min_idle = v;
         }
-        if let Some(v) = self.connection_timeout {
-            o.connection_timeout = secs(v);
+        if let Some(v) = secs("connection_timeout", self.connection_timeout)? {
+            o.connection_timeout = v;
         }
-        if let Some(v) = self.idle_timeout {
-            o.idle_timeout = Some(secs(v));
+        if let Some(v) = secs("idle_timeout", self.idle_timeout)? {
+            o.idle_timeout = Some(v);
         }
-        if let Some(v) = self.max_lifetime {
-            o.max_lifetime = Some(secs(v));
+        if let Some(v) = secs("max_lifetime", self.max_lifetime)? {
+            o.max_lifetime = Some(v);
         }
         if let Some(v) = self.echo {
             o.echo = v;
         }
-        o
+        Ok(o)
     }
+}
+
+/// Seconds as a `Duration`; `inf`, `nan`, negative and too large values (which
+/// `Duration::from_secs_f64` panics on, or would silently turn into 0) are errors naming `key`.
+pub(crate) fn seconds(key: &str, value: f64) -> Result<Duration> {
+    let err = |reason: &str| Error::Config {
+        key: key.to_owned(),
+        value: value.to_string(),
+        reason: reason.to_owned(),
+    };
+    if value.is_nan() {
+        return Err(err("not a number; give seconds, e.g. 30 or 2.5"));
+    }
+    if value < 0.0 {
+        return Err(err(
+            "a duration cannot be negative; give seconds, e.g. 30 or 2.5",
+        ));
+    }
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| err("too large for a duration; give seconds, e.g. 30 or 2.5"))
 }

@@ -41,11 +41,13 @@ pub(crate) struct Inner {
 pub(crate) struct Bind {
     pub(crate) url: DatabaseUrl,
     pub(crate) pool: Pool,
+    /// SQLite files: writers of this process queue here (see `write_gate`).
+    pub(crate) gate: Option<Arc<crate::write_gate::WriteGate>>,
 }
 
 impl Bind {
     fn get(&self) -> Result<PooledConnection> {
-        self.pool.get()
+        self.pool.get().map_err(|e| self.url.scrub_error(e))
     }
 }
 
@@ -260,9 +262,11 @@ impl Database {
             };
             binds.insert(
                 key.clone(),
+                // One pinned connection: nothing to queue.
                 Bind {
                     url: bind.url.clone(),
                     pool,
+                    gate: None,
                 },
             );
         }
@@ -319,6 +323,19 @@ impl Database {
             key: key.unwrap_or("<default>").to_owned(),
             available: self.inner.binds.keys().cloned().collect(),
         })
+    }
+
+    /// A writer's turn on `table`'s bind (SQLite files; `None` elsewhere), taken before its
+    /// connection so a writer never holds a connection while it queues.
+    pub(crate) fn write_turn(
+        &self,
+        table: &'static TableMeta,
+    ) -> Result<Option<crate::write_gate::WriteTurn>> {
+        Ok(self
+            .bind(table.bind, Some(table.model))?
+            .gate
+            .as_ref()
+            .and_then(|g| g.enter()))
     }
 
     /// Open and idle connections of a bind's pool.

@@ -2,8 +2,8 @@
 
 use diesel::backend::Backend;
 use diesel::query_builder::{QueryBuilder, QueryFragment};
-use diesel::result::{DatabaseErrorKind as DieselKind, Error as DieselError};
-use fsql_core::{DatabaseErrorKind, Error, TableMeta};
+use diesel::result::Error as DieselError;
+use fsql_core::{Error, TableMeta};
 
 /// Renders a statement's SQL without its parameter values (they may be secrets).
 pub fn render_sql<DB, Q>(query: &Q) -> Option<String>
@@ -31,43 +31,9 @@ where
 
 /// Any Diesel error, with what is known of where it happened.
 pub fn from_diesel(
-    err: DieselError,
+    err: diesel::result::Error,
     model: Option<&'static str>,
     statement: Option<String>,
 ) -> Error {
-    let (kind, message) = match &err {
-        DieselError::DatabaseError(kind, info) => {
-            let kind = match kind {
-                DieselKind::UniqueViolation => DatabaseErrorKind::UniqueViolation,
-                DieselKind::ForeignKeyViolation => DatabaseErrorKind::ForeignKeyViolation,
-                DieselKind::NotNullViolation => DatabaseErrorKind::NotNullViolation,
-                DieselKind::CheckViolation => DatabaseErrorKind::CheckViolation,
-                DieselKind::SerializationFailure => DatabaseErrorKind::SerializationFailure,
-                DieselKind::ReadOnlyTransaction => DatabaseErrorKind::ReadOnlyTransaction,
-                DieselKind::ClosedConnection => DatabaseErrorKind::ClosedConnection,
-                _ => DatabaseErrorKind::Other,
-            };
-            (kind, info.message().to_owned())
-        }
-        DieselError::DeserializationError(e) => (
-            DatabaseErrorKind::Deserialization,
-            format!("{e} (does the model's field type match the column's type in the database?)"),
-        ),
-        DieselError::SerializationError(e) => (DatabaseErrorKind::Serialization, e.to_string()),
-        DieselError::RollbackErrorOnCommit { .. }
-        | DieselError::RollbackTransaction
-        | DieselError::AlreadyInTransaction
-        | DieselError::NotInTransaction
-        | DieselError::BrokenTransactionManager => {
-            (DatabaseErrorKind::Transaction, err.to_string())
-        }
-        other => (DatabaseErrorKind::Other, other.to_string()),
-    };
-    Error::Database {
-        kind,
-        model,
-        statement,
-        message,
-        source: Box::new(err),
-    }
+    Error::from_diesel(err, model, statement)
 }

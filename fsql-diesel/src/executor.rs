@@ -14,6 +14,20 @@ pub trait Executor {
         table: &'static TableMeta,
         f: impl FnOnce(&mut AnyConnection) -> Result<R>,
     ) -> Result<R>;
+
+    /// [`run`](Self::run) for a statement that writes. On a `Database` over an SQLite file the
+    /// writers of the process take turns (SQLite's own lock wait is a poll that can starve a
+    /// writer into "database is locked").
+    fn run_write<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R>
+    where
+        Self: Sized,
+    {
+        self.run(table, f)
+    }
 }
 
 impl Executor for &crate::Database {
@@ -24,6 +38,15 @@ impl Executor for &crate::Database {
     ) -> Result<R> {
         let mut conn = self.connection_for(table)?;
         f(&mut conn)
+    }
+
+    fn run_write<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let _turn = self.write_turn(table)?;
+        self.run(table, f)
     }
 }
 

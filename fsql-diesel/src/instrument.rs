@@ -71,6 +71,55 @@ fn query_events_enabled() -> bool {
     tracing::enabled!(target: QUERY_TARGET, tracing::Level::DEBUG)
 }
 
+/// Diesel prints a query as `<sql> -- binds: [..]`: the SQL and the parameters, apart. A
+/// parameter value may itself hold ` -- binds: ` (and SQL text may too), so a split at a guess
+/// could put a value into the statement. With one marker the split is certain; with more, the
+/// `Debug` form (`Query { sql: "<escaped sql>", binds: [..] }`) says exactly where the
+/// parameters start. Without that form, the statement is cut at the first marker: shorter than
+/// the SQL, never holding a value.
+fn split_query(query: &dyn diesel::connection::DebugQuery) -> (String, String) {
+    const MARKER: &str = " -- binds: ";
+    let text = query.to_string();
+    let mut markers = text.match_indices(MARKER);
+    let Some((first, _)) = markers.next() else {
+        // `batch_execute` text: SQL only.
+        return (text, "[]".to_owned());
+    };
+    if markers.next().is_none() {
+        return (
+            text[..first].to_owned(),
+            text[first + MARKER.len()..].to_owned(),
+        );
+    }
+    if let Some(binds) = debug_binds(&format!("{query:?}")) {
+        if let Some(sql_len) = text.len().checked_sub(MARKER.len() + binds.len()) {
+            if text.is_char_boundary(sql_len) && text[sql_len..].strip_prefix(MARKER) == Some(binds)
+            {
+                return (text[..sql_len].to_owned(), binds.to_owned());
+            }
+        }
+    }
+    (
+        text[..first].to_owned(),
+        text[first + MARKER.len()..].to_owned(),
+    )
+}
+
+/// The `binds` part of Diesel's `Query { sql: "..", binds: [..] }`: after the SQL's closing
+/// quote (the first `"` not escaped by `\`).
+fn debug_binds(debug: &str) -> Option<&str> {
+    let sql = debug.strip_prefix("Query { sql: \"")?;
+    let mut escaped = false;
+    let close = sql.char_indices().find_map(|(i, c)| {
+        let end = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        end.then_some(i)
+    })?;
+    sql[close + 1..]
+        .strip_prefix(", binds: ")?
+        .strip_suffix(" }")
+}
+
 /// Every statement recorded by a database.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
@@ -138,11 +187,9 @@ impl Instrumentation for Observer {
                     .take()
                     .unwrap_or_else(|| (Instant::now(), SystemTime::now()));
                 let duration = started.elapsed();
-                if debug {
-                    let text = query.to_string();
-                    let statement = text
-                        .rsplit_once(" -- binds: ")
-                        .map_or(&*text, |(sql, _)| sql);
+                let split = (debug || self.recorder.is_some()).then(|| split_query(query));
+                if let (true, Some((statement, _))) = (debug, &split) {
+                    let statement = statement.as_str();
                     let bind = self.bind.as_deref().unwrap_or(DEFAULT_BIND);
                     match error {
                         None => tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind),
@@ -161,14 +208,8 @@ impl Instrumentation for Observer {
                         }
                     }
                 }
-                if self.recorder.is_none() {
+                let Some((statement, parameters)) = split else {
                     return;
-                }
-                // Diesel prints a query as `<sql> -- binds: [..]`.
-                let text = query.to_string();
-                let (statement, parameters) = match text.rsplit_once(" -- binds: ") {
-                    Some((sql, binds)) => (sql.to_owned(), binds.to_owned()),
-                    None => (text, "[]".to_owned()),
                 };
                 let location = LOCATION.with(|l| l.get()).map_or_else(
                     || UNKNOWN_LOCATION.to_owned(),
@@ -197,6 +238,43 @@ impl Instrumentation for Observer {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A query whose parameters are `binds`, printed as Diesel prints one.
+    struct Fake(&'static str, &'static [&'static str]);
+
+    impl std::fmt::Display for Fake {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{} -- binds: {:?}", self.0, self.1)
+        }
+    }
+    impl std::fmt::Debug for Fake {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Query")
+                .field("sql", &self.0)
+                .field("binds", &self.1)
+                .finish()
+        }
+    }
+    impl diesel::connection::DebugQuery for Fake {}
+
+    #[test]
+    fn a_value_holding_the_marker_stays_in_the_parameters() {
+        for (sql, binds) in [
+            ("INSERT INTO t (a) VALUES (?)", &[" -- binds: [\"x\"]"][..]),
+            ("SELECT 1 -- binds: \" x", &["a -- binds: b", "\\\""][..]),
+            ("SELECT ?", &["\" }, binds: [", " -- binds: "][..]),
+            ("SELECT 1", &[][..]),
+        ] {
+            let (statement, parameters) = split_query(&Fake(sql, binds));
+            assert_eq!(statement, sql);
+            assert_eq!(parameters, format!("{binds:?}"));
         }
     }
 }

@@ -25,8 +25,10 @@ pub mod record;
 pub mod reflect;
 pub mod relation;
 pub mod session;
+pub mod sql_types;
 pub mod tracking;
 pub mod url;
+mod write_gate;
 
 pub use backend::AnyConnection;
 pub use config::DatabaseBuilder;

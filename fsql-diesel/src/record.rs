@@ -36,7 +36,7 @@ pub trait Record: Model {
     #[track_caller]
     fn insert<E: Executor>(&self, exec: E) -> Result<Self> {
         with_location(Location::caller(), || {
-            exec.run(Self::META, |conn| {
+            exec.run_write(Self::META, |conn| {
                 if Self::__JOINED_PARENT {
                     crate::backend::in_transaction(conn, |conn| self.__insert_on(conn))
                 } else {
@@ -51,7 +51,7 @@ pub trait Record: Model {
     #[track_caller]
     fn update<E: Executor>(&self, exec: E) -> Result<()> {
         let n = with_location(Location::caller(), || {
-            exec.run(Self::META, |conn| {
+            exec.run_write(Self::META, |conn| {
                 if Self::__JOINED_PARENT {
                     crate::backend::in_transaction(conn, |conn| self.__update_on(conn))
                 } else {
@@ -70,7 +70,7 @@ pub trait Record: Model {
     fn delete<E: Executor>(&self, exec: E) -> Result<()> {
         let pk = self.primary_key();
         let n = with_location(Location::caller(), || {
-            exec.run(Self::META, |conn| {
+            exec.run_write(Self::META, |conn| {
                 if !crate::relation::association::has_cleanups::<Self>() && !Self::__JOINED_PARENT {
                     return Self::__delete_on(conn, &pk);
                 }

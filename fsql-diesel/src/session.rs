@@ -275,6 +275,8 @@ impl<M: Model + Clone> Unit for Write<M> {
 struct OpenBind {
     key: Option<&'static str>,
     conn: PooledConnection,
+    /// Held until the transaction ends (SQLite files: see `write_gate`).
+    _turn: Option<crate::write_gate::WriteTurn>,
 }
 
 /// A unit of work over every bind of a [`Database`]: Flask-SQLAlchemy's `db.session`.
@@ -311,13 +313,12 @@ impl Database {
     }
 }
 
-/// The concrete transaction manager of a connection.
+/// A session writes: its transactions begin as writers (`BEGIN IMMEDIATE` on SQLite).
 fn begin(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
-    dispatch!(conn, |c, DB| {
-        <<DB as FsqlBackend>::Conn as Connection>::TransactionManager::begin_transaction(c)
-    })
+    crate::backend::begin_write(conn)
 }
 
+/// The concrete transaction manager of a connection.
 fn commit_tx(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     dispatch!(conn, |c, DB| {
         <<DB as FsqlBackend>::Conn as Connection>::TransactionManager::commit_transaction(c)
@@ -330,7 +331,7 @@ fn rollback_tx(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     })
 }
 
-fn bind_name(key: Option<&str>) -> String {
+pub(crate) fn bind_name(key: Option<&str>) -> String {
     key.map_or_else(
         || "the default database".to_owned(),
         |k| format!("bind {k:?}"),
@@ -730,6 +731,7 @@ fn open_bind<'s>(
     let index = match open.iter().position(|b| b.key == table.bind) {
         Some(i) => i,
         None => {
+            let turn = db.write_turn(table)?;
             let mut conn = db.connection_for(table)?;
             begin(&mut conn).map_err(|e| {
                 crate::error::from_diesel(e, Some(table.model), Some("BEGIN".to_owned()))
@@ -737,6 +739,7 @@ fn open_bind<'s>(
             open.push(OpenBind {
                 key: table.bind,
                 conn,
+                _turn: turn,
             });
             open.len() - 1
         }

@@ -105,6 +105,10 @@ impl DatabaseUrl {
             BackendKind::Sqlite => Target::Sqlite(parse_sqlite(rest).map_err(err)?),
             BackendKind::Postgres | BackendKind::Mysql => Target::Server(url.to_owned()),
         };
+        #[cfg(feature = "mysql")]
+        if backend == BackendKind::Mysql {
+            check_mysql(&format!("mysql://{}", encode_userinfo(rest))).map_err(err)?;
+        }
         Ok(Self {
             backend,
             masked,
@@ -136,13 +140,79 @@ impl DatabaseUrl {
         match &self.target {
             Target::Sqlite(_) => None,
             Target::Server(url) => {
-                let rest = url.split_once("://").map_or("", |(_, r)| r);
+                let rest = encode_userinfo(url.split_once("://").map_or("", |(_, r)| r));
                 let scheme = match self.backend {
                     BackendKind::Postgres => "postgresql",
                     _ => "mysql",
                 };
                 Some(format!("{scheme}://{rest}"))
             }
+        }
+    }
+
+    /// `message` (a driver's error, which may quote the URL or a piece of it) with this URL's
+    /// password masked: the password as written, percent-decoded, and the pieces a driver
+    /// that split it at `/ ? # @ :` would quote; then every URL in it through [`mask_text`].
+    pub fn scrub(&self, message: &str) -> String {
+        let Target::Server(url) = &self.target else {
+            return mask_text(message);
+        };
+        let rest = url.split_once("://").map_or("", |(_, r)| r);
+        let mut secrets: Vec<String> = Vec::new();
+        if let Some((from, to)) = password_span(rest) {
+            let password = &rest[from..to];
+            secrets.push(password.to_owned());
+            secrets
+                .push(String::from_utf8_lossy(&fsql_core::percent::decode(password)).into_owned());
+            // Pieces shorter than 3 characters would mask ordinary words, and say little.
+            secrets.extend(
+                password
+                    .split(['/', '?', '#', '@', ':'])
+                    .filter(|p| p.chars().count() >= 3)
+                    .map(str::to_owned),
+            );
+        }
+        if let Some((_, query)) = rest.split_once('?') {
+            for pair in query.split('&') {
+                if let Some((key, value)) = pair.split_once('=') {
+                    if SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) && !value.is_empty()
+                    {
+                        secrets.push(value.to_owned());
+                        secrets.push(fsql_core::percent::decode_form(value));
+                    }
+                }
+            }
+        }
+        secrets.retain(|s| !s.is_empty());
+        // Longest first, so a piece does not break up the whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let mut out = message.to_owned();
+        for secret in &secrets {
+            out = out.replace(secret.as_str(), "***");
+        }
+        mask_text(&out)
+    }
+
+    /// A connection error of this URL: the driver's message with the password masked
+    /// ([`scrub`](Self::scrub)), the URL masked.
+    pub fn connection_error(&self, source: impl std::fmt::Display) -> Error {
+        Error::Connection {
+            url: self.masked.clone(),
+            source: self.scrub(&source.to_string()).into(),
+        }
+    }
+
+    /// `err` with the driver's message scrubbed when it is this URL's connection error (the
+    /// pool reports the driver's own words, which may quote the URL).
+    pub(crate) fn scrub_error(&self, err: Error) -> Error {
+        match err {
+            Error::Connection { url, source } => {
+                let text = source.to_string();
+                let clean = self.scrub(&text);
+                let source = if clean == text { source } else { clean.into() };
+                Error::Connection { url, source }
+            }
+            other => other,
         }
     }
 
@@ -184,23 +254,227 @@ fn parse_sqlite(rest: &str) -> std::result::Result<SqliteTarget, String> {
     }
 }
 
-/// Replaces the password of `scheme://user:password@host/...` by `***`.
+/// Query-string keys whose value is a secret (libpq's `password`, `sslpassword`, and the
+/// spellings other drivers accept).
+const SECRET_KEYS: [&str; 5] = ["password", "pass", "passwd", "pwd", "sslpassword"];
+
+/// Where the password sits in `rest` (the URL after `://`): its byte range. SQLAlchemy's rule:
+/// the user ends at the first `:`, the password at the **last** `@`, so a password may hold
+/// `/ ? # : @ %` unencoded. A `:` after a `/`, `?` or `#` is no user's: then there is no
+/// password in the authority (`sqlite:///C:/a@b.db`, `...?user=a@b`).
+fn password_span(rest: &str) -> Option<(usize, usize)> {
+    let at = rest.rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    if rest[..colon].contains(['/', '?', '#']) {
+        return None;
+    }
+    Some((colon + 1, at))
+}
+
+/// Replaces every password in a database URL by `***`: the one in `user:password@` (whatever
+/// characters it holds, `/ ? @ : # %` included) and the values of `password=` (and its
+/// spellings) in the query string. The one masking function: every URL fsql shows (Display,
+/// Debug, errors, echo logs, configuration errors) goes through it or [`mask_text`].
+///
+/// ```
+/// use fsql_diesel::url::mask_password;
+/// assert_eq!(mask_password("postgresql://u:S3c/r3t@h/db"), "postgresql://u:***@h/db");
+/// assert_eq!(mask_password("postgresql://u@h/db?password=x&a=b"), "postgresql://u@h/db?password=***&a=b");
+/// ```
 pub fn mask_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
+    let (userinfo, after) = match password_span(rest) {
+        Some((from, to)) => (format!("{}***", &rest[..from]), &rest[to..]),
+        None => (String::new(), rest),
     };
-    let userinfo = &authority[..at];
-    match userinfo.split_once(':') {
-        Some((user, _password)) => {
-            format!("{scheme}://{user}:***{}", &rest[at..])
+    let after = match after.split_once('?') {
+        Some((before, query)) => format!("{before}?{}", mask_query(query)),
+        None => after.to_owned(),
+    };
+    format!("{scheme}://{userinfo}{after}")
+}
+
+/// `rest` (a URL after `://`) with the user and password percent-encoded where they hold
+/// characters that end a URL's authority (`/ ? # @ [ ]`, spaces, non-ASCII), so a driver reads
+/// the password SQLAlchemy reads. An already encoded `%XX` is kept.
+fn encode_userinfo(rest: &str) -> String {
+    let Some((from, to)) = password_span(rest) else {
+        return rest.to_owned();
+    };
+    format!(
+        "{}:{}{}",
+        encode_component(&rest[..from - 1]),
+        encode_component(&rest[from..to]),
+        &rest[to..]
+    )
+}
+
+fn encode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape_start = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')'
+            )
+            || matches!(b, b'*' | b'+' | b',' | b';' | b'=' | b':')
+            || escape_start;
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
-        None => url.to_owned(),
     }
+    out
+}
+
+/// What Diesel's MySQL driver would reject with one generic sentence ("MySQL connection URLs
+/// must be in the form ..."), each with its own reason. `url` has its user and password encoded.
+#[cfg(feature = "mysql")]
+fn check_mysql(url: &str) -> std::result::Result<(), String> {
+    use ::url::ParseError as P;
+    const PARAMS: &str = "unix_socket, ssl_mode, ssl_ca, ssl_cert, ssl_key (and charset)";
+    let parsed = ::url::Url::parse(url).map_err(|e| match e {
+        P::EmptyHost => "the host is empty: write `mysql://user:password@host/database`".to_owned(),
+        P::InvalidPort => "the port is not a number from 0 to 65535".to_owned(),
+        P::InvalidIpv6Address => {
+            "the IPv6 host is not a valid address in brackets, e.g. `[::1]`".to_owned()
+        }
+        P::InvalidIpv4Address => "the host is not a valid IPv4 address".to_owned(),
+        P::InvalidDomainCharacter => {
+            "the host name holds a character no host name can (a space, `<`, `%` ...)".to_owned()
+        }
+        P::IdnaError => "the host is not a valid international domain name".to_owned(),
+        other => format!("not a URL: {other}"),
+    })?;
+    if parsed.fragment().is_some() {
+        return Err(
+            "a `#...` fragment means nothing in a database URL; a `#` in the \
+                    database name must be written `%23`"
+                .to_owned(),
+        );
+    }
+    let segments: Vec<&str> = parsed
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    if segments.len() > 1 {
+        return Err(format!(
+            "the path `{}` has more than one segment: give one database name, \
+             `mysql://host/database`",
+            parsed.path()
+        ));
+    }
+    let decoded_utf8 = |what: &str, s: &str| -> std::result::Result<(), String> {
+        let bytes = fsql_core::percent::decode(s);
+        if bytes.contains(&0) {
+            return Err(format!("the {what} holds a NUL byte (`%00`)"));
+        }
+        String::from_utf8(bytes)
+            .map(drop)
+            .map_err(|_| format!("the {what} is not valid UTF-8 once percent-decoded"))
+    };
+    decoded_utf8("user name", parsed.username())?;
+    decoded_utf8("password", parsed.password().unwrap_or_default())?;
+    decoded_utf8(
+        "database name",
+        segments.first().copied().unwrap_or_default(),
+    )?;
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, value) in parsed.query_pairs() {
+        if !seen.insert(key.clone().into_owned()) {
+            return Err(format!("the parameter `{key}` is given twice"));
+        }
+        match &*key {
+            "database" => {
+                return Err(
+                    "name the database in the path, `mysql://host/database`, not with \
+                            `?database=`"
+                        .to_owned(),
+                )
+            }
+            "unix_socket" | "ssl_ca" | "ssl_cert" | "ssl_key" if value.is_empty() => {
+                return Err(format!("the parameter `{key}` is empty: give a file path"))
+            }
+            "unix_socket" | "ssl_ca" | "ssl_cert" | "ssl_key" if value.contains('\0') => {
+                return Err(format!("the parameter `{key}` holds a NUL byte (`%00`)"))
+            }
+            "unix_socket" | "ssl_ca" | "ssl_cert" | "ssl_key" => {}
+            "ssl_mode" => {
+                const MODES: [&str; 5] = [
+                    "disabled",
+                    "preferred",
+                    "required",
+                    "verify_ca",
+                    "verify_identity",
+                ];
+                if !MODES.iter().any(|m| value.eq_ignore_ascii_case(m)) {
+                    return Err(format!(
+                        "`ssl_mode={value}` is not one of {}",
+                        MODES.join(", ")
+                    ));
+                }
+            }
+            // SQLAlchemy URLs often say `?charset=utf8mb4`; fsql always sets utf8mb4.
+            "charset" => {
+                if !value.eq_ignore_ascii_case("utf8mb4") && !value.eq_ignore_ascii_case("utf8") {
+                    return Err(format!(
+                        "`charset={value}`: fsql always talks utf8mb4 to MySQL; drop the \
+                         parameter or write `charset=utf8mb4`"
+                    ));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown parameter `{other}`; MySQL URLs accept {PARAMS}"
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `a=1&password=x` → `a=1&password=***`.
+fn mask_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) => {
+                format!("{key}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Masks every URL inside free text (a JSON or TOML error that quotes the configuration, a
+/// driver's message): each `scheme://...` up to the next white space or quote goes through
+/// [`mask_password`].
+pub fn mask_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(sep) = rest.find("://") {
+        let scheme_start = rest[..sep]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = rest[sep..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+            .map_or(rest.len(), |i| sep + i);
+        out.push_str(&rest[..scheme_start]);
+        out.push_str(&mask_password(&rest[scheme_start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -265,6 +539,15 @@ mod tests {
         );
         let u = DatabaseUrl::parse("postgresql://bob:s3cret@db/app").unwrap();
         assert!(!format!("{u} {u:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn urls_inside_text_are_masked_whatever_surrounds_them() {
+        assert_eq!(
+            mask_text("é://u:p@h and «postgresql://u:p@h/x» or mysql://u:p@h/y, ://"),
+            "é://u:***@h and «postgresql://u:***@h/x» or mysql://u:***@h/y, ://"
+        );
+        assert_eq!(mask_text("no url"), "no url");
     }
 
     #[test]

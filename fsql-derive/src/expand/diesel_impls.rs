@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ast::{Field, Model};
+use crate::private::private;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let queryable = queryable(m);
@@ -116,26 +117,27 @@ fn insertable(m: &Model<'_>) -> TokenStream {
             }
             if let Some(func) = f.attrs.default_fn.get() {
                 let value = if f.nullable {
-                    quote!(#col.eq(::core::clone::Clone::clone(&self.#id).or_else(|| ::core::option::Option::Some(#func()))))
+                    quote!(::core::clone::Clone::clone(&self.#id).or_else(|| ::core::option::Option::Some(#func())))
                 } else {
                     quote! {
-                        #col.eq(if self.#id == <#ty as ::core::default::Default>::default() {
+                        if self.#id == <#ty as ::core::default::Default>::default() {
                             #func()
                         } else {
                             ::core::clone::Clone::clone(&self.#id)
-                        })
+                        }
                     }
                 };
-                return (quote!(::diesel::dsl::Eq<#col, #ty>), value);
+                return assign(f, &col, quote!(#ty), value);
             }
             if f.nullable && f.attrs.default.is_set() {
                 // None lets the server default apply.
+                let (eq, value) = assign(f, &col, quote!(&'__a #inner), quote!(v));
                 return (
-                    quote!(::core::option::Option<::diesel::dsl::Eq<#col, &'__a #inner>>),
-                    quote!(self.#id.as_ref().map(|v| #col.eq(v))),
+                    quote!(::core::option::Option<#eq>),
+                    quote!(self.#id.as_ref().map(|v| #value)),
                 );
             }
-            (quote!(::diesel::dsl::Eq<#col, &'__a #ty>), quote!(#col.eq(&self.#id)))
+            assign(f, &col, quote!(&'__a #ty), quote!(&self.#id))
         })
         .unzip();
     quote! {
@@ -157,24 +159,24 @@ fn changeset(m: &Model<'_>) -> TokenStream {
     if fields.is_empty() {
         return TokenStream::new();
     }
-    let types = fields.iter().map(|f| {
-        let col = &f.column_ident;
-        let ty = f.ty;
-        if f.attrs.onupdate.is_set() {
-            quote!(::diesel::dsl::Eq<#table_mod::#col, #ty>)
-        } else {
-            quote!(::diesel::dsl::Eq<#table_mod::#col, &'__a #ty>)
-        }
-    });
-    let values = fields.iter().map(|f| {
-        let (id, col, ty) = (f.ident, &f.column_ident, f.ty);
-        match f.attrs.onupdate.get() {
-            // Every UPDATE writes a fresh value, whatever the struct holds (SQLAlchemy's
-            // `onupdate`); `Into` lets `fn now() -> T` fill an `Option<T>` field too.
-            Some(func) => quote!(#table_mod::#col.eq(::core::convert::Into::<#ty>::into(#func()))),
-            None => quote!(#table_mod::#col.eq(&self.#id)),
-        }
-    });
+    let (types, values): (Vec<_>, Vec<_>) = fields
+        .iter()
+        .map(|f| {
+            let (id, col_ident, ty) = (f.ident, &f.column_ident, f.ty);
+            let col = quote!(#table_mod::#col_ident);
+            match f.attrs.onupdate.get() {
+                // Every UPDATE writes a fresh value, whatever the struct holds (SQLAlchemy's
+                // `onupdate`); `Into` lets `fn now() -> T` fill an `Option<T>` field too.
+                Some(func) => assign(
+                    f,
+                    &col,
+                    quote!(#ty),
+                    quote!(::core::convert::Into::<#ty>::into(#func())),
+                ),
+                None => assign(f, &col, quote!(&'__a #ty), quote!(&self.#id)),
+            }
+        })
+        .unzip();
     quote! {
         impl<'__a> ::diesel::AsChangeset for &'__a #ident {
             type Target = #table_mod::table;
@@ -185,6 +187,29 @@ fn changeset(m: &Model<'_>) -> TokenStream {
                 ::diesel::AsChangeset::as_changeset((#(#values,)*))
             }
         }
+    }
+}
+
+/// `col.eq(value)` and its type, for a value of type `ty`. A `NaiveDateTime` column's value is
+/// wrapped in `DateTimeValue`, which binds it as `DATETIME` on MySQL (Diesel's `Timestamp` is
+/// MySQL's 1970–2038 `TIMESTAMP` there).
+fn assign(
+    f: &Field<'_>,
+    col: &TokenStream,
+    ty: TokenStream,
+    value: TokenStream,
+) -> (TokenStream, TokenStream) {
+    if f.binds_as_datetime() {
+        let wrapper = quote!(#private::DateTimeValue);
+        (
+            quote!(::diesel::dsl::Eq<#col, #wrapper<<#col as ::diesel::Expression>::SqlType, #ty>>),
+            quote!(#col.eq(#wrapper::new(#value))),
+        )
+    } else {
+        (
+            quote!(::diesel::dsl::Eq<#col, #ty>),
+            quote!(#col.eq(#value)),
+        )
     }
 }
 

@@ -157,6 +157,21 @@ mod tests {
         }));
     }
 
+    /// Written datetimes go through `DateTimeValue` (bound as DATETIME on MySQL), in the
+    /// INSERT and the UPDATE, with a `default_fn` and an `onupdate` too.
+    #[test]
+    fn datetime_columns_bind_through_datetime_value() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Event {
+                #[fsql(primary_key)]
+                pub id: i32,
+                pub at: chrono::NaiveDateTime,
+                #[fsql(default_fn = now, onupdate = now)]
+                pub changed: Option<NaiveDateTime>,
+            }
+        }));
+    }
+
     #[test]
     fn composite_key_foreign_keys_and_defaults() {
         insta::assert_snapshot!(pretty(parse_quote! {
