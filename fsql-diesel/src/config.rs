@@ -42,6 +42,8 @@ pub struct DatabaseBuilder {
     record_queries: bool,
     track_modifications: bool,
     hooks: crate::tracking::Hooks,
+    /// Set through `on_connect` / `on_connect_bind` (database.rs).
+    pub(crate) on_connect: crate::pool::ConnectHooks,
 }
 
 impl DatabaseBuilder {
@@ -259,6 +261,10 @@ impl DatabaseBuilder {
                         .to_owned(),
             });
         }
+        self.on_connect.check_binds(|key| match key {
+            None => self.url.is_some(),
+            Some(k) => self.binds.iter().any(|(b, _)| b == k),
+        })?;
         for key in self.bind_pools.keys() {
             let known = match key {
                 None => self.url.is_some(),
@@ -303,7 +309,8 @@ impl DatabaseBuilder {
                 });
             }
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
-            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone())?;
+            let hooks = self.on_connect.for_bind(&key);
+            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)?;
             binds.insert(key, Bind { url, pool });
         }
         Ok(Database::from_parts(

@@ -45,6 +45,10 @@ pub fn from_diesel(
                 DieselKind::SerializationFailure => DatabaseErrorKind::SerializationFailure,
                 DieselKind::ReadOnlyTransaction => DatabaseErrorKind::ReadOnlyTransaction,
                 DieselKind::ClosedConnection => DatabaseErrorKind::ClosedConnection,
+                // MySQL's lost connections arrive as `Unknown`, recognisable by message only.
+                _ if crate::pool::is_lost_connection_message(info.message()) => {
+                    DatabaseErrorKind::ClosedConnection
+                }
                 _ => DatabaseErrorKind::Other,
             };
             (kind, info.message().to_owned())
