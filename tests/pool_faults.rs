@@ -635,3 +635,37 @@ fn on_connect_applies_to_replacement_connections() {
         assert_eq!(scalar(&mut conn, check), 1, "{server:?}");
     }
 }
+
+/// A hook that panics while a connection is being opened gives its place in the pool back:
+/// the pool does not shrink by one for every panic until nothing can be checked out.
+#[test]
+fn a_panicking_hook_does_not_leak_a_pool_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&opened);
+    let db = Database::builder()
+        .url(format!("sqlite:///{}", dir.path().join("p.db").display()))
+        .registry(Registry::new([]))
+        .pool(PoolOptions {
+            max_size: 2,
+            connection_timeout: Duration::from_millis(100),
+            ..Default::default()
+        })
+        .on_connect(move |_: &mut AnyConnection| {
+            if count.fetch_add(1, Ordering::SeqCst) >= 1 {
+                panic!("hook panics on every connection after the first");
+            }
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .build()
+        .unwrap();
+    let held = db.connection().unwrap();
+    for _ in 0..3 {
+        let db = db.clone();
+        let checkout = std::panic::AssertUnwindSafe(move || db.connection().map(drop));
+        assert!(std::panic::catch_unwind(checkout).is_err());
+    }
+    assert_eq!(db.pool_status(None).unwrap().open, 1);
+    drop(held);
+    db.connection().unwrap();
+}

@@ -616,7 +616,15 @@ impl Pool {
         }
         let mut state = self.lock();
         state.idle.push(slot);
-        if state.waiting > 0 {
+        self.wake_one(state);
+    }
+
+    /// Wakes a waiter, if any, after unlocking: woken while the lock is still held, it would
+    /// only block again on the lock (a second context switch per hand-over under load).
+    fn wake_one(&self, state: MutexGuard<'_, State>) {
+        let waiting = state.waiting > 0;
+        drop(state);
+        if waiting {
             self.shared.freed.notify_one();
         }
     }
@@ -627,9 +635,7 @@ impl Pool {
 
     fn release_locked(&self, mut state: MutexGuard<'_, State>) {
         state.open -= 1;
-        if state.waiting > 0 {
-            self.shared.freed.notify_one();
-        }
+        self.wake_one(state);
     }
 
     fn bind_name(&self) -> String {
@@ -954,6 +960,29 @@ mod tests {
         );
         drop(pool.get().unwrap());
         assert_eq!(pool.status().opened_total, 2);
+    }
+
+    #[test]
+    fn lost_connection_messages_are_recognised() {
+        for lost in [
+            "MySQL server has gone away",
+            "Server has gone away",
+            "Lost connection to server during query",
+            "Lost connection to MySQL server at 'reading initial communication packet', system error: 104",
+            "Connection was killed",
+            "The client was disconnected by the server because of inactivity.",
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            "FATAL:  terminating connection due to administrator command",
+        ] {
+            assert!(is_lost_connection_message(lost), "{lost}");
+        }
+        for other in [
+            "Duplicate entry '1' for key 'PRIMARY'",
+            "relation \"users\" does not exist",
+            "Lock wait timeout exceeded; try restarting transaction",
+        ] {
+            assert!(!is_lost_connection_message(other), "{other}");
+        }
     }
 
     #[test]
