@@ -115,10 +115,12 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    assert_eq!(
-        recording.recorded_queries().len(),
-        ids.len(),
-        "one statement per lookup"
+    // Nothing recorded when a filter skipped the function.
+    let recorded = recording.recorded_queries().len();
+    assert!(
+        recorded == 0 || recorded == ids.len(),
+        "one statement per lookup: {recorded} for {} lookups",
+        ids.len()
     );
     // The same lookups on a connection the caller holds: fsql's own cost without the pool
     // checkout that `get(&db, ..)` does per call.
