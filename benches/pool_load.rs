@@ -303,6 +303,9 @@ mod postgres {
             .load(admin)
             .expect("pg_stat_activity");
             if left.is_empty() {
+                // Past fsql's in-flight window (a connection reused within 1 ms of its last
+                // statement is not socket-checked); the same pause for every pool.
+                std::thread::sleep(Duration::from_millis(2));
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
