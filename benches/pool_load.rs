@@ -29,6 +29,9 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool as R2d2Pool};
 use fsql::prelude::*;
 use fsql::PoolOptions;
 
+#[cfg(feature = "postgres")]
+#[path = "common/pg_schema.rs"]
+mod pg_schema;
 #[path = "common/schema.rs"]
 mod schema;
 #[path = "common/users.rs"]
@@ -145,16 +148,63 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqliteDefaul
     }
 }
 
-fn r2d2_pool<C>(manager: ConnectionManager<C>, checked: bool) -> R2d2Pool<ConnectionManager<C>>
+fn r2d2_pool<C>(
+    manager: ConnectionManager<C>,
+    checked: bool,
+    customizer: Option<Box<dyn CustomizeConnection<C, diesel::r2d2::Error>>>,
+) -> R2d2Pool<ConnectionManager<C>>
 where
     C: diesel::r2d2::R2D2Connection + 'static,
 {
-    R2d2Pool::builder()
+    let mut builder = R2d2Pool::builder()
         .max_size(POOL_SIZE)
         .min_idle(Some(POOL_SIZE))
-        .test_on_check_out(checked)
-        .build(manager)
-        .expect("r2d2 pool")
+        .test_on_check_out(checked);
+    if let Some(c) = customizer {
+        builder = builder.connection_customizer(c);
+    }
+    builder.build(manager).expect("r2d2 pool")
+}
+
+/// The W1 lookup in hand-written Diesel on a connection of an r2d2 pool of `$conn`
+/// connections (a macro: the generic bounds of a Diesel query over any backend outweigh it).
+macro_rules! raw_get {
+    ($conn:ty) => {
+        |pool: &R2d2Pool<ConnectionManager<$conn>>, id: i32| -> QueryResult<raw::User> {
+            let mut conn = pool
+                .get()
+                .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
+            raw::user::table
+                .find(id)
+                .select(raw::User::as_select())
+                .get_result(&mut *conn)
+        }
+    };
+}
+
+/// fsql against r2d2 (checked and unchecked) on the same table.
+fn compare_pools<P: Sync>(
+    s: &Settings,
+    group: &str,
+    db: &Database,
+    checked: &P,
+    unchecked: &P,
+    raw: impl Fn(&P, i32) -> QueryResult<raw::User> + Sync,
+) {
+    let get = |pool: &P, id: i32| {
+        let u = raw(pool, id).expect("raw get");
+        assert_eq!(u.id, id);
+        std::hint::black_box(u);
+    };
+    compare(
+        s,
+        group,
+        vec![
+            ("fsql", Box::new(|id| fsql_get(db, id))),
+            ("r2d2", Box::new(|id| get(checked, id))),
+            ("r2d2_unchecked", Box::new(|id| get(unchecked, id))),
+        ],
+    );
 }
 
 fn fsql_pool(url: &str) -> Database {
@@ -179,35 +229,19 @@ fn sqlite(s: &Settings) {
     let url = schema::sqlite_url(&path);
     drop(seeded_fsql(&url));
     let db = fsql_pool(&url);
-    let path = path.to_str().expect("UTF-8 path").to_owned();
-    let manager = || ConnectionManager::<SqliteConnection>::new(path.as_str());
-    let customized = |checked| {
-        R2d2Pool::builder()
-            .max_size(POOL_SIZE)
-            .min_idle(Some(POOL_SIZE))
-            .test_on_check_out(checked)
-            .connection_customizer(Box::new(SqliteDefaults))
-            .build(manager())
-            .expect("r2d2 pool")
+    let path = path.to_str().expect("UTF-8 path");
+    let pool = |checked| {
+        let manager = ConnectionManager::<SqliteConnection>::new(path);
+        r2d2_pool(manager, checked, Some(Box::new(SqliteDefaults)))
     };
-    let (checked, unchecked) = (customized(true), customized(false));
-    let raw_get = |pool: &R2d2Pool<ConnectionManager<SqliteConnection>>, id: i32| {
-        let mut conn = pool.get().expect("r2d2 checkout");
-        let u: raw::User = raw::user::table
-            .find(id)
-            .select(raw::User::as_select())
-            .get_result(&mut conn)
-            .expect("raw get");
-        std::hint::black_box(u);
-    };
-    compare(
+    let (checked, unchecked) = (pool(true), pool(false));
+    compare_pools(
         s,
         "sqlite",
-        vec![
-            ("fsql", Box::new(|id| fsql_get(&db, id))),
-            ("r2d2", Box::new(|id| raw_get(&checked, id))),
-            ("r2d2_unchecked", Box::new(|id| raw_get(&unchecked, id))),
-        ],
+        &db,
+        &checked,
+        &unchecked,
+        raw_get!(SqliteConnection),
     );
 }
 
@@ -220,30 +254,8 @@ fn fsql_get(db: &Database, id: i32) {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
+    use crate::pg_schema;
     use diesel::pg::PgConnection;
-
-    mod raw {
-        diesel::table! {
-            user (id) {
-                id -> Integer,
-                name -> Text,
-                email -> Text,
-                hair_color -> Nullable<Text>,
-            }
-        }
-
-        #[derive(diesel::Queryable, diesel::Selectable, Debug)]
-        #[diesel(table_name = user)]
-        #[diesel(check_for_backend(diesel::pg::Pg))]
-        // Loaded in full as W1 does; only the key is checked.
-        #[allow(dead_code)]
-        pub struct User {
-            pub id: i32,
-            pub name: String,
-            pub email: String,
-            pub hair_color: Option<String>,
-        }
-    }
 
     #[derive(QueryableByName)]
     struct Pid {
@@ -251,37 +263,7 @@ mod postgres {
         pid: i32,
     }
 
-    /// Drops the run's schema, also when the benchmark panics.
-    struct Schema {
-        admin_url: String,
-        name: String,
-    }
-
-    impl Drop for Schema {
-        fn drop(&mut self) {
-            let dropped = PgConnection::establish(&self.admin_url)
-                .map_err(|e| e.to_string())
-                .and_then(|mut c| {
-                    c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name))
-                        .map_err(|e| e.to_string())
-                });
-            if let Err(e) = dropped {
-                eprintln!("could not drop schema {}: {e}", self.name);
-            }
-        }
-    }
-
     type PgPool = R2d2Pool<ConnectionManager<PgConnection>>;
-
-    fn raw_get(pool: &PgPool, id: i32) -> QueryResult<raw::User> {
-        let mut conn = pool
-            .get()
-            .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
-        raw::user::table
-            .find(id)
-            .select(raw::User::as_select())
-            .get_result(&mut conn)
-    }
 
     /// Terminates the backends `pids` and waits until the server has let them go.
     fn terminate(admin: &mut PgConnection, pids: &[i32]) {
@@ -316,41 +298,42 @@ mod postgres {
         diesel::sql_query("SELECT pg_backend_pid() AS pid")
     }
 
-    /// Every connection of each pool terminated, then 100 lookups: failures and time.
-    fn recovery(admin: &mut PgConnection, db: &Database, r2d2: &PgPool, r2d2_unchecked: &PgPool) {
-        let fsql_pids: Vec<i32> = {
-            let mut held: Vec<_> = (0..POOL_SIZE).map(|_| db.connection().unwrap()).collect();
-            held.iter_mut()
-                .map(|c| pid_sql().get_result::<Pid>(&mut **c).unwrap().pid)
-                .collect()
-        };
-        terminate(admin, &fsql_pids);
+    /// The backend pids of all `POOL_SIZE` connections of a pool, held at once.
+    fn pids<T>(checkout: impl Fn() -> T, pid: impl Fn(&mut T) -> i32) -> Vec<i32> {
+        let mut held: Vec<T> = (0..POOL_SIZE).map(|_| checkout()).collect();
+        held.iter_mut().map(pid).collect()
+    }
+
+    /// Terminates `pids`, then 100 lookups: prints the failures and the time.
+    fn recover(admin: &mut PgConnection, name: &str, pids: &[i32], fails: impl Fn(i32) -> bool) {
+        terminate(admin, pids);
         let started = Instant::now();
-        let failed = (0..100)
-            .filter(|i| User::query().get(db, i + 1).is_err())
-            .count();
+        let failed = (1..=100).filter(|id| fails(*id)).count();
         println!(
-            "pool_load/postgres/recovery/fsql: {} backends terminated, then {failed}/100 \
+            "pool_load/postgres/recovery/{name}: {} backends terminated, then {failed}/100 \
              lookups failed, {:.1} ms",
-            fsql_pids.len(),
+            pids.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
+    }
+
+    /// Every connection of each pool terminated, then 100 lookups.
+    fn recovery(admin: &mut PgConnection, db: &Database, r2d2: &PgPool, r2d2_unchecked: &PgPool) {
+        let fsql_pids = pids(
+            || db.connection().unwrap(),
+            |c| pid_sql().get_result::<Pid>(&mut **c).unwrap().pid,
+        );
+        recover(admin, "fsql", &fsql_pids, |id| {
+            User::query().get(db, id).is_err()
+        });
         for (name, pool) in [("r2d2", r2d2), ("r2d2_unchecked", r2d2_unchecked)] {
-            let pids: Vec<i32> = {
-                let mut held: Vec<_> = (0..POOL_SIZE).map(|_| pool.get().unwrap()).collect();
-                held.iter_mut()
-                    .map(|c| pid_sql().get_result::<Pid>(&mut **c).unwrap().pid)
-                    .collect()
-            };
-            terminate(admin, &pids);
-            let started = Instant::now();
-            let failed = (0..100).filter(|i| raw_get(pool, i + 1).is_err()).count();
-            println!(
-                "pool_load/postgres/recovery/{name}: {} backends terminated, then {failed}/100 \
-                 lookups failed, {:.1} ms",
-                pids.len(),
-                started.elapsed().as_secs_f64() * 1e3
+            let r2d2_pids = pids(
+                || pool.get().unwrap(),
+                |c| pid_sql().get_result::<Pid>(&mut **c).unwrap().pid,
             );
+            recover(admin, name, &r2d2_pids, |id| {
+                raw_get!(PgConnection)(pool, id).is_err()
+            });
         }
     }
 
@@ -378,36 +361,25 @@ mod postgres {
                 return;
             }
         };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("fsql_load_{}_{nanos}", std::process::id());
-        admin
-            .batch_execute(&format!("CREATE SCHEMA {name}"))
-            .expect("CREATE SCHEMA");
-        let schema = Schema {
-            admin_url: base.clone(),
-            name,
-        };
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{}", schema.name);
+        let schema = pg_schema::Schema::create(&base, "fsql_load").expect("CREATE SCHEMA");
+        let url = schema.url.clone();
         drop(seeded_fsql(&url));
         let db = fsql_pool(&url);
-        let checked = r2d2_pool(ConnectionManager::<PgConnection>::new(url.as_str()), true);
-        let unchecked = r2d2_pool(ConnectionManager::<PgConnection>::new(url.as_str()), false);
-        let get = |pool: &PgPool, id: i32| {
-            let u = raw_get(pool, id).expect("raw get");
-            assert_eq!(u.id, id);
-            std::hint::black_box(u);
+        let pool = |checked| {
+            r2d2_pool(
+                ConnectionManager::<PgConnection>::new(url.as_str()),
+                checked,
+                None,
+            )
         };
-        compare(
+        let (checked, unchecked) = (pool(true), pool(false));
+        compare_pools(
             s,
             "postgres",
-            vec![
-                ("fsql", Box::new(|id| fsql_get(&db, id))),
-                ("r2d2", Box::new(|id| get(&checked, id))),
-                ("r2d2_unchecked", Box::new(|id| get(&unchecked, id))),
-            ],
+            &db,
+            &checked,
+            &unchecked,
+            raw_get!(PgConnection),
         );
         if s.wants("postgres/recovery") {
             recovery(&mut admin, &db, &checked, &unchecked);

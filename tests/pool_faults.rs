@@ -237,24 +237,30 @@ fn kind(e: &fsql::Error) -> Option<DatabaseErrorKind> {
     }
 }
 
+/// A seeded pool of 4 connections, all 4 of which the server has just killed; their ids.
+fn killed_pool(server: Server, validate_after_idle: Duration) -> (Fixture, Vec<i64>) {
+    let f = fixture(
+        server,
+        PoolOptions {
+            max_size: 4,
+            min_idle: 4,
+            validate_after_idle,
+            ..Default::default()
+        },
+    );
+    f.seed();
+    let ids = f.pool_backends(4);
+    f.kill(&ids);
+    (f, ids)
+}
+
 /// (a) Every backend of the pool terminated while idle, then 100 queries after idle
 /// validation is due: none fails, and the pool opened fresh connections.
 #[test]
 fn all_backends_killed_then_idle_validation_replaces_them() {
     for server in servers() {
-        let f = fixture(
-            server,
-            PoolOptions {
-                max_size: 4,
-                min_idle: 4,
-                validate_after_idle: Duration::from_millis(100),
-                ..Default::default()
-            },
-        );
-        f.seed();
-        let ids = f.pool_backends(4);
+        let (f, ids) = killed_pool(server, Duration::from_millis(100));
         let opened = f.db.pool_status(None).unwrap().opened_total;
-        f.kill(&ids);
         std::thread::sleep(Duration::from_millis(150));
         let failed = f.lookups(100);
         assert!(
@@ -279,19 +285,8 @@ fn all_backends_killed_then_idle_validation_replaces_them() {
 #[test]
 fn all_backends_killed_then_immediate_queries() {
     for server in servers() {
-        let f = fixture(
-            server,
-            PoolOptions {
-                max_size: 4,
-                min_idle: 4,
-                // Idle validation never due during the test: only the other mechanisms act.
-                validate_after_idle: Duration::from_secs(3600),
-                ..Default::default()
-            },
-        );
-        f.seed();
-        let ids = f.pool_backends(4);
-        f.kill(&ids);
+        // Idle validation never due during the test: only the other mechanisms act.
+        let (f, ids) = killed_pool(server, Duration::from_secs(3600));
         // Connections reused within this of their last statement count as in flight.
         std::thread::sleep(fsql_diesel::pool::SOCKET_CHECK_AFTER_IDLE);
         let failed = f.lookups(100);
@@ -321,19 +316,39 @@ fn all_backends_killed_then_immediate_queries() {
     }
 }
 
+/// One session commit: a `FaultItem` row then a `FaultNote` row, both with key 1.
+fn commit_item_then_note(db: &Database) -> fsql::Result<()> {
+    let mut session = db.session();
+    session.add(FaultItem {
+        id: 1,
+        name: "first".into(),
+    });
+    session.add(FaultNote {
+        id: 1,
+        text: "second".into(),
+    });
+    session.commit()
+}
+
+/// A pool of one connection that gives up waiting for it after 100 ms.
+fn one_connection(server: Server) -> Fixture {
+    fixture(
+        server,
+        PoolOptions {
+            max_size: 1,
+            connection_timeout: Duration::from_millis(100),
+            ..Default::default()
+        },
+    )
+}
+
 /// (b) A session's commit whose backend is killed after its first statement ran, while the
 /// second waits for a row lock: nothing of it is committed, the error is `ClosedConnection`,
 /// and the pool goes on with a fresh connection.
 #[test]
 fn backend_killed_in_the_middle_of_a_commit() {
     for server in servers() {
-        let f = fixture(
-            server,
-            PoolOptions {
-                max_size: 1,
-                ..Default::default()
-            },
-        );
+        let f = one_connection(server);
         let id = f.pool_backends(1)[0];
         // An uncommitted row with the key the session will insert second: its INSERT waits.
         let mut blocker = f.admin.connection().unwrap();
@@ -350,18 +365,7 @@ fn backend_killed_in_the_middle_of_a_commit() {
             ))
             .unwrap();
         let db = f.db.clone();
-        let commit = std::thread::spawn(move || {
-            let mut session = db.session();
-            session.add(FaultItem {
-                id: 1,
-                name: "first".into(),
-            });
-            session.add(FaultNote {
-                id: 1,
-                text: "second".into(),
-            });
-            session.commit()
-        });
+        let commit = std::thread::spawn(move || commit_item_then_note(&db));
         let mut admin = f.admin.connection().unwrap();
         f.wait_for(&mut admin, &server.lock_waiting_sql(id), 1);
         admin.batch_execute(&server.kill_sql(id)).unwrap();
@@ -427,14 +431,7 @@ fn exhausted_pool_names_bind_size_and_timeout() {
 #[test]
 fn exhausted_server_pool_names_bind_and_size() {
     for server in servers() {
-        let f = fixture(
-            server,
-            PoolOptions {
-                max_size: 1,
-                connection_timeout: Duration::from_millis(100),
-                ..Default::default()
-            },
-        );
+        let f = one_connection(server);
         let held = f.db.connection().unwrap();
         let started = Instant::now();
         let e = f.db.connection().unwrap_err().to_string();
@@ -473,18 +470,8 @@ fn sqlite_file_commit_failing_midway_leaves_nothing() {
     }
     .insert(&db)
     .unwrap();
-    let mut session = db.session();
-    session.add(FaultItem {
-        id: 1,
-        name: "first".into(),
-    });
-    session.add(FaultNote {
-        id: 1,
-        text: "duplicate".into(),
-    });
-    let e = session.commit().unwrap_err();
+    let e = commit_item_then_note(&db).unwrap_err();
     assert_eq!(kind(&e), Some(DatabaseErrorKind::UniqueViolation), "{e}");
-    drop(session);
     assert_eq!(FaultItem::query().count(&db).unwrap(), 0);
     assert_eq!(FaultNote::query().count(&db).unwrap(), 1);
     let opened = db.pool_status(None).unwrap().opened_total;
