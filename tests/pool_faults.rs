@@ -286,7 +286,7 @@ fn all_backends_killed_then_idle_validation_replaces_them() {
 fn all_backends_killed_then_immediate_queries() {
     for server in servers() {
         // Idle validation never due during the test: only the other mechanisms act.
-        let (f, ids) = killed_pool(server, Duration::from_secs(3600));
+        let (f, _) = killed_pool(server, Duration::from_secs(3600));
         // Connections reused within this of their last statement count as in flight.
         std::thread::sleep(fsql_diesel::pool::SOCKET_CHECK_AFTER_IDLE);
         let failed = f.lookups(100);
