@@ -40,27 +40,33 @@
 //! local PostgreSQL 15 and MariaDB 10.11; `tests/pool_faults.rs`, `benches/pool_load.rs`,
 //! `benches/w1_get_by_pk.rs`):
 //!
-//! | 64 threads × 10 000 W1 lookups, pool of 8 | fsql | r2d2 (default: `SELECT 1` per checkout) | r2d2, `test_on_check_out(false)` |
+//! | 64 threads × 10 000 W1 lookups, pool of 8, two runs | fsql | r2d2 (default: `SELECT 1` per checkout) | r2d2, `test_on_check_out(false)` |
 //! |---|---|---|---|
-//! | SQLite file | 3.20 s (0.87×) | 3.69 s (1×) | 3.35 s (0.91×) |
-//! | PostgreSQL | 29.1 s (0.62×) | 47.2 s (1×) | 28.3 s (0.60×) |
+//! | SQLite file | 3.20 s, 2.81 s (0.87×, 1.05×) | 3.69 s, 2.69 s (1×) | 3.35 s, 2.46 s (0.91×, 0.92×) |
+//! | PostgreSQL | 29.1 s, 28.3 s (0.62×, 0.60×) | 47.2 s, 46.8 s (1×) | 28.3 s, 27.4 s (0.60×, 0.58×) |
 //! | PostgreSQL: 8 backends terminated, then 100 lookups | 0 failed | 0 failed | 8 failed |
 //!
-//! So on speed this pool is ahead of r2d2 as r2d2 recovers by default (its per-checkout
-//! `SELECT 1` is a round trip), and level with r2d2 without that check, which does not
-//! recover. On recovery it is level with default r2d2 on PostgreSQL (0 of 100 after
-//! terminating every backend, also in `tests/pool_faults.rs`). On MySQL/MariaDB it is level
-//! when the connections were idle past `validate_after_idle` and one statement behind r2d2
-//! otherwise (the first statement after a `KILL` fails as `ClosedConnection`; r2d2 pays a
-//! round trip on every checkout not to); `validate_after_idle = Duration::ZERO` buys r2d2's
-//! behaviour at r2d2's price. The machine was shared and loaded (load average 7–16 on 2
-//! cores): single runs vary by ±10%; the ranking held in every run.
+//! W1 single-threaded, fsql through this pool against a plain Diesel connection: SQLite
+//! 0.95–1.10×, PostgreSQL 1.00–1.06× over several runs.
+//!
+//! So on speed this pool is well ahead of r2d2 as r2d2 recovers by default on PostgreSQL (its
+//! per-checkout `SELECT 1` is a round trip), level with it on SQLite (where that check is
+//! cheap), and close to r2d2 without the check (0.95–1.14× on SQLite, 1.03× on PostgreSQL),
+//! which does not recover. On recovery it is
+//! level with default r2d2 on PostgreSQL (0 of 100 after terminating every backend, also in
+//! `tests/pool_faults.rs`). On MySQL/MariaDB it is level when the connections were idle past
+//! `validate_after_idle` and one statement behind r2d2 otherwise (the first statement after a
+//! `KILL` fails as `ClosedConnection`; r2d2, not measured on MariaDB here, pays a round trip
+//! on every checkout not to);
+//! `validate_after_idle = Duration::ZERO` buys r2d2's behaviour at r2d2's price. The machine
+//! was shared and loaded (load average 5–16 on 2 cores): single runs vary by ±10%.
 //!
 //! r2d2 also reports a failed connect as "timed out waiting for connection", hiding the
 //! driver's message, which this pool returns from `build()`; and its checkout costs five clock
 //! reads, an `Arc` clone, two lock pairs and event callbacks. This pool takes a lock, pops a
-//! connection and releases the lock; reads the clock once on server backends (and when a
-//! lifetime is configured); and wakes a waiter only when there is one.
+//! connection and releases the lock; reads the clock at check-in and checkout on server
+//! backends (and when a lifetime is configured) and never on SQLite; and wakes a waiter, after
+//! unlocking, only when there is one.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
