@@ -41,6 +41,9 @@ use users::{raw, seeded_fsql, User, USERS};
 
 const POOL_SIZE: u32 = 8;
 
+/// The timed cases of each group.
+const CASES: [&str; 3] = ["fsql", "r2d2", "r2d2_unchecked"];
+
 struct Settings {
     threads: usize,
     lookups: usize,
@@ -221,7 +224,7 @@ fn fsql_pool(url: &str) -> Database {
 }
 
 fn sqlite(s: &Settings) {
-    if !s.wants("sqlite/fsql") && !s.wants("sqlite/r2d2") {
+    if !CASES.iter().any(|c| s.wants(&format!("sqlite/{c}"))) {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
@@ -338,9 +341,10 @@ mod postgres {
     }
 
     pub fn run(s: &Settings) {
-        if !["postgres/fsql", "postgres/r2d2", "postgres/recovery"]
+        if !CASES
             .iter()
-            .any(|c| s.wants(c))
+            .chain(&["recovery"])
+            .any(|c| s.wants(&format!("postgres/{c}")))
         {
             return;
         }
