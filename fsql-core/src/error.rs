@@ -218,6 +218,28 @@ impl Error {
 pub const NOT_FOUND_DESCRIPTION: &str = "The requested URL was not found on the server. If you \
      entered the URL manually please check your spelling and try again.";
 
+/// Whether a driver message says the connection is gone. MySQL/MariaDB: 2006
+/// `CR_SERVER_GONE_ERROR` ("(MySQL) server has gone away"), 2013 `CR_SERVER_LOST` and 2055
+/// `CR_SERVER_LOST_EXTENDED` ("Lost connection to (MySQL) server ..."), 1927
+/// `ER_CONNECTION_KILLED` ("Connection was killed"), 4031 ("... disconnected by the server
+/// because of inactivity"), 1053 `ER_SERVER_SHUTDOWN`. libpq: "server closed the connection
+/// unexpectedly", "no connection to the server", "terminating connection ...".
+pub fn is_lost_connection_message(message: &str) -> bool {
+    const MARKS: [&str; 9] = [
+        "server has gone away",
+        "lost connection to",
+        "connection was killed",
+        "disconnected by the server",
+        "server shutdown in progress",
+        "server closed the connection",
+        "no connection to the server",
+        "terminating connection",
+        "could not receive data from server",
+    ];
+    let lower = message.to_ascii_lowercase();
+    MARKS.iter().any(|m| lower.contains(m))
+}
+
 #[cfg(feature = "diesel")]
 mod from_diesel {
     use super::{DatabaseErrorKind, Error};
@@ -241,6 +263,10 @@ mod from_diesel {
                         DieselKind::SerializationFailure => DatabaseErrorKind::SerializationFailure,
                         DieselKind::ReadOnlyTransaction => DatabaseErrorKind::ReadOnlyTransaction,
                         DieselKind::ClosedConnection => DatabaseErrorKind::ClosedConnection,
+                        // MySQL's lost connections arrive as `Unknown`, known by message only.
+                        _ if super::is_lost_connection_message(info.message()) => {
+                            DatabaseErrorKind::ClosedConnection
+                        }
                         _ => DatabaseErrorKind::Other,
                     };
                     (kind, info.message().to_owned())

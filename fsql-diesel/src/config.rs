@@ -45,6 +45,8 @@ pub struct DatabaseBuilder {
     record_queries: bool,
     track_modifications: bool,
     hooks: crate::tracking::Hooks,
+    /// Set through `on_connect` / `on_connect_bind` (database.rs).
+    pub(crate) on_connect: crate::pool::ConnectHooks,
 }
 
 // Derived `Debug` would print the URLs with their passwords.
@@ -339,6 +341,10 @@ impl DatabaseBuilder {
                         .to_owned(),
             });
         }
+        self.on_connect.check_binds(|key| match key {
+            None => self.url.is_some(),
+            Some(k) => self.binds.iter().any(|(b, _)| b == k),
+        })?;
         for key in self.bind_pools.keys() {
             let known = match key {
                 None => self.url.is_some(),
@@ -401,7 +407,8 @@ impl DatabaseBuilder {
                 });
             }
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
-            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone())
+            let hooks = self.on_connect.for_bind(&key);
+            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)
                 .map_err(|e| url.scrub_error(e))?;
             let gate = crate::write_gate::WriteGate::for_url(&url);
             binds.insert(key, Bind { url, pool, gate });

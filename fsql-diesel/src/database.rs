@@ -51,6 +51,78 @@ impl Bind {
     }
 }
 
+impl DatabaseBuilder {
+    /// Runs `hook` on every new connection of every bind, before the connection is first used:
+    /// SQLAlchemy's `connect` event, for session settings such as `PRAGMA journal_mode = WAL`,
+    /// `SET search_path` or MySQL session variables. Hooks run in the order they were added
+    /// (those of [`on_connect_bind`](Self::on_connect_bind) included); their statements are
+    /// neither echoed nor recorded. A hook's error fails the checkout that opened the
+    /// connection (and `build()`, which opens the first one) with
+    /// [`Error::Connection`] naming the bind and quoting the error; the connection is closed.
+    ///
+    /// The hook gets the connection as an [`AnyConnection`]: run SQL with Diesel's
+    /// `SimpleConnection::batch_execute`, or match on it for backend-specific settings.
+    ///
+    /// ```
+    /// use diesel::connection::SimpleConnection;
+    /// use fsql_diesel::{AnyConnection, Database};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let db = Database::builder()
+    ///     .url(format!("sqlite:///{}", dir.path().join("app.db").display()))
+    ///     .on_connect(|conn: &mut AnyConnection| conn.batch_execute("PRAGMA journal_mode = WAL"))
+    ///     .build()?;
+    /// # let mut conn = db.connection()?;
+    /// # use diesel::{RunQueryDsl, sql_query, sql_types::Text, QueryableByName};
+    /// # #[derive(QueryableByName)] struct Mode { #[diesel(sql_type = Text)] journal_mode: String }
+    /// # let mode: Mode = sql_query("PRAGMA journal_mode").get_result(&mut *conn).unwrap();
+    /// # assert_eq!(mode.journal_mode, "wal");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_connect<F, E>(mut self, hook: F) -> Self
+    where
+        F: Fn(&mut AnyConnection) -> std::result::Result<(), E> + Send + Sync + 'static,
+        E: Into<fsql_core::error::BoxError>,
+    {
+        self.on_connect.add(None, boxed_hook(hook));
+        self
+    }
+
+    /// [`on_connect`](Self::on_connect) for the connections of one bind only (`None` = the
+    /// default database). `build()` fails when that bind is not configured.
+    ///
+    /// ```no_run
+    /// use diesel::connection::SimpleConnection;
+    /// use fsql_diesel::{AnyConnection, Database};
+    ///
+    /// let db = Database::builder()
+    ///     .url("sqlite:///app.db")
+    ///     .bind("reports", "postgresql://app@db.internal/reports")
+    ///     .on_connect_bind(Some("reports"), |conn: &mut AnyConnection| {
+    ///         conn.batch_execute("SET search_path TO reporting, public; SET statement_timeout = '5s'")
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), fsql_core::Error>(())
+    /// ```
+    pub fn on_connect_bind<F, E>(mut self, key: Option<&str>, hook: F) -> Self
+    where
+        F: Fn(&mut AnyConnection) -> std::result::Result<(), E> + Send + Sync + 'static,
+        E: Into<fsql_core::error::BoxError>,
+    {
+        self.on_connect
+            .add(Some(key.map(str::to_owned)), boxed_hook(hook));
+        self
+    }
+}
+
+fn boxed_hook<F, E>(hook: F) -> crate::pool::ConnectHook
+where
+    F: Fn(&mut AnyConnection) -> std::result::Result<(), E> + Send + Sync + 'static,
+    E: Into<fsql_core::error::BoxError>,
+{
+    Arc::new(move |conn: &mut AnyConnection| hook(conn).map_err(Into::into))
+}
+
 /// Which binds `create_all`, `drop_all` and `reflect` act on: Flask-SQLAlchemy's `bind_key`
 /// argument (`"__all__"`, `None`, a key, a list). Converts from `None`, `"key"`,
 /// `Some("key")` and arrays or vectors of `Option<&str>`.
