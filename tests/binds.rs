@@ -271,6 +271,7 @@ fn configuration_from_toml_with_per_bind_pools() {
         [binds.analytics]
         url = "sqlite://"
         idle_timeout = 60
+        validate_after_idle = 0.25
         echo = true
     "#;
     let db = DatabaseBuilder::from_toml_str(text)
@@ -286,6 +287,11 @@ fn configuration_from_toml_with_per_bind_pools() {
         "in-memory SQLite never expires its connection"
     );
     assert!(analytics.echo);
+    assert_eq!(analytics.validate_after_idle, Duration::from_millis(250));
+    assert_eq!(
+        auth.validate_after_idle,
+        fsql::PoolOptions::default().validate_after_idle
+    );
     assert_eq!(
         analytics.connection_timeout,
         Duration::from_millis(2500),

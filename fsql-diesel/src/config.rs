@@ -17,6 +17,7 @@
 //! url = "mysql://app@db/analytics"
 //! max_size = 4
 //! max_lifetime = 3600
+//! validate_after_idle = 0.5             # SELECT 1 before reusing a connection idle this long
 //! echo = true
 //! ```
 
@@ -442,6 +443,7 @@ struct PoolConfig {
     connection_timeout: Option<f64>,
     idle_timeout: Option<f64>,
     max_lifetime: Option<f64>,
+    validate_after_idle: Option<f64>,
     echo: Option<bool>,
 }
 
@@ -454,6 +456,7 @@ struct BindTable {
     connection_timeout: Option<f64>,
     idle_timeout: Option<f64>,
     max_lifetime: Option<f64>,
+    validate_after_idle: Option<f64>,
     echo: Option<bool>,
 }
 
@@ -465,6 +468,7 @@ impl BindTable {
             connection_timeout: self.connection_timeout,
             idle_timeout: self.idle_timeout,
             max_lifetime: self.max_lifetime,
+            validate_after_idle: self.validate_after_idle,
             echo: self.echo,
         }
     }
@@ -491,6 +495,9 @@ impl PoolConfig {
         }
         if let Some(v) = secs("max_lifetime", self.max_lifetime)? {
             o.max_lifetime = Some(v);
+        }
+        if let Some(v) = secs("validate_after_idle", self.validate_after_idle)? {
+            o.validate_after_idle = v;
         }
         if let Some(v) = self.echo {
             o.echo = v;
