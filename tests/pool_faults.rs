@@ -37,282 +37,10 @@ pub struct FaultNote {
 
 const TABLES: &[&fsql::TableMeta] = &[FaultItem::META, FaultNote::META];
 
-#[derive(diesel::QueryableByName)]
-struct Id {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Server {
-    #[cfg(feature = "postgres")]
-    Postgres,
-    #[cfg(feature = "mysql")]
-    Mysql,
-}
-
-/// How long a test waits for the server to do what it was told (a killed backend to go).
-const SERVER_PATIENCE: Duration = Duration::from_secs(10);
-
-impl Server {
-    fn namespace(self) -> Namespace {
-        match self {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => postgres_namespace(),
-            #[cfg(feature = "mysql")]
-            Server::Mysql => mysql_namespace(),
-        }
-    }
-
-    fn backend_id_sql(self) -> &'static str {
-        match self {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => "SELECT CAST(pg_backend_pid() AS BIGINT) AS id",
-            #[cfg(feature = "mysql")]
-            Server::Mysql => "SELECT CAST(CONNECTION_ID() AS SIGNED) AS id",
-        }
-    }
-
-    fn kill_sql(self, id: i64) -> String {
-        match self {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => format!("SELECT pg_terminate_backend({id})"),
-            #[cfg(feature = "mysql")]
-            Server::Mysql => format!("KILL {id}"),
-        }
-    }
-
-    /// Counts the backends among `ids` the server still has.
-    fn alive_sql(self, ids: &[i64]) -> String {
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        match self {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => {
-                format!("SELECT CAST(count(*) AS BIGINT) AS id FROM pg_stat_activity WHERE pid IN ({list})")
-            }
-            #[cfg(feature = "mysql")]
-            Server::Mysql => format!(
-                "SELECT CAST(count(*) AS SIGNED) AS id FROM information_schema.processlist \
-                 WHERE id IN ({list})"
-            ),
-        }
-    }
-
-    /// 1 while backend `id` waits for a row lock of `fault_note`, else 0.
-    fn lock_waiting_sql(self, id: i64) -> String {
-        match self {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => format!(
-                "SELECT CAST(count(*) AS BIGINT) AS id FROM pg_stat_activity \
-                 WHERE pid = {id} AND wait_event_type = 'Lock'"
-            ),
-            #[cfg(feature = "mysql")]
-            // `innodb_trx` did not show the wait reliably (polled every 10 ms, it stayed empty
-            // for 10 s); the processlist does, and this INSERT can only be there waiting.
-            Server::Mysql => format!(
-                "SELECT CAST(count(*) AS SIGNED) AS id FROM information_schema.processlist \
-                 WHERE id = {id} AND info LIKE 'INSERT INTO%fault_note%'"
-            ),
-        }
-    }
-}
-
-fn scalar(conn: &mut AnyConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Id>(conn)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .id
-}
-
-/// A database on its own namespace of `server`, tables created, and an admin database on the
-/// same namespace outside its pool.
-struct Fixture {
-    db: Database,
-    admin: Database,
-    server: Server,
-    _ns: Namespace,
-}
-
-fn fixture(server: Server, options: PoolOptions) -> Fixture {
-    let ns = server.namespace();
-    let db = Database::builder()
-        .url(&ns.url)
-        .registry(Registry::new(TABLES.iter().copied()))
-        .pool(options)
-        .build()
-        .unwrap_or_else(|e| panic!("{server:?}: {e}"));
-    db.create_all().unwrap();
-    let admin = Database::builder()
-        .url(&ns.url)
-        .registry(Registry::new([]))
-        .build()
-        .unwrap();
-    Fixture {
-        db,
-        admin,
-        server,
-        _ns: ns,
-    }
-}
-
-impl Fixture {
-    /// The backend ids of `n` connections of the pool, all held at once so they are distinct.
-    fn pool_backends(&self, n: usize) -> Vec<i64> {
-        let mut held = Vec::new();
-        let mut ids = Vec::new();
-        for _ in 0..n {
-            let mut conn = self.db.connection().unwrap();
-            ids.push(scalar(&mut conn, self.server.backend_id_sql()));
-            held.push(conn);
-        }
-        ids
-    }
-
-    /// Kills these backends and waits until the server has let them go.
-    fn kill(&self, ids: &[i64]) {
-        let mut admin = self.admin.connection().unwrap();
-        for id in ids {
-            admin
-                .batch_execute(&self.server.kill_sql(*id))
-                .unwrap_or_else(|e| panic!("killing backend {id}: {e}"));
-        }
-        self.wait_for(&mut admin, &self.server.alive_sql(ids), 0);
-    }
-
-    fn wait_for(&self, admin: &mut AnyConnection, sql: &str, want: i64) {
-        let started = Instant::now();
-        loop {
-            let got = scalar(admin, sql);
-            if got == want {
-                return;
-            }
-            assert!(
-                started.elapsed() < SERVER_PATIENCE,
-                "{:?}: `{sql}` still {got} (want {want}) after {SERVER_PATIENCE:?}",
-                self.server
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Runs `n` primary-key lookups through the `Database`; the errors of the failed ones.
-    fn lookups(&self, n: i32) -> Vec<fsql::Error> {
-        (0..n)
-            .filter_map(|i| FaultItem::query().get(&self.db, i % 10 + 1).err())
-            .collect()
-    }
-
-    fn seed(&self) {
-        let rows: Vec<FaultItem> = (1..=10)
-            .map(|id| FaultItem {
-                id,
-                name: format!("item {id}"),
-            })
-            .collect();
-        let mut session = self.db.session();
-        for row in rows {
-            session.add(row);
-        }
-        session.commit().unwrap();
-    }
-}
-
-fn servers() -> Vec<Server> {
-    vec![
-        #[cfg(feature = "postgres")]
-        Server::Postgres,
-        #[cfg(feature = "mysql")]
-        Server::Mysql,
-    ]
-}
-
 fn kind(e: &fsql::Error) -> Option<DatabaseErrorKind> {
     match e {
         fsql::Error::Database { kind, .. } => Some(*kind),
         _ => None,
-    }
-}
-
-/// A seeded pool of 4 connections, all 4 of which the server has just killed; their ids.
-fn killed_pool(server: Server, validate_after_idle: Duration) -> (Fixture, Vec<i64>) {
-    let f = fixture(
-        server,
-        PoolOptions {
-            max_size: 4,
-            min_idle: 4,
-            validate_after_idle,
-            ..Default::default()
-        },
-    );
-    f.seed();
-    let ids = f.pool_backends(4);
-    f.kill(&ids);
-    (f, ids)
-}
-
-/// (a) Every backend of the pool terminated while idle, then 100 queries after idle
-/// validation is due: none fails, and the pool opened fresh connections.
-#[test]
-fn all_backends_killed_then_idle_validation_replaces_them() {
-    for server in servers() {
-        let (f, ids) = killed_pool(server, Duration::from_millis(100));
-        let opened = f.db.pool_status(None).unwrap().opened_total;
-        std::thread::sleep(Duration::from_millis(150));
-        let failed = f.lookups(100);
-        assert!(
-            failed.is_empty(),
-            "{server:?}: {} of 100 lookups failed after killing {} backends: {}",
-            failed.len(),
-            ids.len(),
-            failed[0]
-        );
-        let status = f.db.pool_status(None).unwrap();
-        assert!(
-            status.opened_total > opened,
-            "{server:?}: no new connection was opened: {status:?}"
-        );
-    }
-}
-
-/// (a) The same without waiting for idle validation: PostgreSQL's socket check finds every
-/// closed connection before use (0 failures); on MariaDB, which offers no socket check through
-/// Diesel, the first statement fails as `ClosedConnection` and the pool then validates every
-/// connection that was idle meanwhile (1 failure, never more).
-#[test]
-fn all_backends_killed_then_immediate_queries() {
-    for server in servers() {
-        // Idle validation never due during the test: only the other mechanisms act.
-        let (f, _) = killed_pool(server, Duration::from_secs(3600));
-        // Connections reused within this of their last statement count as in flight.
-        std::thread::sleep(fsql_diesel::pool::SOCKET_CHECK_AFTER_IDLE);
-        let failed = f.lookups(100);
-        let allowed = match server {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => 0,
-            #[cfg(feature = "mysql")]
-            Server::Mysql => 1,
-        };
-        assert!(
-            failed.len() <= allowed,
-            "{server:?}: {} of 100 lookups failed (at most {allowed} may): {:?}",
-            failed.len(),
-            failed.iter().map(ToString::to_string).collect::<Vec<_>>()
-        );
-        for e in &failed {
-            assert_eq!(
-                kind(e),
-                Some(DatabaseErrorKind::ClosedConnection),
-                "{server:?}: {e}"
-            );
-        }
-        // Every later statement runs on a live connection.
-        assert!(f.lookups(100).is_empty(), "{server:?}");
-        let status = f.db.pool_status(None).unwrap();
-        assert!(status.open <= 4, "{server:?}: {status:?}");
     }
 }
 
@@ -328,62 +56,6 @@ fn commit_item_then_note(db: &Database) -> fsql::Result<()> {
         text: "second".into(),
     });
     session.commit()
-}
-
-/// A pool of one connection that gives up waiting for it after 100 ms.
-fn one_connection(server: Server) -> Fixture {
-    fixture(
-        server,
-        PoolOptions {
-            max_size: 1,
-            connection_timeout: Duration::from_millis(100),
-            ..Default::default()
-        },
-    )
-}
-
-/// (b) A session's commit whose backend is killed after its first statement ran, while the
-/// second waits for a row lock: nothing of it is committed, the error is `ClosedConnection`,
-/// and the pool goes on with a fresh connection.
-#[test]
-fn backend_killed_in_the_middle_of_a_commit() {
-    for server in servers() {
-        let f = one_connection(server);
-        let id = f.pool_backends(1)[0];
-        // An uncommitted row with the key the session will insert second: its INSERT waits.
-        let mut blocker = f.admin.connection().unwrap();
-        let note = FaultNote::META.name;
-        let begin = match server {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => "BEGIN",
-            #[cfg(feature = "mysql")]
-            Server::Mysql => "START TRANSACTION",
-        };
-        blocker
-            .batch_execute(&format!(
-                "{begin}; INSERT INTO {note} (id, text) VALUES (1, 'blocker')"
-            ))
-            .unwrap();
-        let db = f.db.clone();
-        let commit = std::thread::spawn(move || commit_item_then_note(&db));
-        let mut admin = f.admin.connection().unwrap();
-        f.wait_for(&mut admin, &server.lock_waiting_sql(id), 1);
-        admin.batch_execute(&server.kill_sql(id)).unwrap();
-        let result = commit.join().expect("the commit thread does not panic");
-        blocker.batch_execute("ROLLBACK").unwrap();
-        drop(blocker);
-        let e = result.expect_err("the commit's connection was killed");
-        assert_eq!(
-            kind(&e),
-            Some(DatabaseErrorKind::ClosedConnection),
-            "{server:?}: {e}"
-        );
-        assert_eq!(FaultItem::query().count(&f.db).unwrap(), 0, "{server:?}");
-        assert_eq!(FaultNote::query().count(&f.db).unwrap(), 0, "{server:?}");
-        f.seed();
-        assert!(f.lookups(100).is_empty(), "{server:?}");
-        assert_ne!(f.pool_backends(1)[0], id, "{server:?}");
-    }
 }
 
 /// A pool of `size` connections on bind `auth` of an SQLite file.
@@ -425,22 +97,6 @@ fn exhausted_pool_names_bind_size_and_timeout() {
     }
     drop(held);
     db.connection_to(Some("auth")).unwrap();
-}
-
-/// (c) on the servers: the same error from a PostgreSQL or MariaDB pool.
-#[test]
-fn exhausted_server_pool_names_bind_and_size() {
-    for server in servers() {
-        let f = one_connection(server);
-        let held = f.db.connection().unwrap();
-        let started = Instant::now();
-        let e = f.db.connection().unwrap_err().to_string();
-        assert!(started.elapsed() < Duration::from_secs(5), "{server:?}");
-        for part in ["the default bind", "pool size 1", "100ms"] {
-            assert!(e.contains(part), "{server:?}: `{part}` missing from: {e}");
-        }
-        drop(held);
-    }
 }
 
 /// A timeout too large to add to the clock waits for the connection instead of panicking.
@@ -572,59 +228,6 @@ fn on_connect_for_an_unknown_bind_is_rejected() {
     );
 }
 
-/// Server sessions set through the hook apply to every pooled connection, including the ones
-/// opened to replace killed backends.
-#[test]
-fn on_connect_applies_to_replacement_connections() {
-    for server in servers() {
-        let ns = server.namespace();
-        let set = match server {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => "SET application_name = 'fsql_hooked'",
-            #[cfg(feature = "mysql")]
-            Server::Mysql => "SET @fsql_hooked = 1",
-        };
-        let check = match server {
-            #[cfg(feature = "postgres")]
-            Server::Postgres => {
-                "SELECT CAST(count(*) AS BIGINT) AS id WHERE current_setting('application_name') = 'fsql_hooked'"
-            }
-            #[cfg(feature = "mysql")]
-            Server::Mysql => "SELECT CAST(COALESCE(@fsql_hooked, 0) AS SIGNED) AS id",
-        };
-        let db = Database::builder()
-            .url(&ns.url)
-            .registry(Registry::new([]))
-            .pool(PoolOptions {
-                max_size: 2,
-                ..Default::default()
-            })
-            .on_connect(move |conn: &mut AnyConnection| conn.batch_execute(set))
-            .build()
-            .unwrap();
-        let admin = Database::builder()
-            .url(&ns.url)
-            .registry(Registry::new([]))
-            .build()
-            .unwrap();
-        let id = scalar(&mut db.connection().unwrap(), server.backend_id_sql());
-        admin
-            .connection()
-            .unwrap()
-            .batch_execute(&server.kill_sql(id))
-            .unwrap();
-        // Whatever the detection path, the connections that run statements have the setting.
-        for _ in 0..20 {
-            let mut conn = db.connection().unwrap();
-            if let Ok(r) = diesel::sql_query(check).get_result::<Id>(&mut *conn) {
-                assert_eq!(r.id, 1, "{server:?}");
-            }
-        }
-        let mut conn = db.connection().unwrap();
-        assert_eq!(scalar(&mut conn, check), 1, "{server:?}");
-    }
-}
-
 /// A hook that panics while a connection is being opened gives its place in the pool back:
 /// the pool does not shrink by one for every panic until nothing can be checked out.
 #[test]
@@ -657,4 +260,408 @@ fn a_panicking_hook_does_not_leak_a_pool_place() {
     assert_eq!(db.pool_status(None).unwrap().open, 1);
     drop(held);
     db.connection().unwrap();
+}
+
+/// What needs a PostgreSQL or MariaDB server: built with the `postgres` or `mysql` feature (the
+/// backend matrix), where the servers are required.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod servers {
+    use super::*;
+
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Server {
+        #[cfg(feature = "postgres")]
+        Postgres,
+        #[cfg(feature = "mysql")]
+        Mysql,
+    }
+
+    /// How long a test waits for the server to do what it was told (a killed backend to go).
+    const SERVER_PATIENCE: Duration = Duration::from_secs(10);
+
+    impl Server {
+        fn namespace(self) -> Namespace {
+            match self {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => postgres_namespace(),
+                #[cfg(feature = "mysql")]
+                Server::Mysql => mysql_namespace(),
+            }
+        }
+
+        fn backend_id_sql(self) -> &'static str {
+            match self {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => "SELECT CAST(pg_backend_pid() AS BIGINT) AS id",
+                #[cfg(feature = "mysql")]
+                Server::Mysql => "SELECT CAST(CONNECTION_ID() AS SIGNED) AS id",
+            }
+        }
+
+        fn kill_sql(self, id: i64) -> String {
+            match self {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => format!("SELECT pg_terminate_backend({id})"),
+                #[cfg(feature = "mysql")]
+                Server::Mysql => format!("KILL {id}"),
+            }
+        }
+
+        /// Counts the backends among `ids` the server still has.
+        fn alive_sql(self, ids: &[i64]) -> String {
+            let list = ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match self {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => {
+                    format!("SELECT CAST(count(*) AS BIGINT) AS id FROM pg_stat_activity WHERE pid IN ({list})")
+                }
+                #[cfg(feature = "mysql")]
+                Server::Mysql => format!(
+                    "SELECT CAST(count(*) AS SIGNED) AS id FROM information_schema.processlist \
+                     WHERE id IN ({list})"
+                ),
+            }
+        }
+
+        /// 1 while backend `id` waits for a row lock of `fault_note`, else 0.
+        fn lock_waiting_sql(self, id: i64) -> String {
+            match self {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => format!(
+                    "SELECT CAST(count(*) AS BIGINT) AS id FROM pg_stat_activity \
+                     WHERE pid = {id} AND wait_event_type = 'Lock'"
+                ),
+                #[cfg(feature = "mysql")]
+                // `innodb_trx` did not show the wait reliably (polled every 10 ms, it stayed empty
+                // for 10 s); the processlist does, and this INSERT can only be there waiting.
+                Server::Mysql => format!(
+                    "SELECT CAST(count(*) AS SIGNED) AS id FROM information_schema.processlist \
+                     WHERE id = {id} AND info LIKE 'INSERT INTO%fault_note%'"
+                ),
+            }
+        }
+    }
+
+    fn scalar(conn: &mut AnyConnection, sql: &str) -> i64 {
+        diesel::sql_query(sql)
+            .get_result::<Id>(conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .id
+    }
+
+    /// A database on its own namespace of `server`, tables created, and an admin database on the
+    /// same namespace outside its pool.
+    struct Fixture {
+        db: Database,
+        admin: Database,
+        server: Server,
+        _ns: Namespace,
+    }
+
+    fn fixture(server: Server, options: PoolOptions) -> Fixture {
+        let ns = server.namespace();
+        let db = Database::builder()
+            .url(&ns.url)
+            .registry(Registry::new(TABLES.iter().copied()))
+            .pool(options)
+            .build()
+            .unwrap_or_else(|e| panic!("{server:?}: {e}"));
+        db.create_all().unwrap();
+        let admin = Database::builder()
+            .url(&ns.url)
+            .registry(Registry::new([]))
+            .build()
+            .unwrap();
+        Fixture {
+            db,
+            admin,
+            server,
+            _ns: ns,
+        }
+    }
+
+    impl Fixture {
+        /// The backend ids of `n` connections of the pool, all held at once so they are distinct.
+        fn pool_backends(&self, n: usize) -> Vec<i64> {
+            let mut held = Vec::new();
+            let mut ids = Vec::new();
+            for _ in 0..n {
+                let mut conn = self.db.connection().unwrap();
+                ids.push(scalar(&mut conn, self.server.backend_id_sql()));
+                held.push(conn);
+            }
+            ids
+        }
+
+        /// Kills these backends and waits until the server has let them go.
+        fn kill(&self, ids: &[i64]) {
+            let mut admin = self.admin.connection().unwrap();
+            for id in ids {
+                admin
+                    .batch_execute(&self.server.kill_sql(*id))
+                    .unwrap_or_else(|e| panic!("killing backend {id}: {e}"));
+            }
+            self.wait_for(&mut admin, &self.server.alive_sql(ids), 0);
+        }
+
+        fn wait_for(&self, admin: &mut AnyConnection, sql: &str, want: i64) {
+            let started = Instant::now();
+            loop {
+                let got = scalar(admin, sql);
+                if got == want {
+                    return;
+                }
+                assert!(
+                    started.elapsed() < SERVER_PATIENCE,
+                    "{:?}: `{sql}` still {got} (want {want}) after {SERVER_PATIENCE:?}",
+                    self.server
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+
+        /// Runs `n` primary-key lookups through the `Database`; the errors of the failed ones.
+        fn lookups(&self, n: i32) -> Vec<fsql::Error> {
+            (0..n)
+                .filter_map(|i| FaultItem::query().get(&self.db, i % 10 + 1).err())
+                .collect()
+        }
+
+        fn seed(&self) {
+            let rows: Vec<FaultItem> = (1..=10)
+                .map(|id| FaultItem {
+                    id,
+                    name: format!("item {id}"),
+                })
+                .collect();
+            let mut session = self.db.session();
+            for row in rows {
+                session.add(row);
+            }
+            session.commit().unwrap();
+        }
+    }
+
+    fn servers() -> Vec<Server> {
+        vec![
+            #[cfg(feature = "postgres")]
+            Server::Postgres,
+            #[cfg(feature = "mysql")]
+            Server::Mysql,
+        ]
+    }
+
+    /// A seeded pool of 4 connections, all 4 of which the server has just killed; their ids.
+    fn killed_pool(server: Server, validate_after_idle: Duration) -> (Fixture, Vec<i64>) {
+        let f = fixture(
+            server,
+            PoolOptions {
+                max_size: 4,
+                min_idle: 4,
+                validate_after_idle,
+                ..Default::default()
+            },
+        );
+        f.seed();
+        let ids = f.pool_backends(4);
+        f.kill(&ids);
+        (f, ids)
+    }
+
+    /// (a) Every backend of the pool terminated while idle, then 100 queries after idle
+    /// validation is due: none fails, and the pool opened fresh connections.
+    #[test]
+    fn all_backends_killed_then_idle_validation_replaces_them() {
+        for server in servers() {
+            let (f, ids) = killed_pool(server, Duration::from_millis(100));
+            let opened = f.db.pool_status(None).unwrap().opened_total;
+            std::thread::sleep(Duration::from_millis(150));
+            let failed = f.lookups(100);
+            assert!(
+                failed.is_empty(),
+                "{server:?}: {} of 100 lookups failed after killing {} backends: {}",
+                failed.len(),
+                ids.len(),
+                failed[0]
+            );
+            let status = f.db.pool_status(None).unwrap();
+            assert!(
+                status.opened_total > opened,
+                "{server:?}: no new connection was opened: {status:?}"
+            );
+        }
+    }
+
+    /// (a) The same without waiting for idle validation: PostgreSQL's socket check finds every
+    /// closed connection before use (0 failures); on MariaDB, which offers no socket check through
+    /// Diesel, the first statement fails as `ClosedConnection` and the pool then validates every
+    /// connection that was idle meanwhile (1 failure, never more).
+    #[test]
+    fn all_backends_killed_then_immediate_queries() {
+        for server in servers() {
+            // Idle validation never due during the test: only the other mechanisms act.
+            let (f, _) = killed_pool(server, Duration::from_secs(3600));
+            // Connections reused within this of their last statement count as in flight.
+            std::thread::sleep(fsql_diesel::pool::SOCKET_CHECK_AFTER_IDLE);
+            let failed = f.lookups(100);
+            let allowed = match server {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => 0,
+                #[cfg(feature = "mysql")]
+                Server::Mysql => 1,
+            };
+            assert!(
+                failed.len() <= allowed,
+                "{server:?}: {} of 100 lookups failed (at most {allowed} may): {:?}",
+                failed.len(),
+                failed.iter().map(ToString::to_string).collect::<Vec<_>>()
+            );
+            for e in &failed {
+                assert_eq!(
+                    kind(e),
+                    Some(DatabaseErrorKind::ClosedConnection),
+                    "{server:?}: {e}"
+                );
+            }
+            // Every later statement runs on a live connection.
+            assert!(f.lookups(100).is_empty(), "{server:?}");
+            let status = f.db.pool_status(None).unwrap();
+            assert!(status.open <= 4, "{server:?}: {status:?}");
+        }
+    }
+
+    /// A pool of one connection that gives up waiting for it after 100 ms.
+    fn one_connection(server: Server) -> Fixture {
+        fixture(
+            server,
+            PoolOptions {
+                max_size: 1,
+                connection_timeout: Duration::from_millis(100),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// (b) A session's commit whose backend is killed after its first statement ran, while the
+    /// second waits for a row lock: nothing of it is committed, the error is `ClosedConnection`,
+    /// and the pool goes on with a fresh connection.
+    #[test]
+    fn backend_killed_in_the_middle_of_a_commit() {
+        for server in servers() {
+            let f = one_connection(server);
+            let id = f.pool_backends(1)[0];
+            // An uncommitted row with the key the session will insert second: its INSERT waits.
+            let mut blocker = f.admin.connection().unwrap();
+            let note = FaultNote::META.name;
+            let begin = match server {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => "BEGIN",
+                #[cfg(feature = "mysql")]
+                Server::Mysql => "START TRANSACTION",
+            };
+            blocker
+                .batch_execute(&format!(
+                    "{begin}; INSERT INTO {note} (id, text) VALUES (1, 'blocker')"
+                ))
+                .unwrap();
+            let db = f.db.clone();
+            let commit = std::thread::spawn(move || commit_item_then_note(&db));
+            let mut admin = f.admin.connection().unwrap();
+            f.wait_for(&mut admin, &server.lock_waiting_sql(id), 1);
+            admin.batch_execute(&server.kill_sql(id)).unwrap();
+            let result = commit.join().expect("the commit thread does not panic");
+            blocker.batch_execute("ROLLBACK").unwrap();
+            drop(blocker);
+            let e = result.expect_err("the commit's connection was killed");
+            assert_eq!(
+                kind(&e),
+                Some(DatabaseErrorKind::ClosedConnection),
+                "{server:?}: {e}"
+            );
+            assert_eq!(FaultItem::query().count(&f.db).unwrap(), 0, "{server:?}");
+            assert_eq!(FaultNote::query().count(&f.db).unwrap(), 0, "{server:?}");
+            f.seed();
+            assert!(f.lookups(100).is_empty(), "{server:?}");
+            assert_ne!(f.pool_backends(1)[0], id, "{server:?}");
+        }
+    }
+
+    /// (c) on the servers: the same error from a PostgreSQL or MariaDB pool.
+    #[test]
+    fn exhausted_server_pool_names_bind_and_size() {
+        for server in servers() {
+            let f = one_connection(server);
+            let held = f.db.connection().unwrap();
+            let started = Instant::now();
+            let e = f.db.connection().unwrap_err().to_string();
+            assert!(started.elapsed() < Duration::from_secs(5), "{server:?}");
+            for part in ["the default bind", "pool size 1", "100ms"] {
+                assert!(e.contains(part), "{server:?}: `{part}` missing from: {e}");
+            }
+            drop(held);
+        }
+    }
+
+    /// Server sessions set through the hook apply to every pooled connection, including the ones
+    /// opened to replace killed backends.
+    #[test]
+    fn on_connect_applies_to_replacement_connections() {
+        for server in servers() {
+            let ns = server.namespace();
+            let set = match server {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => "SET application_name = 'fsql_hooked'",
+                #[cfg(feature = "mysql")]
+                Server::Mysql => "SET @fsql_hooked = 1",
+            };
+            let check = match server {
+                #[cfg(feature = "postgres")]
+                Server::Postgres => {
+                    "SELECT CAST(count(*) AS BIGINT) AS id WHERE current_setting('application_name') = 'fsql_hooked'"
+                }
+                #[cfg(feature = "mysql")]
+                Server::Mysql => "SELECT CAST(COALESCE(@fsql_hooked, 0) AS SIGNED) AS id",
+            };
+            let db = Database::builder()
+                .url(&ns.url)
+                .registry(Registry::new([]))
+                .pool(PoolOptions {
+                    max_size: 2,
+                    ..Default::default()
+                })
+                .on_connect(move |conn: &mut AnyConnection| conn.batch_execute(set))
+                .build()
+                .unwrap();
+            let admin = Database::builder()
+                .url(&ns.url)
+                .registry(Registry::new([]))
+                .build()
+                .unwrap();
+            let id = scalar(&mut db.connection().unwrap(), server.backend_id_sql());
+            admin
+                .connection()
+                .unwrap()
+                .batch_execute(&server.kill_sql(id))
+                .unwrap();
+            // Whatever the detection path, the connections that run statements have the setting.
+            for _ in 0..20 {
+                let mut conn = db.connection().unwrap();
+                if let Ok(r) = diesel::sql_query(check).get_result::<Id>(&mut *conn) {
+                    assert_eq!(r.id, 1, "{server:?}");
+                }
+            }
+            let mut conn = db.connection().unwrap();
+            assert_eq!(scalar(&mut conn, check), 1, "{server:?}");
+        }
+    }
 }
