@@ -409,8 +409,8 @@ impl DatabaseBuilder {
             }
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
             let hooks = self.on_connect.for_bind(&key);
-            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)
-                .map_err(|e| url.scrub_error(e))?;
+            // The pool's connection errors come scrubbed (`DatabaseUrl::connection_error`).
+            let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)?;
             let gate = crate::write_gate::WriteGate::for_url(&url);
             binds.insert(key, Bind { url, pool, gate });
         }

@@ -47,7 +47,7 @@ pub(crate) struct Bind {
 
 impl Bind {
     fn get(&self) -> Result<PooledConnection> {
-        self.pool.get().map_err(|e| self.url.scrub_error(e))
+        self.pool.get()
     }
 }
 
@@ -397,17 +397,16 @@ impl Database {
         })
     }
 
-    /// A writer's turn on `table`'s bind (SQLite files; `None` elsewhere), taken before its
-    /// connection so a writer never holds a connection while it queues.
-    pub(crate) fn write_turn(
+    /// A connection of `table`'s bind for a writer, with the writer's turn (SQLite files;
+    /// `None` elsewhere) taken first, so a writer never holds a connection while it queues.
+    /// Keep the turn until the writes are done.
+    pub(crate) fn write_connection(
         &self,
         table: &'static TableMeta,
-    ) -> Result<Option<crate::write_gate::WriteTurn>> {
-        Ok(self
-            .bind(table.bind, Some(table.model))?
-            .gate
-            .as_ref()
-            .and_then(|g| g.enter()))
+    ) -> Result<(Option<crate::write_gate::WriteTurn>, PooledConnection)> {
+        let bind = self.bind(table.bind, Some(table.model))?;
+        let turn = bind.gate.as_ref().and_then(|g| g.enter());
+        Ok((turn, bind.get()?))
     }
 
     /// Open and idle connections of a bind's pool.

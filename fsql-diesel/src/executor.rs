@@ -45,8 +45,8 @@ impl Executor for &crate::Database {
         table: &'static TableMeta,
         f: impl FnOnce(&mut AnyConnection) -> Result<R>,
     ) -> Result<R> {
-        let _turn = self.write_turn(table)?;
-        self.run(table, f)
+        let (_turn, mut conn) = self.write_connection(table)?;
+        f(&mut conn)
     }
 }
 

@@ -731,8 +731,7 @@ fn open_bind<'s>(
     let index = match open.iter().position(|b| b.key == table.bind) {
         Some(i) => i,
         None => {
-            let turn = db.write_turn(table)?;
-            let mut conn = db.connection_for(table)?;
+            let (turn, mut conn) = db.write_connection(table)?;
             begin(&mut conn).map_err(|e| {
                 crate::error::from_diesel(e, Some(table.model), Some("BEGIN".to_owned()))
             })?;

@@ -202,20 +202,6 @@ impl DatabaseUrl {
         }
     }
 
-    /// `err` with the driver's message scrubbed when it is this URL's connection error (the
-    /// pool reports the driver's own words, which may quote the URL).
-    pub(crate) fn scrub_error(&self, err: Error) -> Error {
-        match err {
-            Error::Connection { url, source } => {
-                let text = source.to_string();
-                let clean = self.scrub(&text);
-                let source = if clean == text { source } else { clean.into() };
-                Error::Connection { url, source }
-            }
-            other => other,
-        }
-    }
-
     /// True for an in-memory SQLite database.
     pub fn is_memory(&self) -> bool {
         matches!(self.target, Target::Sqlite(SqliteTarget::Memory))
