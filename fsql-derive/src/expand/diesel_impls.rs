@@ -43,6 +43,7 @@ fn queryable(m: &Model<'_>) -> TokenStream {
         quote!(#id: ::core::default::Default::default())
     });
     quote! {
+        #[automatically_derived]
         impl<__DB: ::diesel::backend::Backend, #(#sql_types),*>
             ::diesel::deserialize::Queryable<(#(#sql_types,)*), __DB> for #ident
         where
@@ -65,6 +66,7 @@ fn selectable(m: &Model<'_>) -> TokenStream {
     let table_mod = &m.table_mod;
     let cols: Vec<_> = m.fields.iter().map(|f| &f.column_ident).collect();
     quote! {
+        #[automatically_derived]
         impl<__DB: ::diesel::backend::Backend> ::diesel::Selectable<__DB> for #ident {
             type SelectExpression = (#(#table_mod::#cols,)*);
 
@@ -141,6 +143,7 @@ fn insertable(m: &Model<'_>) -> TokenStream {
         })
         .unzip();
     quote! {
+        #[automatically_derived]
         impl<'__a> ::diesel::Insertable<#table_mod::table> for &'__a #ident {
             type Values = <(#(#types,)*) as ::diesel::Insertable<#table_mod::table>>::Values;
 
@@ -178,6 +181,7 @@ fn changeset(m: &Model<'_>) -> TokenStream {
         })
         .unzip();
     quote! {
+        #[automatically_derived]
         impl<'__a> ::diesel::AsChangeset for &'__a #ident {
             type Target = #table_mod::table;
             type Changeset = <(#(#types,)*) as ::diesel::AsChangeset>::Changeset;
@@ -217,6 +221,7 @@ fn identifiable(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
     let table_mod = &m.table_mod;
     let has_table = quote! {
+        #[automatically_derived]
         impl ::diesel::associations::HasTable for #ident {
             type Table = #table_mod::table;
 
@@ -244,6 +249,7 @@ fn identifiable(m: &Model<'_>) -> TokenStream {
     quote! {
         #has_table
 
+        #[automatically_derived]
         impl<'__a> ::diesel::Identifiable for &'__a #ident {
             type Id = #id_ty;
 

@@ -1,4 +1,9 @@
 //! Code generation. Each submodule produces one part of the output.
+//!
+//! Two rules keep a crate of many models cheap to compile. Trait impls are marked
+//! `#[automatically_derived]`. Every non-generic function emitted is `#[inline]`: rustc then
+//! generates its code only in a crate that calls it, as it does for generic functions, instead
+//! of for every model whether used or not (`benches/compile_time` measures the difference).
 
 mod diesel_impls;
 pub(crate) mod meta;

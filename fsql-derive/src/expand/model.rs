@@ -78,6 +78,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         (true, Some((f, identity))) => {
             let col = &f.column_ident;
             quote! {
+                #[inline]
                 fn __restrict<'__a>(query: #private::Query<'__a, Self>) -> #private::Query<'__a, Self> {
                     use ::diesel::ExpressionMethods as _;
                     query.filter(#table_mod::#col.eq(#identity))
@@ -106,6 +107,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
     quote! {
         #bind_check
 
+        #[automatically_derived]
         impl #private::Model for #ident {
             #default_loads
             #batching
@@ -120,10 +122,12 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             const TABLE_NAME: &'static str = #table_name;
             const PRIMARY_KEY_COLUMNS: &'static [&'static str] = &[#(#pk_columns),*];
 
+            #[inline]
             fn primary_key(&self) -> Self::PrimaryKey {
                 #pk_expr
             }
 
+            #[inline]
             fn __keyset_filter<'__a>(
                 query: #private::Query<'__a, Self>,
                 pk: Self::PrimaryKey,
@@ -134,6 +138,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 #keyset_filter
             }
 
+            #[inline]
             fn __keyset_order<'__a>(
                 query: #private::Query<'__a, Self>,
                 descending: bool,
@@ -142,10 +147,12 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 #keyset_order
             }
 
+            #[inline]
             fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey {
                 #inserted_key
             }
 
+            #[inline]
             fn filter_primary_key<'__a>(
                 query: #private::Query<'__a, Self>,
                 pk: Self::PrimaryKey,
@@ -236,6 +243,7 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
     quote! {
         const __JOINED_PARENT: bool = true;
 
+        #[inline]
         fn __insert_on(&self, conn: &mut #private::AnyConnection) -> ::fsql::Result<Self> {
             let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() else {
                 return ::core::result::Result::Err(#private::missing_parent(#model_name, #parent_name, #slot_name));
@@ -252,6 +260,7 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
             ::core::result::Result::Ok(stored)
         }
 
+        #[inline]
         fn __update_on(&self, conn: &mut #private::AnyConnection) -> ::fsql::Result<usize> {
             let n = #private::update_on::<Self>(conn, self)?;
             if let ::core::option::Option::Some(::core::option::Option::Some(parent)) = self.#slot_id.get() {
@@ -260,6 +269,7 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
             ::core::result::Result::Ok(n)
         }
 
+        #[inline]
         fn __delete_on(
             conn: &mut #private::AnyConnection,
             pk: &Self::PrimaryKey,
@@ -301,6 +311,7 @@ fn batching(m: &Model<'_>) -> TokenStream {
         TokenStream::new()
     } else {
         quote! {
+            #[inline]
             fn __insert_shape(&self) -> u64 {
                 let mut shape = 0u64;
                 #(#checks)*
@@ -319,9 +330,11 @@ fn batching(m: &Model<'_>) -> TokenStream {
                 quote!(self.#id == <#ty as ::core::default::Default>::default())
             };
             quote! {
+                #[inline]
                 fn __key_assigned(&self) -> bool {
                     #assigned
                 }
+                #[inline]
                 fn __key_ordinal(key: &Self::PrimaryKey) -> ::core::option::Option<i64> {
                     <i64 as ::core::convert::TryFrom<_>>::try_from(::core::clone::Clone::clone(key)).ok()
                 }
@@ -380,6 +393,7 @@ fn stored_as(m: &Model<'_>) -> TokenStream {
     };
     quote! {
         const __INSERT_RETURNS_INPUT: bool = true;
+        #[inline]
         fn __stored_as(&self, key: ::core::option::Option<Self::PrimaryKey>) -> ::core::option::Option<Self> {
             #unused
             ::core::option::Option::Some(Self {
@@ -429,7 +443,9 @@ pub fn repr(m: &Model<'_>) -> TokenStream {
         },
     };
     quote! {
+        #[automatically_derived]
         impl ::core::fmt::Display for #ident {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #body
             }

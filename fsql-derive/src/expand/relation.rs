@@ -17,8 +17,10 @@ pub fn single_key(m: &Model<'_>) -> TokenStream {
     };
     let (ident, table_mod, col) = (m.ident, &m.table_mod, &key.column_ident);
     quote! {
+        #[automatically_derived]
         impl #private::SingleKey for #ident {
             type KeyColumn = #table_mod::#col;
+            #[inline]
             fn filter_keys<'__a>(
                 query: #private::Query<'__a, Self>,
                 keys: ::std::vec::Vec<<Self as #private::Model>::PrimaryKey>,
@@ -71,11 +73,14 @@ pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
                 <#parent as #runtime::Model>::PrimaryKey
             };
             out.extend(quote! {
+                #[automatically_derived]
                 impl #fk_trait for #ident {
                     type Column = #table_mod::#col;
+                    #[inline]
                     fn parent_key(&self) -> ::core::option::Option<#parent_key> {
                         #key
                     }
+                    #[inline]
                     fn filter_parent<'__a>(
                         query: #private::Query<'__a, Self>,
                         key: #parent_key,
@@ -83,6 +88,7 @@ pub fn foreign_keys(m: &Model<'_>) -> TokenStream {
                         use ::diesel::ExpressionMethods as _;
                         query.filter(#table_mod::#col.eq(key))
                     }
+                    #[inline]
                     fn filter_parents<'__a>(
                         query: #private::Query<'__a, Self>,
                         keys: ::std::vec::Vec<#parent_key>,
@@ -117,6 +123,7 @@ pub fn default_loads(m: &Model<'_>) -> TokenStream {
     let runtime = private;
     quote! {
         const __HAS_DEFAULT_LOADS: bool = true;
+        #[inline]
         fn __default_loads() -> ::std::vec::Vec<#private::LoadOption<Self>> {
             ::std::vec![#(
                 ::core::convert::Into::into(#runtime::Eager::from(#eager)),
@@ -251,15 +258,19 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 quote!(#private::HasOne<#target>)
             };
             let body = quote! {
+                #[inline]
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
                     ::core::option::Option::Some(<#parent as #model_tr>::primary_key(parent))
                 }
+                #[inline]
                 fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
                     #fk::filter_parent(#q::new(), link)
                 }
+                #[inline]
                 fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
                     #fk::filter_parents(#q::new(), links)
                 }
+                #[inline]
                 fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
                     ::core::option::Option::Some(#q::new().filter(#private::under(
                         <#fk::Column as ::core::default::Default>::default(),
@@ -288,15 +299,19 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             // Parent = the model with the foreign key, target = the referenced one.
             let fk = quote!(<#parent as #private::ForeignKey<#target, #fk_id>>);
             let body = quote! {
+                #[inline]
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
                     #fk::parent_key(parent)
                 }
+                #[inline]
                 fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
                     <#target as #single>::filter_keys(#q::new(), ::std::vec![link])
                 }
+                #[inline]
                 fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
                     <#target as #single>::filter_keys(#q::new(), links)
                 }
+                #[inline]
                 fn targets_under<'__a>(parents: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
                     ::core::option::Option::Some(#q::new().filter(#private::under(
                         <<#target as #single>::KeyColumn as ::core::default::Default>::default(),
@@ -329,9 +344,11 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             let tcol = quote!(<#assoc as #private::AssociationLink<#target>>::Column);
             let body = quote! {
                 const LOADS_BY_LINKS: bool = true;
+                #[inline]
                 fn link(parent: &#parent) -> ::core::option::Option<Self::Link> {
                     ::core::option::Option::Some(<#parent as #model_tr>::primary_key(parent))
                 }
+                #[inline]
                 fn targets_of<'__a>(link: Self::Link) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
                     #q::new().filter(#private::InSubquery::plain(
@@ -341,6 +358,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                             .filter(<#pcol as ::core::default::Default>::default().eq(link)),
                     ))
                 }
+                #[inline]
                 fn targets_in<'__a>(links: ::std::vec::Vec<Self::Link>) -> #q<'__a, #target> {
                     use ::diesel::{ExpressionMethods as _, QueryDsl as _};
                     #q::new().filter(#private::InSubquery::plain(
@@ -350,6 +368,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                             .filter(<#pcol as ::core::default::Default>::default().eq_any(links)),
                     ))
                 }
+                #[inline]
                 fn targets_under<'__a>(_: #q<'__a, #parent>) -> ::core::option::Option<#q<'__a, #target>> {
                     ::core::option::Option::None
                 }
@@ -377,10 +396,13 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     };
     let with_slot = s.slot_field.map(|field| {
         quote! {
+            #[automatically_derived]
             impl #private::WithSlot for #rel {
+                #[inline]
                 fn slot(parent: &#parent) -> &Self::Slot {
                     &parent.#field
                 }
+                #[inline]
                 fn slot_mut(parent: &mut #parent) -> &mut Self::Slot {
                     &mut parent.#field
                 }
@@ -414,6 +436,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         let doc = format!("`{name_str}` (`lazy = \"dynamic\"`): a query of this row's related rows, to filter, order or paginate.");
         quote! {
             #[doc = #doc]
+            #[inline]
             #vis fn #load_fn(&self) -> #query_ty {
                 #query_expr
             }
@@ -423,6 +446,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             let doc = format!("What `{name_str}` holds (`lazy = \"noload\"`: only what was loaded with an option).");
             quote! {
                 #[doc = #doc]
+                #[inline]
                 #vis fn #load_fn(&self) -> ::core::option::Option<#view> {
                     #private::Slot::cell(<#rel as #private::WithSlot>::slot(self))
                         .get()
@@ -434,6 +458,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             quote! {
                 #[doc = #doc]
                 #[track_caller]
+                #[inline]
                 #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#view> {
                     #private::lazy_load::<#rel, __E>(self, exec)
                 }
@@ -444,6 +469,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         quote! {
             #[doc = #doc]
             #[track_caller]
+            #[inline]
             #vis fn #load_fn<__E: ::fsql::Executor>(&self, exec: __E) -> ::fsql::Result<#owned> {
                 #private::load_backref::<#rel, __E>(self, exec)
             }
@@ -461,6 +487,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             quote! {
                 impl #rel {
                     /// Links `parent` and `target`: inserts their row into the association table.
+                    #[inline]
                     #vis fn add<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<()> {
                         use ::diesel::{ExpressionMethods as _, RunQueryDsl as _};
                         #keys
@@ -474,6 +501,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     }
 
                     /// Unlinks `parent` and `target`; whether they were linked.
+                    #[inline]
                     #vis fn remove<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
                         use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                         #keys
@@ -490,6 +518,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     }
 
                     /// Whether `parent` and `target` are linked.
+                    #[inline]
                     #vis fn contains<__E: ::fsql::Executor>(self, exec: __E, parent: &#parent, target: &#target) -> ::fsql::Result<bool> {
                         use ::diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                         #keys
@@ -519,6 +548,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #rel;
 
+        #[automatically_derived]
         impl #private::Relationship for #rel {
             type Parent = #parent;
             type Target = #target;
@@ -543,6 +573,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             #loader
 
             #[doc = #doc_query]
+            #[inline]
             #vis fn #query_fn(&self) -> #query_ty {
                 #query_expr
             }

@@ -250,18 +250,21 @@ impl<T: RelOnSqlite + RelOnPostgres + RelOnMysql> RelOnAllBackends for T {}
 
 /// Implements `RelationshipOn<DB>` for one backend: `direct(link_of)` reads targets through the
 /// target's own query and their link with `link_of`; `secondary(table)` joins the association
-/// table and reads the link from it.
+/// table and reads the link from it. The functions are `#[inline]` so that they are compiled
+/// only where they are called, as `__impl_model_on!`'s are.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_relationship_on {
     ($db:ty; rel = $rel:ty, parent = $parent:ty, target = $target:ty, links = $kind:ident($($how:tt)*), join = { $($join:tt)* }) => {
         impl $crate::relation::RelationshipOn<$db> for $rel {
+            #[inline]
             fn join() -> $crate::relation::JoinTo<$db> {
                 #[allow(non_camel_case_types, dead_code)]
                 type __DB = $db;
                 $($join)*
             }
 
+            #[inline]
             fn fetch_joined(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 parents: &$crate::query::Query<'_, $parent>,
@@ -282,6 +285,7 @@ macro_rules! __impl_relationship_on {
 #[macro_export]
 macro_rules! __relationship_fetch_links {
     ($db:ty; $rel:ty; $parent:ty; $target:ty; direct($link_of:expr)) => {
+        #[inline]
         fn fetch_links(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             links: $crate::relation::Links<'_, '_, Self>,
@@ -290,6 +294,7 @@ macro_rules! __relationship_fetch_links {
         }
     };
     ($db:ty; $rel:ty; $parent:ty; $target:ty; secondary($assoc:ty)) => {
+        #[inline]
         fn fetch_links(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             links: $crate::relation::Links<'_, '_, Self>,

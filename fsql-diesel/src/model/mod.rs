@@ -154,53 +154,71 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 
 /// Implements `ModelOn<$db>` for a model. The body is written once here and instantiated per
 /// backend, so every backend runs the same statically typed Diesel code.
+///
+/// Every function is `#[inline]`, which makes it compiled only where it is called: a
+/// non-generic function is otherwise code-generated in the model's crate whether used or not,
+/// and these bodies were most of a model crate's build time (see `benches/compile_time`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_model_on {
     ($db:ty; $insert:ident; fallback = $model:ty) => {
         impl $crate::backend::ModelOn<$db> for $model {
+            #[inline]
             fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
             type Boxed<'__q> = $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> where $db: '__q;
 
+            #[inline]
             fn boxed<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> {
                 use ::diesel::QueryDsl;
                 $crate::fallback::__fsql_fallback::table.into_boxed()
             }
+            #[inline]
             fn load(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<::std::vec::Vec<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn count(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<i64> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn exists(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<bool> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn insert_many(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &[&Self], _: bool) -> $crate::Result<::std::vec::Vec<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<usize> {
                 ::core::result::Result::Err($crate::fallback::error())
             }
+            #[inline]
             fn fragment<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
                 ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
             }
+            #[inline]
             fn orderings<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
                 ::std::vec::Vec::new()
             }
+            #[inline]
             fn filters<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
                 ::std::vec::Vec::new()
             }
+            #[inline]
             fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
             }
+            #[inline]
             fn table() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
             }
@@ -208,6 +226,7 @@ macro_rules! __impl_model_on {
     };
     ($db:ty; $insert:ident; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
         impl $crate::backend::ModelOn<$db> for $model {
+            #[inline]
             fn find(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 pk: &<Self as $crate::model::Model>::PrimaryKey,
@@ -222,6 +241,7 @@ macro_rules! __impl_model_on {
 
             type Boxed<'__q> = $($table)::+::BoxedQuery<'__q, $db> where $db: '__q;
 
+            #[inline]
             fn boxed<'__q>(q: &$crate::query::Query<'__q, Self>) -> $($table)::+::BoxedQuery<'__q, $db> {
                 use ::diesel::QueryDsl;
                 let mut b = $crate::__filtered!($db, q, $crate::__start!($db, q, $($table)::+));
@@ -240,6 +260,7 @@ macro_rules! __impl_model_on {
                 b
             }
 
+            #[inline]
             fn load(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 q: &$crate::query::Query<'_, Self>,
@@ -251,6 +272,7 @@ macro_rules! __impl_model_on {
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
+            #[inline]
             fn count(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 q: &$crate::query::Query<'_, Self>,
@@ -280,6 +302,7 @@ macro_rules! __impl_model_on {
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
+            #[inline]
             fn exists(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 q: &$crate::query::Query<'_, Self>,
@@ -297,10 +320,12 @@ macro_rules! __impl_model_on {
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
             }
 
+            #[inline]
             fn fragment<'__q>(q: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
                 ::std::boxed::Box::new(<Self as $crate::backend::ModelOn<$db>>::boxed(q))
             }
 
+            #[inline]
             fn orderings<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
                 q.__orders()
                     .iter()
@@ -308,6 +333,7 @@ macro_rules! __impl_model_on {
                     .collect()
             }
 
+            #[inline]
             fn filters<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
                 q.__filters()
                     .iter()
@@ -315,10 +341,12 @@ macro_rules! __impl_model_on {
                     .collect()
             }
 
+            #[inline]
             fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new(<$($table)::+::table as ::diesel::Table>::all_columns())
             }
 
+            #[inline]
             fn table() -> $crate::relation::sql::Fragment<'static, $db> {
                 ::std::boxed::Box::new($($table)::+::table)
             }
@@ -327,6 +355,7 @@ macro_rules! __impl_model_on {
 
             $crate::__impl_model_on_update!($changeset; $db; $($table)::+);
 
+            #[inline]
             fn delete(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
                 pk: &<Self as $crate::model::Model>::PrimaryKey,
@@ -379,6 +408,7 @@ macro_rules! __filtered {
 macro_rules! __impl_model_on_insert {
     (returning; $db:ty; $($table:ident)::+) => {
 
+        #[inline]
         fn insert_many(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             rows: &[&Self],
@@ -429,6 +459,7 @@ macro_rules! __impl_model_on_insert {
             $crate::batch::match_returned(rows, returned, assigned)
         }
 
+        #[inline]
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -446,6 +477,7 @@ macro_rules! __impl_model_on_insert {
     };
     (last_insert_id; $db:ty; $($table:ident)::+) => {
 
+        #[inline]
         fn insert_many(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             rows: &[&Self],
@@ -488,6 +520,7 @@ macro_rules! __impl_model_on_insert {
             })
         }
 
+        #[inline]
         fn insert(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -513,6 +546,7 @@ macro_rules! __impl_model_on_insert {
 #[macro_export]
 macro_rules! __impl_model_on_update {
     (true; $db:ty; $($table:ident)::+) => {
+        #[inline]
         fn update(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
@@ -526,6 +560,7 @@ macro_rules! __impl_model_on_update {
         }
     };
     (false; $db:ty; $($table:ident)::+) => {
+        #[inline]
         fn update(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             row: &Self,
