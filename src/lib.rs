@@ -33,10 +33,10 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use fsql_core::convention::NamingConvention;
 pub use fsql_core::keyset::{CursorError, Direction};
+pub use fsql_core::naming_convention::NamingConvention;
 pub use fsql_core::pagination::{parse_int, IterPages};
-pub use fsql_core::record::{RecordedQuery, UNKNOWN_LOCATION};
+pub use fsql_core::query_log::{RecordedQuery, UNKNOWN_LOCATION};
 pub use fsql_core::{
     camel_to_snake, ColumnMeta, ColumnType, CursorKey, DatabaseErrorKind, Error, ForeignKeyMeta,
     IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest, Pagination, Registry,

@@ -14,7 +14,7 @@ use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use fsql_core::record::RecordedQuery;
+use fsql_core::query_log::RecordedQuery;
 
 /// Response header with the number of statements the request ran.
 pub const QUERIES_HEADER: &str = "x-fsql-queries";

@@ -2,6 +2,9 @@
 //!
 //! Everything here is `'static` and `const`-constructible so that a model's description is one
 //! `static` in the binary: nothing is rebuilt per query.
+//!
+//! Beside them, [`foreign_key_id`]: the number `#[derive(Model)]` gives a foreign-key field so
+//! that a relationship can name it in a type (`ForeignKey<Parent, N>`).
 
 use std::fmt;
 
@@ -212,5 +215,41 @@ pub const fn same_bind(a: Option<&str>, b: Option<&str>) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+/// A stable number naming a foreign-key field, so that a relationship on one model can refer
+/// to a field of another through a trait parameter (`ForeignKey<Parent, N>`). FNV-1a over the
+/// name; never 0, which means "the only foreign key".
+pub const fn foreign_key_id(field: &str) -> u64 {
+    let bytes = field.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    if hash == 0 {
+        1
+    } else {
+        hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::foreign_key_id;
+
+    #[test]
+    fn foreign_key_ids_differ_and_are_never_zero() {
+        let ids: Vec<u64> = ["author_id", "editor_id", "user_id", ""]
+            .map(foreign_key_id)
+            .to_vec();
+        assert!(ids.iter().all(|&id| id != 0));
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), ids.len());
     }
 }

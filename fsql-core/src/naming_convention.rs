@@ -12,7 +12,7 @@ use crate::metadata::{ForeignKeyMeta, IndexMeta, TableMeta};
 /// `%(referred_table_name)s` (foreign keys), `%(constraint_name)s`.
 ///
 /// ```
-/// use fsql_core::convention::NamingConvention;
+/// use fsql_core::naming_convention::NamingConvention;
 /// let c = NamingConvention::default();
 /// assert_eq!(c.ix.as_deref(), Some("ix_%(column_0_label)s"));
 /// ```
