@@ -28,12 +28,6 @@ pub mod registry;
 pub mod schema;
 pub mod table_name;
 
-// The old module paths, still used by fsql-diesel.
-#[doc(hidden)]
-pub use naming_convention as convention;
-#[doc(hidden)]
-pub use query_log as record;
-
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use keyset::{CursorKey, KeysetPage, KeysetRequest};
 pub use metadata::{

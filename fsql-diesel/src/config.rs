@@ -28,7 +28,7 @@ use std::time::Duration;
 use crate::database::{Bind, Database};
 use crate::pool::{Pool, PoolOptions};
 use crate::url::DatabaseUrl;
-use fsql_core::convention::NamingConvention;
+use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{Error, Registry, Result};
 
 /// Configures a [`Database`]: `Database::builder().url(..).bind(..).build()`.

@@ -11,7 +11,7 @@ use crate::config::DatabaseBuilder;
 use crate::ddl::{self, Dialect};
 use crate::pool::{Pool, PoolStatus, PooledConnection};
 use crate::url::DatabaseUrl;
-use fsql_core::convention::NamingConvention;
+use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{Error, MetaData, Registry, Result, TableMeta};
 
 /// The databases of an application and the models that live in them.
@@ -219,7 +219,7 @@ impl Database {
     /// [`clear_recorded_queries`](Self::clear_recorded_queries)), in order, when it was built
     /// with [`record_queries(true)`](DatabaseBuilder::record_queries); empty otherwise.
     /// Flask-SQLAlchemy's `get_recorded_queries()`.
-    pub fn recorded_queries(&self) -> Vec<fsql_core::record::RecordedQuery> {
+    pub fn recorded_queries(&self) -> Vec<fsql_core::query_log::RecordedQuery> {
         self.inner
             .recorder
             .as_ref()
@@ -246,7 +246,7 @@ impl Database {
     ///
     /// Needs [`record_queries(true)`](DatabaseBuilder::record_queries): without it no statement
     /// is observed and the list is empty.
-    pub fn record<R>(&self, f: impl FnOnce() -> R) -> (R, Vec<fsql_core::record::RecordedQuery>) {
+    pub fn record<R>(&self, f: impl FnOnce() -> R) -> (R, Vec<fsql_core::query_log::RecordedQuery>) {
         crate::instrument::scoped(f)
     }
 

@@ -12,7 +12,7 @@ use sea_query::{
 };
 
 use crate::url::BackendKind;
-use fsql_core::convention::NamingConvention;
+use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{ColumnMeta, ColumnType, Error, OnDelete, Result, TableMeta};
 
 /// The SQL dialect DDL is rendered for.

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
-use fsql_core::record::{RecordedQuery, UNKNOWN_LOCATION};
+use fsql_core::query_log::{RecordedQuery, UNKNOWN_LOCATION};
 
 thread_local! {
     /// The user code running an fsql method on this thread (its `#[track_caller]` location).
