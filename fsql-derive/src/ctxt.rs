@@ -34,10 +34,30 @@ impl Syntax {
     }
 }
 
-#[derive(Default)]
+/// The errors of one macro call. It must be consumed with [`Ctxt::check`]: dropping it
+/// unchecked panics (serde_derive's guard), so an error collected on some path can never be
+/// silently lost — a bug that would otherwise show up as a model that compiles wrongly.
 pub struct Ctxt {
-    errors: RefCell<Vec<syn::Error>>,
+    /// `None` once checked.
+    errors: RefCell<Option<Vec<syn::Error>>>,
     syntax: Syntax,
+}
+
+impl Default for Ctxt {
+    fn default() -> Self {
+        Self {
+            errors: RefCell::new(Some(Vec::new())),
+            syntax: Syntax::default(),
+        }
+    }
+}
+
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.errors.borrow().is_some() {
+            panic!("fsql-derive: a Ctxt was dropped without checking its errors");
+        }
+    }
 }
 
 impl Ctxt {
@@ -48,7 +68,7 @@ impl Ctxt {
     /// A context for `fsql::table!`.
     pub fn for_table_macro() -> Self {
         Self {
-            errors: RefCell::default(),
+            errors: RefCell::new(Some(Vec::new())),
             syntax: Syntax::TableMacro,
         }
     }
@@ -59,22 +79,25 @@ impl Ctxt {
 
     /// An error spanning `tokens`.
     pub fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, message: M) {
-        self.errors
-            .borrow_mut()
-            .push(syn::Error::new_spanned(tokens.into_token_stream(), message));
+        self.syn_error(syn::Error::new_spanned(tokens.into_token_stream(), message));
     }
 
     pub fn syn_error(&self, err: syn::Error) {
-        self.errors.borrow_mut().push(err);
+        self.errors
+            .borrow_mut()
+            .as_mut()
+            .expect("Ctxt used after check")
+            .push(err);
     }
 
     pub fn has_errors(&self) -> bool {
-        !self.errors.borrow().is_empty()
+        self.errors.borrow().as_ref().is_some_and(|e| !e.is_empty())
     }
 
     /// All errors combined, or `Ok` when there were none.
     pub fn check(self) -> syn::Result<()> {
-        let mut errors = self.errors.into_inner().into_iter();
+        let errors = self.errors.borrow_mut().take().unwrap_or_default();
+        let mut errors = errors.into_iter();
         let Some(mut combined) = errors.next() else {
             return Ok(());
         };
@@ -82,5 +105,31 @@ impl Ctxt {
             combined.combine(rest);
         }
         Err(combined)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ctxt;
+
+    #[test]
+    #[should_panic(expected = "dropped without checking")]
+    fn an_unchecked_context_is_a_bug_caught_at_drop() {
+        let cx = Ctxt::new();
+        cx.error_spanned_by(quote::quote!(x), "lost");
+    }
+
+    #[test]
+    fn a_checked_context_reports_every_error() {
+        let cx = Ctxt::new();
+        cx.error_spanned_by(quote::quote!(a), "first");
+        cx.error_spanned_by(quote::quote!(b), "second");
+        let messages: Vec<String> = cx
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages, ["first", "second"]);
     }
 }

@@ -91,8 +91,8 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
             FieldAttrs::from_ast(&cx, field);
         }
     }
-    if cx.has_errors() {
-        return errors(cx);
+    if let Err(e) = cx.check() {
+        return e.to_compile_error();
     }
     carrier(&input.ident, fields.iter(), TokenStream::new())
 }

@@ -11,7 +11,10 @@
 //! automatic_table_names = false
 //! ```
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::SystemTime;
 
 /// The valid keys of `[package.metadata.fsql]`.
 const KEYS: &[&str] = &["automatic_table_names"];
@@ -36,9 +39,31 @@ impl Settings {
     /// hand) or without a manifest there, the defaults.
     pub fn of_current_crate() -> Result<Self, String> {
         match std::env::var_os("CARGO_MANIFEST_DIR") {
-            Some(dir) => Self::of_manifest(&Path::new(&dir).join("Cargo.toml")),
+            Some(dir) => Self::of_manifest_cached(&Path::new(&dir).join("Cargo.toml")),
             None => Ok(Self::default()),
         }
+    }
+
+    /// [`of_manifest`](Self::of_manifest), read and parsed once per compilation: every model
+    /// of a crate asks, and the proc-macro library stays loaded while the crate compiles. The
+    /// file's modification time is part of the key, for hosts such as rust-analyzer that keep
+    /// the library loaded while the manifest is edited.
+    pub fn of_manifest_cached(path: &Path) -> Result<Self, String> {
+        type Cache = HashMap<PathBuf, (Option<SystemTime>, Result<Settings, String>)>;
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let mut cache = CACHE
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((read_at, settings)) = cache.get(path) {
+            if *read_at == modified {
+                return settings.clone();
+            }
+        }
+        let settings = Self::of_manifest(path);
+        cache.insert(path.to_owned(), (modified, settings.clone()));
+        settings
     }
 
     /// The settings in the manifest at `path`; the defaults when it does not exist.
@@ -123,6 +148,45 @@ mod tests {
                 _ => panic!("{manifest}: got {got:?}, expected {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn the_manifest_is_read_again_only_when_it_changes() {
+        let dir = std::env::temp_dir().join(format!("fsql-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("Cargo.toml");
+        let write = |text: &str, secs: u64| {
+            std::fs::write(&path, text).unwrap();
+            let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(at)
+                .unwrap();
+        };
+        let off = "[package.metadata.fsql]\nautomatic_table_names = false\n";
+        write(off, 1_000);
+        assert!(
+            !Settings::of_manifest_cached(&path)
+                .unwrap()
+                .automatic_table_names
+        );
+        // Same modification time: the cached answer, even though the text changed.
+        write("[package]\n", 1_000);
+        assert!(
+            !Settings::of_manifest_cached(&path)
+                .unwrap()
+                .automatic_table_names
+        );
+        // A later modification time: read again.
+        write("[package]\n", 2_000);
+        assert!(
+            Settings::of_manifest_cached(&path)
+                .unwrap()
+                .automatic_table_names
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

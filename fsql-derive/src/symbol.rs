@@ -8,6 +8,17 @@ pub struct Symbol(pub &'static str);
 
 pub const FSQL: Symbol = Symbol("fsql");
 
+/// The items reached through a model's name (`User::query()`), with how each is written after
+/// the name: a field of the same name would hide them (see `valid.rs`).
+pub const MODEL_ITEMS: &[(&str, &str)] = &[
+    ("query", "()"),
+    ("primary_key", "(..)"),
+    ("table", "()"),
+    ("META", ""),
+    ("TABLE_NAME", ""),
+    ("PRIMARY_KEY_COLUMNS", ""),
+];
+
 // Container attributes.
 pub const TABLE_NAME: Symbol = Symbol("table_name");
 pub const BIND: Symbol = Symbol("bind");

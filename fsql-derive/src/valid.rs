@@ -10,6 +10,9 @@ use crate::types::{Scalar, SUPPORTED};
 pub fn check(cx: &Ctxt, model: &Model<'_>) {
     check_primary_key(cx, model);
     check_columns_unique(cx, model);
+    if cx.syntax() == Syntax::Derive {
+        check_no_column_hides_a_generated_item(cx, model);
+    }
     for field in &model.fields {
         check_field(cx, field);
     }
@@ -275,6 +278,54 @@ fn check_columns_unique(cx: &Ctxt, model: &Model<'_>) {
                 ),
             };
             cx.error_spanned_by(f.ident, message);
+        }
+    }
+}
+
+/// Every field becomes an associated constant of the model (`User::username`, the column for
+/// queries). An inherent constant wins over a trait's item of the same name, so a field named
+/// `query` would turn `Item::query()` into a call of a column; the same goes for the other
+/// items reached through the model's name and for a relationship's accessors.
+fn check_no_column_hides_a_generated_item(cx: &Ctxt, model: &Model<'_>) {
+    let accessors: Vec<(String, String)> = model
+        .relations
+        .iter()
+        .flat_map(|r| {
+            let rel = r.ident.to_string();
+            [
+                (
+                    format!("load_{rel}"),
+                    format!("{}::load_{rel}(..)", model.ident),
+                ),
+                (
+                    format!("{rel}_query"),
+                    format!("{}::{rel}_query(..)", model.ident),
+                ),
+            ]
+        })
+        .collect();
+    for f in &model.fields {
+        let name = f.ident.to_string();
+        let hidden = crate::symbol::MODEL_ITEMS
+            .iter()
+            .find(|(item, _)| *item == name)
+            .map(|(item, shape)| format!("{}::{item}{shape}", model.ident))
+            .or_else(|| {
+                accessors
+                    .iter()
+                    .find(|(item, _)| *item == name)
+                    .map(|(_, call)| call.clone())
+            });
+        if let Some(hidden) = hidden {
+            cx.error_spanned_by(
+                f.ident,
+                format!(
+                    "field `{name}` would hide `{hidden}`: every field becomes a column \
+                     constant of the model with the field's name; rename the field and keep \
+                     the column's name with #[fsql(column = \"{}\")]",
+                    f.column
+                ),
+            );
         }
     }
 }

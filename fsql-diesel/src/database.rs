@@ -246,7 +246,10 @@ impl Database {
     ///
     /// Needs [`record_queries(true)`](DatabaseBuilder::record_queries): without it no statement
     /// is observed and the list is empty.
-    pub fn record<R>(&self, f: impl FnOnce() -> R) -> (R, Vec<fsql_core::query_log::RecordedQuery>) {
+    pub fn record<R>(
+        &self,
+        f: impl FnOnce() -> R,
+    ) -> (R, Vec<fsql_core::query_log::RecordedQuery>) {
         crate::instrument::scoped(f)
     }
 

@@ -32,13 +32,13 @@ pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>
     }
     let cx = Ctxt::new();
     let Some(model) = Model::from_ast(&cx, input) else {
-        return with_fallback(input, None, cx);
+        return with_fallback(input, None, cx.check().err());
     };
     let naming = table_naming(&cx, &model, settings);
     valid::check(&cx, &model);
     let carrier = single_table_carrier(input, &model);
-    if cx.has_errors() {
-        let fallback = with_fallback(input, Some(&model), cx);
+    if let Err(errors) = cx.check() {
+        let fallback = with_fallback(input, Some(&model), Some(errors));
         return quote!(#fallback #carrier);
     }
     let table = table::expand(&model);
@@ -124,11 +124,12 @@ fn is_abstract(input: &DeriveInput) -> bool {
         .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "abstract"))
 }
 
-fn with_fallback(input: &DeriveInput, model: Option<&Model<'_>>, cx: Ctxt) -> TokenStream {
-    let errors = match cx.check() {
-        Ok(()) => TokenStream::new(),
-        Err(e) => e.to_compile_error(),
-    };
+fn with_fallback(
+    input: &DeriveInput,
+    model: Option<&Model<'_>>,
+    errors: Option<syn::Error>,
+) -> TokenStream {
+    let errors = errors.map(|e| e.to_compile_error());
     let fallback = fallback::expand(input, model);
     quote! {
         #errors
