@@ -235,6 +235,99 @@ mod tests {
         assert!(bad.contains("fsql settings: unknown key `x`"), "{bad}");
     }
 
+    /// One-to-many with a backref, eager by default, from the parent's side; the child's
+    /// typed reference gives the `ForeignKey` impl both sides use.
+    #[test]
+    fn one_to_many_with_backref() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Person {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(backref = "person", lazy = "joined")]
+                pub addresses: HasMany<Address>,
+            }
+        }));
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Address {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(references = Person, on_delete = "cascade")]
+                pub person_id: i32,
+                pub person: BelongsTo<Person>,
+            }
+        }));
+    }
+
+    /// Many-to-many through an association table, loaded by subquery, with a backref.
+    #[test]
+    fn many_to_many_through_secondary() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Page {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(secondary = tags, lazy = "subquery", backref = "pages")]
+                pub tags: ManyToMany<Tag>,
+            }
+        }));
+    }
+
+    /// `#[fsql(abstract)]`: no table, no `Model` impl; a macro that carries the columns into
+    /// the models listed under `#[fsql::mixin(..)]`.
+    #[test]
+    fn abstract_model_is_a_mixin() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(abstract)]
+            pub struct Named {
+                #[fsql(length = 80)]
+                pub name: String,
+                pub note: Option<String>,
+            }
+        }));
+    }
+
+    /// Single-table inheritance: the parent carries its columns to the children; a child (as
+    /// `#[fsql::inherits(Employee)]` hands it to the derive) shares the table and restricts
+    /// every query to its identity.
+    #[test]
+    fn single_table_inheritance() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(polymorphic_on = kind, polymorphic_identity = "employee")]
+            pub struct Employee {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(length = 20)]
+                pub kind: String,
+            }
+        }));
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(polymorphic_identity = "manager")]
+            #[fsql(inherits = Employee, table_name = "employee", polymorphic_on = kind)]
+            pub struct Manager {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(length = 20)]
+                pub kind: String,
+                pub manager_data: Option<String>,
+            }
+        }));
+    }
+
+    /// Joined-table inheritance: the child's own table keyed by the parent's key; writes go to
+    /// both tables.
+    #[test]
+    fn joined_table_inheritance() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(inherits = Person)]
+            pub struct Staff {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(unique, length = 20)]
+                pub badge: String,
+                pub person: BelongsTo<Person>,
+            }
+        }));
+    }
+
     #[test]
     fn errors_come_with_a_fallback_impl() {
         insta::assert_snapshot!(pretty(parse_quote! {
