@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use fsql::prelude::*;
 use fsql::{DatabaseErrorKind, KeysetRequest};
-use fsql_axum::{Db, HttpError, Keyset, KeysetDefaults, Page, PageDefaults};
+use fsql_axum::{Db, HttpError, KeysetArgs, KeysetDefaults, PageArgs, PageDefaults};
 use tower::ServiceExt;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -196,11 +196,11 @@ async fn get_or_404_answers_in_html_or_json_as_asked() {
     );
 }
 
-async fn echo_page(Page(page): Page) -> String {
+async fn echo_page(PageArgs(page): PageArgs) -> String {
     format!("{} {} {}", page.page, page.per_page, page.limit())
 }
 
-async fn echo_keyset(Keyset(request): Keyset) -> String {
+async fn echo_keyset(KeysetArgs(request): KeysetArgs) -> String {
     format!("{:?} {}", request.cursor, request.per_page)
 }
 
@@ -367,7 +367,7 @@ async fn query_headers_count_only_the_requests_own_statements() {
     assert!(!response.headers().contains_key(fsql_axum::QUERIES_HEADER));
 }
 
-async fn keyset_notes(db: Db, Keyset(request): Keyset) -> Result<String, HttpError> {
+async fn keyset_notes(db: Db, KeysetArgs(request): KeysetArgs) -> Result<String, HttpError> {
     let page = db.run(move |db| Note::query().keyset(db, request)).await?;
     let ids: Vec<String> = page.items().iter().map(|n| n.id.to_string()).collect();
     Ok(format!(

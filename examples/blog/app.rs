@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use fsql::prelude::*;
 use fsql::Pagination;
-use fsql_axum::{escape_html, Db, HttpError, Page, PageDefaults};
+use fsql_axum::{escape_html, Db, HttpError, PageArgs, PageDefaults};
 use serde::{Deserialize, Serialize};
 
 /// Posts per page when the query string does not say.
@@ -195,7 +195,7 @@ fn posts_page(db: &Database, request: PageRequest) -> fsql::Result<Pagination<Po
 
 async fn index(
     db: Db,
-    Page(request): Page,
+    PageArgs(request): PageArgs,
     CurrentUser(user): CurrentUser,
 ) -> Result<Response, HttpError> {
     let page = db.run(move |db| posts_page(db, request)).await?;
@@ -277,7 +277,7 @@ pub fn render_pagination<T>(page: &Pagination<T>, path: &str) -> String {
 }
 
 /// The index as JSON: `Pagination`'s serde form.
-async fn api_posts(db: Db, Page(request): Page) -> Result<Response, HttpError> {
+async fn api_posts(db: Db, PageArgs(request): PageArgs) -> Result<Response, HttpError> {
     let page = db.run(move |db| posts_page(db, request)).await?;
     let json = serde_json::to_string(&page).unwrap_or_else(|_| "{}".to_owned());
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())

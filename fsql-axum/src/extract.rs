@@ -16,10 +16,10 @@ use crate::HttpError;
 ///
 /// ```
 /// use axum::{routing::get, Extension, Router};
-/// use fsql_axum::{Page, PageDefaults};
+/// use fsql_axum::{PageArgs, PageDefaults};
 /// use fsql_core::PageRequest;
 ///
-/// async fn index(Page(page): Page) -> String {
+/// async fn index(PageArgs(page): PageArgs) -> String {
 ///     format!("page {} of {} rows", page.page, page.limit())
 /// }
 /// let app: Router = Router::new()
@@ -28,13 +28,13 @@ use crate::HttpError;
 /// # let _ = app;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page(pub PageRequest);
+pub struct PageArgs(pub PageRequest);
 
-/// The base [`Page`] reads against, installed with `axum::Extension(PageDefaults(..))`.
+/// The base [`PageArgs`] reads against, installed with `axum::Extension(PageDefaults(..))`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageDefaults(pub PageRequest);
 
-impl<S: Send + Sync> FromRequestParts<S> for Page {
+impl<S: Send + Sync> FromRequestParts<S> for PageArgs {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
@@ -43,11 +43,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .get::<PageDefaults>()
             .map_or_else(PageRequest::default, |d| d.0);
         let query = parts.uri.query().unwrap_or("");
-        Ok(Page(PageRequest::from_query_with(query, base)?))
+        Ok(PageArgs(PageRequest::from_query_with(query, base)?))
     }
 }
 
-impl std::ops::Deref for Page {
+impl std::ops::Deref for PageArgs {
     type Target = PageRequest;
     fn deref(&self) -> &PageRequest {
         &self.0
@@ -59,13 +59,13 @@ impl std::ops::Deref for Page {
 /// runs. The base is the request's [`KeysetDefaults`] extension, else
 /// [`KeysetRequest::default`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Keyset(pub KeysetRequest);
+pub struct KeysetArgs(pub KeysetRequest);
 
-/// The base [`Keyset`] reads against, installed with `axum::Extension(KeysetDefaults(..))`.
+/// The base [`KeysetArgs`] reads against, installed with `axum::Extension(KeysetDefaults(..))`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeysetDefaults(pub KeysetRequest);
 
-impl<S: Send + Sync> FromRequestParts<S> for Keyset {
+impl<S: Send + Sync> FromRequestParts<S> for KeysetArgs {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
@@ -74,11 +74,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Keyset {
             .get::<KeysetDefaults>()
             .map_or_else(KeysetRequest::default, |d| d.0.clone());
         let query = parts.uri.query().unwrap_or("");
-        Ok(Keyset(KeysetRequest::from_query(query, base)?))
+        Ok(KeysetArgs(KeysetRequest::from_query(query, base)?))
     }
 }
 
-impl std::ops::Deref for Keyset {
+impl std::ops::Deref for KeysetArgs {
     type Target = KeysetRequest;
     fn deref(&self) -> &KeysetRequest {
         &self.0

@@ -6,7 +6,7 @@
 //!   (`get_or_404`, `paginate`'s `error_out`); anything else is a 500 that shows no SQL, URL or
 //!   password and is logged with `tracing`. [`negotiate_errors`] answers in JSON when the client
 //!   asks for JSON.
-//! - [`Page`] and [`Keyset`]: page parameters from the query string, with
+//! - [`PageArgs`] and [`KeysetArgs`]: page parameters from the query string, with
 //!   [`PageRequest`](fsql_core::PageRequest)'s rules (`?page=abc` is a 404 under `error_out`).
 //! - [`Db`]: database work from async handlers on a blocking thread, and the request's
 //!   [`Session`](fsql_diesel::Session), rolled back when the request ends unless committed
@@ -16,10 +16,10 @@
 //!
 //! ```
 //! use axum::{routing::get, Router};
-//! use fsql_axum::{Db, HttpError, Page};
+//! use fsql_axum::{Db, HttpError, PageArgs};
 //! use fsql_diesel::Database;
 //!
-//! async fn users(db: Db, Page(page): Page) -> Result<String, HttpError> {
+//! async fn users(db: Db, PageArgs(page): PageArgs) -> Result<String, HttpError> {
 //!     // Runs on a blocking thread; with a model: `User::query().paginate(db, page)`.
 //!     let tables = db.run(move |db| Ok(db.metadata(None)?.len())).await?;
 //!     Ok(format!("page {} of {tables} tables", page.page))
@@ -47,5 +47,5 @@ mod response;
 
 pub use blocking::Db;
 pub use debug::{query_headers, RequestQueries, QUERIES_HEADER, QUERY_TIME_HEADER};
-pub use extract::{Keyset, KeysetDefaults, Page, PageDefaults};
+pub use extract::{KeysetArgs, KeysetDefaults, PageArgs, PageDefaults};
 pub use response::{escape_html, negotiate_errors, HttpError};
