@@ -5,7 +5,8 @@ pub struct Item {
     #[fsql(primary_key)]
     pub id: i32,
     pub query: String,
-    pub table: Option<String>,
+    #[fsql(column = "table")]
+    pub table_name: Option<String>,
     #[fsql(backref = "owner")]
     pub parts: HasMany<Part>,
     pub load_parts: i32,
