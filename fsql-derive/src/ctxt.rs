@@ -90,10 +90,6 @@ impl Ctxt {
             .push(err);
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.errors.borrow().as_ref().is_some_and(|e| !e.is_empty())
-    }
-
     /// All errors combined, or `Ok` when there were none.
     pub fn check(self) -> syn::Result<()> {
         let errors = self.errors.borrow_mut().take().unwrap_or_default();
