@@ -1,6 +1,11 @@
 //! The `Model` trait that `#[derive(Model)]` implements.
 
-use crate::query::Query;
+#[doc(hidden)]
+pub mod fallback;
+pub mod paginate;
+pub mod query;
+
+use crate::model::query::Query;
 use fsql_core::TableMeta;
 
 /// A struct mapped to a table: Flask-SQLAlchemy's `db.Model`. Derive it, do not implement it.
@@ -28,7 +33,7 @@ use fsql_core::TableMeta;
     label = "not a model",
     note = "add `#[derive(Model)]` to `{Self}` (with a `#[fsql(primary_key)]` field)"
 )]
-pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
+pub trait Model: Sized + Send + 'static + crate::conn::backend::OnAllBackends {
     /// The Diesel table (`user::table`).
     type Table: diesel::Table + Default + Copy + Send + Sync + 'static;
     /// The primary key's Rust type; a tuple for a composite key.
@@ -97,25 +102,31 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 
     /// Inserts this row on `conn`; a joined-inheritance child inserts its parent's row first.
     #[doc(hidden)]
-    fn __insert_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<Self> {
-        crate::record::insert_on(conn, self)
+    fn __insert_on(
+        &self,
+        conn: &mut crate::conn::backend::AnyConnection,
+    ) -> fsql_core::Result<Self> {
+        crate::write::row::insert_on(conn, self)
     }
 
     /// Updates this row on `conn`; a joined-inheritance child updates its parent's row too
     /// when it holds it.
     #[doc(hidden)]
-    fn __update_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<usize> {
-        crate::record::update_on(conn, self)
+    fn __update_on(
+        &self,
+        conn: &mut crate::conn::backend::AnyConnection,
+    ) -> fsql_core::Result<usize> {
+        crate::write::row::update_on(conn, self)
     }
 
     /// Deletes the row with key `pk` on `conn`; a joined-inheritance child deletes its
     /// parent's row after its own.
     #[doc(hidden)]
     fn __delete_on(
-        conn: &mut crate::backend::AnyConnection,
+        conn: &mut crate::conn::backend::AnyConnection,
         pk: &Self::PrimaryKey,
     ) -> fsql_core::Result<usize> {
-        crate::record::delete_on::<Self>(conn, pk)
+        crate::write::row::delete_on::<Self>(conn, pk)
     }
 
     /// The filter every query of this model starts with: a single-table child's

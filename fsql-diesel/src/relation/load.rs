@@ -6,9 +6,9 @@ use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
 use super::{Lazy, Links, RelOnAllBackends, Relationship, RelationshipOn, Slot, WithSlot};
-use crate::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::conn::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::model::query::Query;
 use crate::model::Model;
-use crate::query::Query;
 use fsql_core::Result;
 
 /// How one relationship of `P` is loaded with a query of `P`. Built by [`joinedload`],
@@ -166,11 +166,11 @@ option_fn!(
     NoLoad
 );
 
-fn default_chunk(backend: crate::url::BackendKind) -> usize {
+fn default_chunk(backend: crate::conn::url::BackendKind) -> usize {
     // Under each backend's bound-parameter limit (SQLite 32,766 since 3.32; 65,535 for the
     // PostgreSQL and MySQL protocols), leaving room for the query's own parameters.
     match backend {
-        crate::url::BackendKind::Sqlite => 32_000,
+        crate::conn::url::BackendKind::Sqlite => 32_000,
         _ => 65_000,
     }
 }
@@ -389,9 +389,10 @@ pub(crate) fn load_with_options<M: Model>(
     let joined = options.iter().position(|o| o.strategy() == Lazy::Joined);
     let mut rows = match joined {
         Some(i) => options[i].loader().load_joined(conn, query)?,
-        None => dispatch!(conn, |c, DB| <M as crate::backend::ModelOn<DB>>::load(
-            c, query
-        ))?,
+        None => dispatch!(
+            conn,
+            |c, DB| <M as crate::conn::backend::ModelOn<DB>>::load(c, query)
+        )?,
     };
     for (i, option) in options.iter().enumerate() {
         if Some(i) != joined {
@@ -424,7 +425,7 @@ where
             .collect();
     }
     let parents = dispatch!(conn, |c, DB| {
-        <R::Parent as crate::backend::ModelOn<DB>>::load(c, query)
+        <R::Parent as crate::conn::backend::ModelOn<DB>>::load(c, query)
     })?;
     let pairs = if strategy == Lazy::Subquery {
         fetch_links::<R>(conn, Links::Under(query))?
@@ -456,11 +457,11 @@ pub fn joined_select<'a, R, DB>(
 where
     R: RelationshipOn<DB>,
     DB: FsqlBackend + 'a,
-    R::Parent: crate::backend::ModelOn<DB>,
-    R::Target: crate::backend::ModelOn<DB>,
+    R::Parent: crate::conn::backend::ModelOn<DB>,
+    R::Target: crate::conn::backend::ModelOn<DB>,
 {
     use super::sql::{Derived, Join, JoinKind, Select};
-    use crate::backend::ModelOn;
+    use crate::conn::backend::ModelOn;
     let join = <R as RelationshipOn<DB>>::join();
     // A parent query with LIMIT, OFFSET, DISTINCT or a hand-written base becomes a derived
     // table named like the parent's table (its limits count parents, not joined rows);
@@ -523,7 +524,7 @@ pub type SqlTypeOf<M> =
 pub fn lazy_load<'p, R, E>(parent: &'p R::Parent, exec: E) -> Result<<R::Slot as Slot>::View<'p>>
 where
     R: WithSlot + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     let slot = R::slot(parent);
     if let Some(owned) = slot.cell().get() {
@@ -541,7 +542,7 @@ where
 pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Owned>
 where
     R: Relationship + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     <R::Slot as Slot>::collect(related_rows::<R, E>(parent, exec)?, R::NAME)
 }
@@ -552,11 +553,11 @@ where
 fn related_rows<R, E>(parent: &R::Parent, exec: E) -> Result<Vec<R::Target>>
 where
     R: Relationship + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     match R::link(parent) {
         Some(link) if R::LOADS_BY_LINKS => {
-            crate::instrument::with_location(std::panic::Location::caller(), || {
+            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
                 exec.run(<R::Target as Model>::META, |conn| {
                     let pairs = fetch_links::<R>(conn, Links::One(&link))?;
                     Ok(pairs.into_iter().map(|(_, t)| t).collect())

@@ -20,8 +20,9 @@
 pub mod association;
 pub mod load;
 pub mod slot;
+// Re-exported at its old path: generated code and the facade name `relation::sql::..`.
 #[doc(hidden)]
-pub mod sql;
+pub use crate::sql::fragment as sql;
 
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -29,10 +30,10 @@ use std::hash::Hash;
 pub use load::{joinedload, lazyload, noload, selectinload, subqueryload, LoadOption, Loader};
 pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
 
-use crate::backend::FsqlBackend;
+use crate::conn::backend::FsqlBackend;
+use crate::model::query::Query;
 use crate::model::Model;
-use crate::query::Query;
-use sql::Fragment;
+use crate::sql::fragment::Fragment;
 
 /// When a relationship is loaded: Flask-SQLAlchemy's `lazy=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -206,7 +207,7 @@ pub fn fetch_direct<R, DB>(
 where
     R: Relationship,
     DB: FsqlBackend,
-    R::Target: crate::backend::ModelOn<DB>,
+    R::Target: crate::conn::backend::ModelOn<DB>,
 {
     let query = match links {
         Links::In(links) => R::targets_in(links.to_vec()),
@@ -218,7 +219,7 @@ where
             ))
         })?,
     };
-    let rows = <R::Target as crate::backend::ModelOn<DB>>::load(conn, &query)?;
+    let rows = <R::Target as crate::conn::backend::ModelOn<DB>>::load(conn, &query)?;
     Ok(rows
         .into_iter()
         .filter_map(|t| link_of(&t).map(|l| (l, t)))
@@ -239,9 +240,9 @@ macro_rules! relationship_support {
         impl<T> $on for T {}
     };
 }
-relationship_support!("sqlite", RelOnSqlite, crate::backend::Sqlite);
-relationship_support!("postgres", RelOnPostgres, crate::backend::Pg);
-relationship_support!("mysql", RelOnMysql, crate::backend::Mysql);
+relationship_support!("sqlite", RelOnSqlite, crate::conn::backend::Sqlite);
+relationship_support!("postgres", RelOnPostgres, crate::conn::backend::Pg);
+relationship_support!("mysql", RelOnMysql, crate::conn::backend::Mysql);
 
 /// Every compiled-in backend's [`RelationshipOn`].
 #[doc(hidden)]
@@ -427,9 +428,9 @@ pub fn under<'a, S: Model, C, Sel>(
     }
 }
 
-impl<'a, S, C, Sel, T, DB> crate::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
+impl<'a, S, C, Sel, T, DB> crate::model::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
 where
-    S: Model + crate::backend::ModelOn<DB>,
+    S: Model + crate::conn::backend::ModelOn<DB>,
     DB: FsqlBackend + 'a,
     C: diesel::query_builder::QueryFragment<DB>
         + diesel::expression::SelectableExpression<T>
@@ -438,7 +439,7 @@ where
         + 'a,
     Sel: diesel::query_builder::QueryFragment<DB> + Copy + Send + 'a,
 {
-    fn boxed(&self) -> crate::query::BoxedPredicate<'a, T, DB> {
+    fn boxed(&self) -> crate::model::query::BoxedPredicate<'a, T, DB> {
         Box::new(sql::InQuery::over(
             self.column,
             Box::new(self.selected),

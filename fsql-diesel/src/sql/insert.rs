@@ -28,9 +28,9 @@ use diesel::insertable::InsertValues;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::{QueryResult, Table};
 
-use crate::backend::{FsqlBackend, ModelOn};
+use crate::conn::backend::{FsqlBackend, ModelOn};
+use crate::conn::url::BackendKind;
 use crate::model::Model;
-use crate::url::BackendKind;
 use fsql_core::{Error, Result};
 
 /// Rows per statement at most (SQLAlchemy's `insertmanyvalues_page_size`).
@@ -308,7 +308,7 @@ where
     let n = input.len() as u64;
     let below = row.__inserted_key(first.saturating_sub(1));
     let above = row.__inserted_key(first + n);
-    let mut q = crate::query::Query::<M>::new();
+    let mut q = crate::model::query::Query::<M>::new();
     if first > 0 {
         q = M::__keyset_filter(q, below, true);
     }
@@ -334,7 +334,7 @@ pub fn mysql_consecutive_keys(conn: &mut diesel::mysql::MysqlConnection) -> Resu
         diesel::dsl::sql::<BigInt>("CAST(@@auto_increment_increment AS SIGNED)"),
     ))
     .get_result(conn)
-    .map_err(|e| crate::error::from_diesel(e, None, Some(SQL.to_owned())))?;
+    .map_err(|e| crate::conn::error::from_diesel(e, None, Some(SQL.to_owned())))?;
     Ok(mode <= 1 && increment == 1)
 }
 

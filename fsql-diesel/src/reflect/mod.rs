@@ -22,7 +22,7 @@ use diesel::query_builder::SqlQuery;
 use diesel::query_dsl::LoadQuery;
 use diesel::RunQueryDsl;
 
-use crate::backend::AnyConnection;
+use crate::conn::backend::AnyConnection;
 use fsql_core::schema::{
     parse_type, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema, UniqueSchema,
     EXPRESSION_COLUMN,
@@ -68,7 +68,7 @@ where
 {
     diesel::sql_query(sql)
         .load(conn)
-        .map_err(|e| crate::error::from_diesel(e, None, Some(sql.to_owned())))
+        .map_err(|e| crate::conn::error::from_diesel(e, None, Some(sql.to_owned())))
 }
 
 /// Tables being assembled from the rows of several catalog queries.

@@ -56,7 +56,7 @@ mod any {
 // Generated writes on an `AnyConnection` (hand-written Diesel with a model's `Insertable`)
 // bind datetimes as each variant's backend does.
 impl<ST, T> diesel::query_builder::QueryFragment<any::MultiBackend>
-    for crate::sql_types::DateTimeValue<ST, T>
+    for crate::sql::types::DateTimeValue<ST, T>
 where
     Self: OnAllBackendsFragment,
 {
@@ -109,7 +109,7 @@ feature_bound!(
 
 impl AnyConnection {
     /// The backend of this connection.
-    pub fn backend(&self) -> crate::url::BackendKind {
+    pub fn backend(&self) -> crate::conn::url::BackendKind {
         dispatch!(self, |_c, DB| <DB as FsqlBackend>::KIND)
     }
 }
@@ -119,28 +119,28 @@ pub trait FsqlBackend: Backend + Default {
     /// The concrete connection.
     type Conn: Connection<Backend = Self> + WriteBegin;
     /// Which backend this is.
-    const KIND: crate::url::BackendKind;
+    const KIND: crate::conn::url::BackendKind;
 }
 
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl FsqlBackend for Sqlite {
     type Conn = SqliteConnection;
-    const KIND: crate::url::BackendKind = crate::url::BackendKind::Sqlite;
+    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Sqlite;
 }
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 impl FsqlBackend for Pg {
     type Conn = PgConnection;
-    const KIND: crate::url::BackendKind = crate::url::BackendKind::Postgres;
+    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Postgres;
 }
 
 #[cfg(feature = "mysql")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
 impl FsqlBackend for Mysql {
     type Conn = MysqlConnection;
-    const KIND: crate::url::BackendKind = crate::url::BackendKind::Mysql;
+    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Mysql;
 }
 
 /// Runs `$body` with `$c` bound to the concrete connection inside an [`AnyConnection`] and
@@ -188,19 +188,28 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     where
         DB: 'q;
     /// The query as Diesel's boxed select for this backend, every clause applied.
-    fn boxed<'q>(q: &crate::query::Query<'q, Self>) -> <Self as ModelOn<DB>>::Boxed<'q>
+    fn boxed<'q>(q: &crate::model::query::Query<'q, Self>) -> <Self as ModelOn<DB>>::Boxed<'q>
     where
         Self: crate::model::Model;
     /// The rows of a query.
-    fn load(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<Vec<Self>>
+    fn load(
+        conn: &mut DB::Conn,
+        q: &crate::model::query::Query<'_, Self>,
+    ) -> fsql_core::Result<Vec<Self>>
     where
         Self: crate::model::Model;
     /// `COUNT(*)` over a query's filters.
-    fn count(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<i64>
+    fn count(
+        conn: &mut DB::Conn,
+        q: &crate::model::query::Query<'_, Self>,
+    ) -> fsql_core::Result<i64>
     where
         Self: crate::model::Model;
     /// `SELECT EXISTS (..)` over a query's filters.
-    fn exists(conn: &mut DB::Conn, q: &crate::query::Query<'_, Self>) -> fsql_core::Result<bool>
+    fn exists(
+        conn: &mut DB::Conn,
+        q: &crate::model::query::Query<'_, Self>,
+    ) -> fsql_core::Result<bool>
     where
         Self: crate::model::Model;
     /// `INSERT .. RETURNING` (or the backend's way to read the new key).
@@ -221,25 +230,27 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     where
         Self: crate::model::Model;
     /// The query as a boxed fragment (a derived table for relationship loading).
-    fn fragment<'q>(q: &crate::query::Query<'q, Self>) -> crate::relation::sql::Fragment<'q, DB>
+    fn fragment<'q>(
+        q: &crate::model::query::Query<'q, Self>,
+    ) -> crate::sql::fragment::Fragment<'q, DB>
     where
         Self: crate::model::Model;
     /// The query's orderings, each boxed for this backend.
     fn orderings<'q>(
-        q: &crate::query::Query<'q, Self>,
-    ) -> Vec<crate::relation::sql::Fragment<'q, DB>>
+        q: &crate::model::query::Query<'q, Self>,
+    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
     where
         Self: crate::model::Model;
     /// The query's filters, each boxed for this backend.
     fn filters<'q>(
-        q: &crate::query::Query<'q, Self>,
-    ) -> Vec<crate::relation::sql::Fragment<'q, DB>>
+        q: &crate::model::query::Query<'q, Self>,
+    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
     where
         Self: crate::model::Model;
     /// The table's columns, qualified with the table name, in row order.
-    fn columns() -> crate::relation::sql::Fragment<'static, DB>;
+    fn columns() -> crate::sql::fragment::Fragment<'static, DB>;
     /// The table, as a `FROM` item.
-    fn table() -> crate::relation::sql::Fragment<'static, DB>;
+    fn table() -> crate::sql::fragment::Fragment<'static, DB>;
     /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
     fn delete(
         conn: &mut DB::Conn,
@@ -388,7 +399,7 @@ where
     C: WriteBegin,
 {
     use diesel::connection::TransactionManager;
-    let sql_error = |e, sql: &str| crate::error::from_diesel(e, None, Some(sql.to_owned()));
+    let sql_error = |e, sql: &str| crate::conn::error::from_diesel(e, None, Some(sql.to_owned()));
     begin_write(conn).map_err(|e| sql_error(e, "BEGIN"))?;
     // Diesel's own `transaction`, with the write begin.
     match f(conn) {
@@ -413,7 +424,7 @@ pub fn last_insert_id(conn: &mut MysqlConnection) -> fsql_core::Result<u64> {
         diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
     >(SQL))
     .get_result(conn)
-    .map_err(|e| crate::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
+    .map_err(|e| crate::conn::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
 }
 
 /// A row inserted a moment ago on this connection cannot be read back.

@@ -1,8 +1,8 @@
 //! Where a query runs: a [`Database`](crate::Database) (the model's bind is chosen for it) or a
 //! connection the caller already holds.
 
-use crate::backend::AnyConnection;
-use crate::pool::PooledConnection;
+use crate::conn::backend::AnyConnection;
+use crate::conn::pool::PooledConnection;
 use fsql_core::{Result, TableMeta};
 
 /// Something a query can run on. Implemented for `&Database`, `&mut AnyConnection` and

@@ -228,13 +228,13 @@ impl<'a, C, DB: Backend + 'a> InQuery<'a, C, DB> {
     pub fn over<S>(
         column: C,
         selected: Fragment<'a, DB>,
-        source: &crate::query::Query<'a, S>,
+        source: &crate::model::query::Query<'a, S>,
     ) -> Self
     where
-        S: crate::model::Model + crate::backend::ModelOn<DB>,
-        DB: crate::backend::FsqlBackend,
+        S: crate::model::Model + crate::conn::backend::ModelOn<DB>,
+        DB: crate::conn::backend::FsqlBackend,
     {
-        use crate::backend::ModelOn;
+        use crate::conn::backend::ModelOn;
         let flat = source.__limit().is_none()
             && source.__offset().is_none()
             && !source.__distinct()
