@@ -11,9 +11,10 @@ use std::sync::Arc;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{Bool, Nullable};
 
-use crate::conn::backend::{dispatch, ModelOn};
+use crate::conn::backend::dispatch;
 use crate::conn::executor::Executor;
 use crate::model::Model;
+use crate::model::ModelOn;
 use fsql_core::{Error, Result};
 
 /// The boxed, backend-specific form of a filter.
@@ -814,7 +815,7 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     fn filter_primary_key(self, pk: M::PrimaryKey) -> Self {
-        M::filter_primary_key(self, pk)
+        M::__filter_primary_key(self, pk)
     }
 
     fn is_plain(&self) -> bool {

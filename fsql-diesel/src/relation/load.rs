@@ -389,10 +389,9 @@ pub(crate) fn load_with_options<M: Model>(
     let joined = options.iter().position(|o| o.strategy() == Lazy::Joined);
     let mut rows = match joined {
         Some(i) => options[i].loader().load_joined(conn, query)?,
-        None => dispatch!(
-            conn,
-            |c, DB| <M as crate::conn::backend::ModelOn<DB>>::load(c, query)
-        )?,
+        None => dispatch!(conn, |c, DB| <M as crate::model::ModelOn<DB>>::load(
+            c, query
+        ))?,
     };
     for (i, option) in options.iter().enumerate() {
         if Some(i) != joined {
@@ -425,7 +424,7 @@ where
             .collect();
     }
     let parents = dispatch!(conn, |c, DB| {
-        <R::Parent as crate::conn::backend::ModelOn<DB>>::load(c, query)
+        <R::Parent as crate::model::ModelOn<DB>>::load(c, query)
     })?;
     let pairs = if strategy == Lazy::Subquery {
         fetch_links::<R>(conn, Links::Under(query))?
@@ -457,11 +456,11 @@ pub fn joined_select<'a, R, DB>(
 where
     R: RelationshipOn<DB>,
     DB: FsqlBackend + 'a,
-    R::Parent: crate::conn::backend::ModelOn<DB>,
-    R::Target: crate::conn::backend::ModelOn<DB>,
+    R::Parent: crate::model::ModelOn<DB>,
+    R::Target: crate::model::ModelOn<DB>,
 {
     use super::sql::{Derived, Join, JoinKind, Select};
-    use crate::conn::backend::ModelOn;
+    use crate::model::ModelOn;
     let join = <R as RelationshipOn<DB>>::join();
     // A parent query with LIMIT, OFFSET, DISTINCT or a hand-written base becomes a derived
     // table named like the parent's table (its limits count parents, not joined rows);

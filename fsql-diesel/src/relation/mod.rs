@@ -207,7 +207,7 @@ pub fn fetch_direct<R, DB>(
 where
     R: Relationship,
     DB: FsqlBackend,
-    R::Target: crate::conn::backend::ModelOn<DB>,
+    R::Target: crate::model::ModelOn<DB>,
 {
     let query = match links {
         Links::In(links) => R::targets_in(links.to_vec()),
@@ -219,7 +219,7 @@ where
             ))
         })?,
     };
-    let rows = <R::Target as crate::conn::backend::ModelOn<DB>>::load(conn, &query)?;
+    let rows = <R::Target as crate::model::ModelOn<DB>>::load(conn, &query)?;
     Ok(rows
         .into_iter()
         .filter_map(|t| link_of(&t).map(|l| (l, t)))
@@ -317,7 +317,7 @@ macro_rules! __relationship_fetch_links {
                 };
                 let mut select = $crate::relation::sql::Select::<$db, Row>::new(
                     ::std::vec![
-                        <$target as $crate::backend::ModelOn<$db>>::columns(),
+                        <$target as $crate::model::ModelOn<$db>>::columns(),
                         ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default()),
                     ],
                     ::std::boxed::Box::new(from),
@@ -357,43 +357,6 @@ macro_rules! __relationship_fetch_links {
     };
 }
 
-#[cfg(feature = "sqlite")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_sqlite {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Sqlite; $($args)*); };
-}
-#[cfg(not(feature = "sqlite"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_sqlite {
-    ($($args:tt)*) => {};
-}
-#[cfg(feature = "postgres")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_postgres {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Pg; $($args)*); };
-}
-#[cfg(not(feature = "postgres"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_postgres {
-    ($($args:tt)*) => {};
-}
-#[cfg(feature = "mysql")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_mysql {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Mysql; $($args)*); };
-}
-#[cfg(not(feature = "mysql"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_mysql {
-    ($($args:tt)*) => {};
-}
-
 /// Implements the per-backend half of a relationship for every compiled-in backend.
 #[doc(hidden)]
 #[macro_export]
@@ -430,7 +393,7 @@ pub fn under<'a, S: Model, C, Sel>(
 
 impl<'a, S, C, Sel, T, DB> crate::model::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
 where
-    S: Model + crate::conn::backend::ModelOn<DB>,
+    S: Model + crate::model::ModelOn<DB>,
     DB: FsqlBackend + 'a,
     C: diesel::query_builder::QueryFragment<DB>
         + diesel::expression::SelectableExpression<T>

@@ -231,10 +231,10 @@ impl<'a, C, DB: Backend + 'a> InQuery<'a, C, DB> {
         source: &crate::model::query::Query<'a, S>,
     ) -> Self
     where
-        S: crate::model::Model + crate::conn::backend::ModelOn<DB>,
+        S: crate::model::Model + crate::model::ModelOn<DB>,
         DB: crate::conn::backend::FsqlBackend,
     {
-        use crate::conn::backend::ModelOn;
+        use crate::model::ModelOn;
         let flat = source.__limit().is_none()
             && source.__offset().is_none()
             && !source.__distinct()

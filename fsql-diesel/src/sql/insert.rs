@@ -28,9 +28,10 @@ use diesel::insertable::InsertValues;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::{QueryResult, Table};
 
-use crate::conn::backend::{FsqlBackend, ModelOn};
+use crate::conn::backend::FsqlBackend;
 use crate::conn::url::BackendKind;
 use crate::model::Model;
+use crate::model::ModelOn;
 use fsql_core::{Error, Result};
 
 /// Rows per statement at most (SQLAlchemy's `insertmanyvalues_page_size`).

@@ -2,10 +2,11 @@
 
 use std::panic::Location;
 
-use crate::conn::backend::{dispatch, AnyConnection, ModelOn};
+use crate::conn::backend::{dispatch, AnyConnection};
 use crate::conn::executor::Executor;
 use crate::conn::instrument::with_location;
 use crate::model::Model;
+use crate::model::ModelOn;
 use fsql_core::{Error, Result};
 
 /// Insert, update and delete for every [`Model`]. In the prelude.

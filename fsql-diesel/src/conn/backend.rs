@@ -24,6 +24,12 @@ pub use diesel::pg::{Pg, PgConnection};
 pub use diesel::sqlite::{Sqlite, SqliteConnection};
 
 pub use any::AnyConnection;
+#[cfg(feature = "mysql")]
+pub use mysql::last_insert_id;
+
+mod mysql;
+mod postgres;
+mod sqlite;
 
 // Diesel's derive generates undocumented public items (MultiBackend and friends).
 #[allow(missing_docs)]
@@ -122,27 +128,6 @@ pub trait FsqlBackend: Backend + Default {
     const KIND: crate::conn::url::BackendKind;
 }
 
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-impl FsqlBackend for Sqlite {
-    type Conn = SqliteConnection;
-    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Sqlite;
-}
-
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-impl FsqlBackend for Pg {
-    type Conn = PgConnection;
-    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Postgres;
-}
-
-#[cfg(feature = "mysql")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
-impl FsqlBackend for Mysql {
-    type Conn = MysqlConnection;
-    const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Mysql;
-}
-
 /// Runs `$body` with `$c` bound to the concrete connection inside an [`AnyConnection`] and
 /// `$db` to its backend type.
 macro_rules! dispatch {
@@ -170,160 +155,7 @@ macro_rules! dispatch {
     };
 }
 pub(crate) use dispatch;
-
-/// The per-backend half of a model: statically typed queries on one backend. Implemented by
-/// `#[derive(Model)]` (through [`impl_model_backends!`](crate::impl_model_backends)) for every
-/// compiled-in backend; not meant to be implemented by hand.
-#[doc(hidden)]
-pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
-    /// `SELECT .. WHERE pk = ?`, a statically typed query.
-    fn find(
-        conn: &mut DB::Conn,
-        pk: &<Self as crate::model::Model>::PrimaryKey,
-    ) -> fsql_core::Result<Option<Self>>
-    where
-        Self: crate::model::Model;
-    /// Diesel's boxed select over the model's table on this backend.
-    type Boxed<'q>
-    where
-        DB: 'q;
-    /// The query as Diesel's boxed select for this backend, every clause applied.
-    fn boxed<'q>(q: &crate::model::query::Query<'q, Self>) -> <Self as ModelOn<DB>>::Boxed<'q>
-    where
-        Self: crate::model::Model;
-    /// The rows of a query.
-    fn load(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<Vec<Self>>
-    where
-        Self: crate::model::Model;
-    /// `COUNT(*)` over a query's filters.
-    fn count(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<i64>
-    where
-        Self: crate::model::Model;
-    /// `SELECT EXISTS (..)` over a query's filters.
-    fn exists(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<bool>
-    where
-        Self: crate::model::Model;
-    /// `INSERT .. RETURNING` (or the backend's way to read the new key).
-    fn insert(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<Self>
-    where
-        Self: crate::model::Model;
-    /// One multi-row `INSERT` of `rows` (same column list, keys all assigned by the database
-    /// or all chosen by the caller, under the parameter limit), rows as stored in input order.
-    fn insert_many(
-        conn: &mut DB::Conn,
-        rows: &[&Self],
-        assigned: bool,
-    ) -> fsql_core::Result<Vec<Self>>
-    where
-        Self: crate::model::Model;
-    /// `UPDATE .. WHERE pk = ?`; the number of rows changed.
-    fn update(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<usize>
-    where
-        Self: crate::model::Model;
-    /// The query as a boxed fragment (a derived table for relationship loading).
-    fn fragment<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> crate::sql::fragment::Fragment<'q, DB>
-    where
-        Self: crate::model::Model;
-    /// The query's orderings, each boxed for this backend.
-    fn orderings<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
-    where
-        Self: crate::model::Model;
-    /// The query's filters, each boxed for this backend.
-    fn filters<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
-    where
-        Self: crate::model::Model;
-    /// The table's columns, qualified with the table name, in row order.
-    fn columns() -> crate::sql::fragment::Fragment<'static, DB>;
-    /// The table, as a `FROM` item.
-    fn table() -> crate::sql::fragment::Fragment<'static, DB>;
-    /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
-    fn delete(
-        conn: &mut DB::Conn,
-        pk: &<Self as crate::model::Model>::PrimaryKey,
-    ) -> fsql_core::Result<usize>
-    where
-        Self: crate::model::Model;
-}
-
-// `Model` requires all of these with one supertrait, so generic code sees `M: ModelOn<Pg>`
-// exactly when PostgreSQL is compiled in.
-feature_bound!("sqlite", OnSqlite, ModelOn<Sqlite>);
-feature_bound!("postgres", OnPostgres, ModelOn<Pg>);
-feature_bound!("mysql", OnMysql, ModelOn<Mysql>);
-
-// The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend is
-// not compiled in. They are defined here, under this crate's features, because a `#[cfg]`
-// inside a macro's output would be read against the features of the crate that uses it.
-
-#[cfg(feature = "sqlite")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_sqlite {
-    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Sqlite; returning; $($args)*); };
-}
-#[cfg(not(feature = "sqlite"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_sqlite {
-    ($($args:tt)*) => {};
-}
-
-#[cfg(feature = "postgres")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_postgres {
-    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Pg; returning; $($args)*); };
-}
-#[cfg(not(feature = "postgres"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_postgres {
-    ($($args:tt)*) => {};
-}
-
-#[cfg(feature = "mysql")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_mysql {
-    ($($args:tt)*) => { $crate::__impl_model_on!($crate::backend::Mysql; last_insert_id; $($args)*); };
-}
-#[cfg(not(feature = "mysql"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_model_on_mysql {
-    ($($args:tt)*) => {};
-}
-
-/// Every compiled-in backend's [`ModelOn`].
-#[doc(hidden)]
-pub trait OnAllBackends: OnSqlite + OnPostgres + OnMysql {}
-impl<T: OnSqlite + OnPostgres + OnMysql> OnAllBackends for T {}
-
-/// Implements the per-backend half of a model for every compiled-in backend.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! impl_model_backends {
-    ($($args:tt)*) => {
-        $crate::__impl_model_on_sqlite!($($args)*);
-        $crate::__impl_model_on_postgres!($($args)*);
-        $crate::__impl_model_on_mysql!($($args)*);
-    };
-}
+pub(crate) use feature_bound;
 
 /// A connection that can begin a transaction meant to write: see [`begin_write`].
 #[doc(hidden)]
@@ -331,29 +163,6 @@ pub trait WriteBegin: Connection + Sized {
     /// The SQLite connection inside, when this is one.
     #[cfg(feature = "sqlite")]
     fn as_sqlite(&mut self) -> Option<&mut SqliteConnection>;
-}
-
-#[cfg(feature = "sqlite")]
-impl WriteBegin for SqliteConnection {
-    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
-        Some(self)
-    }
-}
-
-#[cfg(feature = "postgres")]
-impl WriteBegin for PgConnection {
-    #[cfg(feature = "sqlite")]
-    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
-        None
-    }
-}
-
-#[cfg(feature = "mysql")]
-impl WriteBegin for MysqlConnection {
-    #[cfg(feature = "sqlite")]
-    fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
-        None
-    }
 }
 
 impl WriteBegin for AnyConnection {
@@ -412,19 +221,6 @@ where
             Err(e) => Err(sql_error(e, "ROLLBACK")),
         },
     }
-}
-
-/// The key MySQL assigned to the last insert on this connection.
-#[cfg(feature = "mysql")]
-#[doc(hidden)]
-pub fn last_insert_id(conn: &mut MysqlConnection) -> fsql_core::Result<u64> {
-    use diesel::RunQueryDsl;
-    const SQL: &str = "LAST_INSERT_ID()";
-    diesel::select(diesel::dsl::sql::<
-        diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
-    >(SQL))
-    .get_result(conn)
-    .map_err(|e| crate::conn::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
 }
 
 /// A row inserted a moment ago on this connection cannot be read back.
