@@ -8,6 +8,7 @@ use diesel::connection::SimpleConnection;
 
 use crate::config::DatabaseBuilder;
 use crate::conn::backend::AnyConnection;
+use crate::conn::executor::Executor;
 use crate::conn::pool::{Pool, PoolStatus, PooledConnection};
 use crate::conn::url::DatabaseUrl;
 use crate::sql::ddl::{self, Dialect};
@@ -606,5 +607,25 @@ impl Database {
             // MySQL commits every DDL statement by itself; a transaction would only pretend.
             run(&mut conn)
         }
+    }
+}
+
+impl Executor for &Database {
+    fn run<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let mut conn = self.connection_for(table)?;
+        f(&mut conn)
+    }
+
+    fn run_write<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let (_turn, mut conn) = self.write_connection(table)?;
+        f(&mut conn)
     }
 }

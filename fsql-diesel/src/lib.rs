@@ -22,8 +22,15 @@ pub use conn::{backend, error, executor, pool, url};
 #[doc(hidden)]
 pub use model::fallback;
 pub use model::{paginate, query};
+/// The multi-row `INSERT` statement and the matching of the rows it returns, for the code
+/// `#[derive(Model)]` generates (the two halves live in different layers).
 #[doc(hidden)]
-pub use sql::insert as batch;
+pub mod batch {
+    #[cfg(feature = "mysql")]
+    pub use crate::conn::backend::mysql_consecutive_keys;
+    pub use crate::sql::insert::*;
+    pub use crate::write::batch::*;
+}
 pub use sql::{ddl, types as sql_types};
 pub use write::{row as record, session, tracking};
 

@@ -25,7 +25,7 @@ pub use diesel::sqlite::{Sqlite, SqliteConnection};
 
 pub use any::AnyConnection;
 #[cfg(feature = "mysql")]
-pub use mysql::last_insert_id;
+pub use mysql::{last_insert_id, mysql_consecutive_keys};
 
 mod mysql;
 mod postgres;

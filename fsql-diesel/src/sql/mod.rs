@@ -4,6 +4,8 @@
 //!
 //! Imports only from [`conn`](crate::conn).
 
+#[doc(hidden)]
+pub mod count;
 pub mod ddl;
 #[doc(hidden)]
 pub mod fragment;

@@ -5,6 +5,8 @@
 //! Imports from every layer below: [`conn`](crate::conn), [`sql`](crate::sql),
 //! [`model`](crate::model) and [`relation`](crate::relation).
 
+#[doc(hidden)]
+pub mod batch;
 pub mod row;
 pub mod session;
 pub mod tracking;

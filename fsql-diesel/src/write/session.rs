@@ -193,7 +193,7 @@ impl<M: Model + Clone> Unit for Insert<M> {
             stored
         } else {
             let refs: Vec<&M> = self.rows.iter().collect();
-            dispatch!(conn, |c, DB| crate::sql::insert::insert_all::<M, DB>(
+            dispatch!(conn, |c, DB| crate::write::batch::insert_all::<M, DB>(
                 c, &refs
             ))?
         };

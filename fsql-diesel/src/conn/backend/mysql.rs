@@ -66,3 +66,20 @@ pub fn last_insert_id(conn: &mut MysqlConnection) -> fsql_core::Result<u64> {
     .get_result(conn)
     .map_err(|e| crate::conn::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
 }
+
+/// MySQL: whether a multi-row insert gives consecutive keys on this connection.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub fn mysql_consecutive_keys(conn: &mut MysqlConnection) -> fsql_core::Result<bool> {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+    const SQL: &str =
+        "SELECT CAST(@@innodb_autoinc_lock_mode AS SIGNED), CAST(@@auto_increment_increment AS SIGNED)";
+    let (mode, increment): (i64, i64) = diesel::select((
+        diesel::dsl::sql::<BigInt>("CAST(@@innodb_autoinc_lock_mode AS SIGNED)"),
+        diesel::dsl::sql::<BigInt>("CAST(@@auto_increment_increment AS SIGNED)"),
+    ))
+    .get_result(conn)
+    .map_err(|e| crate::conn::error::from_diesel(e, None, Some(SQL.to_owned())))?;
+    Ok(mode <= 1 && increment == 1)
+}
