@@ -24,6 +24,8 @@ pub use diesel::pg::{Pg, PgConnection};
 pub use diesel::sqlite::{Sqlite, SqliteConnection};
 
 pub use any::AnyConnection;
+#[doc(hidden)]
+pub use any::MultiBackend;
 #[cfg(feature = "mysql")]
 pub use mysql::{last_insert_id, mysql_consecutive_keys};
 
@@ -56,21 +58,6 @@ mod any {
         /// MySQL or MariaDB.
         #[cfg(feature = "mysql")]
         Mysql(MysqlConnection),
-    }
-}
-
-// Generated writes on an `AnyConnection` (hand-written Diesel with a model's `Insertable`)
-// bind datetimes as each variant's backend does.
-impl<ST, T> diesel::query_builder::QueryFragment<any::MultiBackend>
-    for crate::sql::types::DateTimeValue<ST, T>
-where
-    Self: OnAllBackendsFragment,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        pass: diesel::query_builder::AstPass<'_, 'b, any::MultiBackend>,
-    ) -> diesel::QueryResult<()> {
-        any::MultiBackend::walk_variant_ast(self, pass)
     }
 }
 
