@@ -116,7 +116,7 @@ fn with_origin(err: Error, key: Option<&str>, origin: &str) -> Error {
 impl DatabaseBuilder {
     /// Track what each session commit writes and call the commit hooks with it (Flask's
     /// `SQLALCHEMY_TRACK_MODIFICATIONS`; off by default, and then free). See
-    /// [`tracking`](crate::write::tracking).
+    /// [`tracking`](crate::tracking).
     pub fn track_modifications(mut self, on: bool) -> Self {
         self.track_modifications = on;
         self

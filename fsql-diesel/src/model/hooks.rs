@@ -111,7 +111,7 @@ pub trait ModelHooks: Sized {
     }
 
     #[doc(hidden)]
-    fn __default_loads() -> Vec<crate::relation::LoadOption<Self>>
+    fn __default_loads() -> Vec<crate::model::load_option::LoadOption<Self>>
     where
         Self: Model,
     {

@@ -1,8 +1,15 @@
-//! The `Model` trait that `#[derive(Model)]` implements.
+//! The `Model` trait that `#[derive(Model)]` implements, and what it is queried with.
+//!
+//! Layer 3: [`Model`] and its hidden hooks, the per-backend half of a model ([`ModelOn`]),
+//! [`Query`](query::Query), pagination, the load options a query carries, and the fallback
+//! model the derive emits on error. Imports from the `conn` and `sql` layers below; two
+//! calls still go up a layer: eager loading runs relation code, and the default write hooks
+//! run the write layer's.
 
 #[doc(hidden)]
 pub mod fallback;
 mod hooks;
+pub(crate) mod load_option;
 mod on;
 pub mod paginate;
 pub mod query;

@@ -1,6 +1,6 @@
 //! The per-backend half of a model: [`ModelOn`], its "on every compiled-in backend" bound
 //! [`OnAllBackends`] and the macros that implement it. Part of the model layer: its signatures
-//! name [`Query`](crate::model::query::Query) and [`Model`](crate::model::Model), so it cannot
+//! name [`Query`](crate::query::Query) and [`Model`](crate::model::Model), so it cannot
 //! live with the backends below.
 
 #[cfg(feature = "mysql")]

@@ -11,58 +11,7 @@ use crate::model::query::Query;
 use crate::model::Model;
 use fsql_core::Result;
 
-/// How one relationship of `P` is loaded with a query of `P`. Built by [`joinedload`],
-/// [`selectinload`], [`subqueryload`], [`lazyload`] and [`noload`]; passed to
-/// [`Query::options`].
-pub struct LoadOption<P: Model>(Arc<dyn Loader<P>>);
-
-impl<P: Model> Clone for LoadOption<P> {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
-impl<P: Model> fmt::Debug for LoadOption<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}({})", self.0.strategy(), self.0.relationship())
-    }
-}
-
-impl<P: Model> LoadOption<P> {
-    /// The relationship, as `Model.field`.
-    pub fn relationship(&self) -> &'static str {
-        self.0.relationship()
-    }
-
-    /// The strategy.
-    pub fn strategy(&self) -> Lazy {
-        self.0.strategy()
-    }
-
-    pub(crate) fn loader(&self) -> &dyn Loader<P> {
-        &*self.0
-    }
-}
-
-/// A relationship's loading, with the backend chosen at run time.
-#[doc(hidden)]
-pub trait Loader<P: Model>: Send + Sync {
-    /// `Model.field`.
-    fn relationship(&self) -> &'static str;
-    /// The strategy.
-    fn strategy(&self) -> Lazy;
-    /// Fills the slots of `parents` (all strategies but a top-level `joined`). `source` is the
-    /// query that returned them, for `subquery`.
-    fn load_into(
-        &self,
-        conn: &mut AnyConnection,
-        source: Option<&Query<'_, P>>,
-        parents: &mut [P],
-    ) -> Result<()>;
-    /// `joined`: runs `source` joined to the relationship; the parents come back with their
-    /// slots filled.
-    fn load_joined(&self, conn: &mut AnyConnection, source: &Query<'_, P>) -> Result<Vec<P>>;
-}
+pub use crate::model::load_option::{LoadOption, Loader};
 
 /// A loader option for relationship `R` before it is given to [`Query::options`]: add nested
 /// options with [`then`](Self::then).

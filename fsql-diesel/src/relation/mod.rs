@@ -1,5 +1,7 @@
 //! Relationships: Flask-SQLAlchemy's `db.relationship(..)`, typed.
 //!
+//! Layer 4, above the `conn`, `sql` and model layers, below the write layer.
+//!
 //! A relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`) is a
 //! [slot] that holds what has been loaded. `#[derive(Model)]` gives each relationship a
 //! constant on the model (`User::posts`) that names it in loader options
@@ -35,29 +37,7 @@ use crate::model::query::Query;
 use crate::model::Model;
 use crate::sql::fragment::Fragment;
 
-/// When a relationship is loaded: Flask-SQLAlchemy's `lazy=`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lazy {
-    /// On first use of the accessor, one statement per parent (`lazy="select"`, `True`).
-    Select,
-    /// With the parent, in the same statement (`lazy="joined"`, `False`).
-    Joined,
-    /// With the parent, one more statement using the parent query as a subquery.
-    Subquery,
-    /// With the parent, one more statement with an `IN` list of parent keys.
-    Selectin,
-    /// Never loaded; the accessor returns a query.
-    Dynamic,
-    /// Never loaded; the slot stays empty.
-    NoLoad,
-}
-
-impl Lazy {
-    /// Whether loading the parent also loads this relationship.
-    pub fn is_eager(self) -> bool {
-        matches!(self, Self::Joined | Self::Subquery | Self::Selectin)
-    }
-}
+pub use crate::model::load_option::Lazy;
 
 /// The model with a single-column primary key: what relationships link to.
 #[diagnostic::on_unimplemented(

@@ -8,7 +8,7 @@
 //! bound parameters.
 //!
 //! Part of the SQL layer: the statement only. Matching the rows that come back to the rows
-//! that went in is [`write::batch`](crate::write::batch)'s.
+//! that went in is [`write::batch`](crate::batch)'s.
 
 use diesel::backend::Backend;
 use diesel::insertable::InsertValues;

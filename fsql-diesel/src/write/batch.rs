@@ -1,6 +1,6 @@
 //! Many rows in few statements, the session's `add_all` path: rows cut into runs of one shape
 //! and one key kind, runs into chunks under the backend's parameter limit, each chunk one
-//! [`MultiInsert`](crate::sql::insert::MultiInsert) (in the SQL layer).
+//! [`MultiInsert`](crate::batch::MultiInsert) (in the SQL layer).
 //!
 //! Matching the rows that come back to the rows that went in:
 //!

@@ -591,7 +591,7 @@ impl Session {
     }
 
     /// Flushes, then commits every bind (Flask-SQLAlchemy's `db.session.commit()`). With
-    /// [change tracking](crate::write::tracking) on, calls the database's hooks around the commit.
+    /// [change tracking](crate::tracking) on, calls the database's hooks around the commit.
     /// See the [module documentation](self) about failures at `COMMIT` across binds.
     #[track_caller]
     pub fn commit(&mut self) -> Result<()> {
