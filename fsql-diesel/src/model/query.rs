@@ -13,6 +13,7 @@ use diesel::sql_types::{Bool, Nullable};
 
 use crate::conn::backend::dispatch;
 use crate::conn::executor::Executor;
+use crate::model::load_option::LoadOption;
 use crate::model::Model;
 use crate::model::ModelOn;
 use fsql_core::{Error, Result};
@@ -162,7 +163,7 @@ pub struct Query<'a, M: Model> {
     distinct: bool,
     base: Option<Base<'a, M>>,
     /// Loader options given with `options()`; the model's eager defaults apply besides.
-    loads: Vec<crate::model::load_option::LoadOption<M>>,
+    loads: Vec<LoadOption<M>>,
 }
 
 impl<M: Model> Clone for Query<'_, M> {
@@ -434,7 +435,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// # }
     /// ```
     #[must_use]
-    pub fn options(mut self, option: impl Into<crate::model::load_option::LoadOption<M>>) -> Self {
+    pub fn options(mut self, option: impl Into<LoadOption<M>>) -> Self {
         let option = option.into();
         self.loads
             .retain(|o| o.relationship() != option.relationship());
@@ -542,7 +543,7 @@ impl<'a, M: Model> Query<'a, M> {
 
     /// The loader options in effect: the model's eager defaults, replaced per relationship by
     /// the query's own.
-    fn effective_loads(&self) -> Vec<crate::model::load_option::LoadOption<M>> {
+    fn effective_loads(&self) -> Vec<LoadOption<M>> {
         let mut loads = M::__default_loads();
         for own in &self.loads {
             loads.retain(|o| o.relationship() != own.relationship());
