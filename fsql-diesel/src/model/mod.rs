@@ -1,7 +1,7 @@
 //! The `Model` trait that `#[derive(Model)]` implements, and what it is queried with.
 //!
 //! Layer 3: [`Model`] and its hidden hooks, the per-backend half of a model ([`ModelOn`]),
-//! [`Query`](query::Query), pagination, the load options a query carries, and the fallback
+//! [`Query`], pagination, the load options a query carries, and the fallback
 //! model the derive emits on error. Imports from the `conn` and `sql` layers below; two
 //! calls still go up a layer: eager loading runs relation code, and the default write hooks
 //! run the write layer's.
