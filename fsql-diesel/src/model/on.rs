@@ -1,7 +1,7 @@
 //! The per-backend half of a model: [`ModelOn`], its "on every compiled-in backend" bound
 //! [`OnAllBackends`] and the macros that implement it. Part of the model layer: its signatures
-//! name [`Query`](crate::query::Query) and [`Model`](crate::model::Model), so it cannot
-//! live with the backends below.
+//! name [`Query`] and [`Model`], so it cannot live with the backends below. Also
+//! `InQuery::over`, the `IN (subquery)` built from a query.
 
 #[cfg(feature = "mysql")]
 use crate::conn::backend::Mysql;
@@ -10,6 +10,9 @@ use crate::conn::backend::Pg;
 #[cfg(feature = "sqlite")]
 use crate::conn::backend::Sqlite;
 use crate::conn::backend::{feature_bound, FsqlBackend};
+use crate::model::query::Query;
+use crate::model::Model;
+use crate::sql::fragment::{Derived, Fragment, InQuery};
 
 /// The per-backend half of a model: statically typed queries on one backend. Implemented by
 /// `#[derive(Model)]` (through [`impl_model_backends!`](crate::impl_model_backends)) for every
@@ -123,4 +126,39 @@ macro_rules! impl_model_backends {
         $crate::__impl_model_on_postgres!($($args)*);
         $crate::__impl_model_on_mysql!($($args)*);
     };
+}
+
+// Here rather than beside `InQuery` (SQL layer): it reads a query, which is this layer's.
+impl<'a, C, DB: diesel::backend::Backend + 'a> InQuery<'a, C, DB> {
+    /// `column IN (SELECT selected FROM <source>)`: the source's table with its filters when
+    /// it has no LIMIT, OFFSET, DISTINCT or hand-written base, else the source as a derived
+    /// table named like its table.
+    pub fn over<S>(column: C, selected: Fragment<'a, DB>, source: &Query<'a, S>) -> Self
+    where
+        S: Model + ModelOn<DB>,
+        DB: FsqlBackend,
+    {
+        let flat = source.__limit().is_none()
+            && source.__offset().is_none()
+            && !source.__distinct()
+            && source.__base().is_none();
+        if flat {
+            Self {
+                column,
+                selected,
+                from: <S as ModelOn<DB>>::table(),
+                filters: <S as ModelOn<DB>>::filters(source),
+            }
+        } else {
+            Self {
+                column,
+                selected,
+                from: Box::new(Derived {
+                    query: <S as ModelOn<DB>>::fragment(source),
+                    alias: S::TABLE_NAME,
+                }),
+                filters: Vec::new(),
+            }
+        }
+    }
 }
