@@ -25,9 +25,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::conn::pool::{Pool, PoolOptions};
+use crate::conn::url::DatabaseUrl;
 use crate::database::{Bind, Database};
-use crate::pool::{Pool, PoolOptions};
-use crate::url::DatabaseUrl;
 use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{Error, Registry, Result};
 
@@ -45,9 +45,9 @@ pub struct DatabaseBuilder {
     bind_pools: BTreeMap<Option<String>, PoolOptions>,
     record_queries: bool,
     track_modifications: bool,
-    hooks: crate::tracking::Hooks,
+    hooks: crate::write::tracking::Hooks,
     /// Set through `on_connect` / `on_connect_bind` (database.rs).
-    pub(crate) on_connect: crate::pool::ConnectHooks,
+    pub(crate) on_connect: crate::conn::pool::ConnectHooks,
 }
 
 // Derived `Debug` would print the URLs with their passwords.
@@ -56,10 +56,13 @@ impl std::fmt::Debug for DatabaseBuilder {
         let binds: Vec<(&str, String)> = self
             .binds
             .iter()
-            .map(|(k, u)| (k.as_str(), crate::url::mask_password(u)))
+            .map(|(k, u)| (k.as_str(), crate::conn::url::mask_password(u)))
             .collect();
         f.debug_struct("DatabaseBuilder")
-            .field("url", &self.url.as_deref().map(crate::url::mask_password))
+            .field(
+                "url",
+                &self.url.as_deref().map(crate::conn::url::mask_password),
+            )
             .field("binds", &binds)
             .field("pool", &self.pool)
             .field("bind_pools", &self.bind_pools)
@@ -103,7 +106,7 @@ fn with_origin(err: Error, key: Option<&str>, origin: &str) -> Error {
             url,
             reason: format!(
                 "{} (from {origin}): {reason}",
-                crate::session::bind_name(key)
+                crate::write::session::bind_name(key)
             ),
         },
         other => other,
@@ -124,7 +127,7 @@ impl DatabaseBuilder {
     /// [`track_modifications(true)`](Self::track_modifications).
     pub fn before_models_committed(
         mut self,
-        hook: impl Fn(&[crate::tracking::Change]) + Send + Sync + 'static,
+        hook: impl Fn(&[crate::write::tracking::Change]) + Send + Sync + 'static,
     ) -> Self {
         self.hooks.before.push(std::sync::Arc::new(hook));
         self
@@ -135,7 +138,7 @@ impl DatabaseBuilder {
     /// [`track_modifications(true)`](Self::track_modifications).
     pub fn on_models_committed(
         mut self,
-        hook: impl Fn(&[crate::tracking::Change]) + Send + Sync + 'static,
+        hook: impl Fn(&[crate::write::tracking::Change]) + Send + Sync + 'static,
     ) -> Self {
         self.hooks.after.push(std::sync::Arc::new(hook));
         self
@@ -230,7 +233,7 @@ impl DatabaseBuilder {
                 let BindEntries(binds) =
                     serde_json::from_str(&value).map_err(|e| Error::Config {
                         key: "FSQL_BINDS".to_owned(),
-                        value: crate::url::mask_text(&value),
+                        value: crate::conn::url::mask_text(&value),
                         reason: format!(
                             "expected a JSON object of bind key to URL, e.g. \
                              {{\"auth\": \"postgresql://localhost/auth\"}}: {e}"
@@ -281,7 +284,7 @@ impl DatabaseBuilder {
         let file: FileConfig = toml::from_str(text).map_err(|e| Error::Config {
             key: "toml".to_owned(),
             value: String::new(),
-            reason: crate::url::mask_text(&e.to_string()),
+            reason: crate::conn::url::mask_text(&e.to_string()),
         })?;
         let mut builder = Self {
             pool: file.pool.apply(PoolOptions::default(), "pool.")?,
@@ -307,7 +310,7 @@ impl DatabaseBuilder {
                             .map_err(|e| Error::Config {
                                 key: format!("binds.{key}"),
                                 value: String::new(),
-                                reason: crate::url::mask_text(&e.to_string()),
+                                reason: crate::conn::url::mask_text(&e.to_string()),
                             })?;
                     let options = bind
                         .pool()
@@ -318,7 +321,7 @@ impl DatabaseBuilder {
                 other => {
                     return Err(Error::Config {
                         key: format!("binds.{key}"),
-                        value: crate::url::mask_text(&other.to_string()),
+                        value: crate::conn::url::mask_text(&other.to_string()),
                         reason: "expected a URL string or a table with `url` and pool settings"
                             .to_owned(),
                     })
@@ -373,7 +376,7 @@ impl DatabaseBuilder {
             .then(|| std::sync::Arc::new(self.hooks.clone()));
         let recorder = self
             .record_queries
-            .then(|| std::sync::Arc::new(crate::instrument::Recorder::default()));
+            .then(|| std::sync::Arc::new(crate::conn::instrument::Recorder::default()));
         let mut binds = BTreeMap::new();
         let all = self
             .url
@@ -411,7 +414,7 @@ impl DatabaseBuilder {
             let hooks = self.on_connect.for_bind(&key);
             // The pool's connection errors come scrubbed (`DatabaseUrl::connection_error`).
             let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)?;
-            let gate = crate::write_gate::WriteGate::for_url(&url);
+            let gate = crate::conn::write_gate::WriteGate::for_url(&url);
             binds.insert(key, Bind { url, pool, gate });
         }
         Ok(Database::from_parts(

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 
-use crate::backend::AnyConnection;
 use crate::config::DatabaseBuilder;
-use crate::ddl::{self, Dialect};
-use crate::pool::{Pool, PoolStatus, PooledConnection};
-use crate::url::DatabaseUrl;
+use crate::conn::backend::AnyConnection;
+use crate::conn::executor::Executor;
+use crate::conn::pool::{Pool, PoolStatus, PooledConnection};
+use crate::conn::url::DatabaseUrl;
+use crate::sql::ddl::{self, Dialect};
 use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{Error, MetaData, Registry, Result, TableMeta};
 
@@ -33,16 +34,16 @@ pub(crate) struct Inner {
     binds: BTreeMap<Option<String>, Bind>,
     registry: Registry,
     naming: NamingConvention,
-    recorder: Option<Arc<crate::instrument::Recorder>>,
+    recorder: Option<Arc<crate::conn::instrument::Recorder>>,
     /// Commit hooks; `Some` exactly when modifications are tracked.
-    pub(crate) tracking: Option<Arc<crate::tracking::Hooks>>,
+    pub(crate) tracking: Option<Arc<crate::write::tracking::Hooks>>,
 }
 
 pub(crate) struct Bind {
     pub(crate) url: DatabaseUrl,
     pub(crate) pool: Pool,
     /// SQLite files: writers of this process queue here (see `write_gate`).
-    pub(crate) gate: Option<Arc<crate::write_gate::WriteGate>>,
+    pub(crate) gate: Option<Arc<crate::conn::write_gate::WriteGate>>,
 }
 
 impl Bind {
@@ -115,7 +116,7 @@ impl DatabaseBuilder {
     }
 }
 
-fn boxed_hook<F, E>(hook: F) -> crate::pool::ConnectHook
+fn boxed_hook<F, E>(hook: F) -> crate::conn::pool::ConnectHook
 where
     F: Fn(&mut AnyConnection) -> std::result::Result<(), E> + Send + Sync + 'static,
     E: Into<fsql_core::error::BoxError>,
@@ -201,8 +202,8 @@ impl Database {
         binds: BTreeMap<Option<String>, Bind>,
         registry: Registry,
         naming: NamingConvention,
-        recorder: Option<Arc<crate::instrument::Recorder>>,
-        tracking: Option<Arc<crate::tracking::Hooks>>,
+        recorder: Option<Arc<crate::conn::instrument::Recorder>>,
+        tracking: Option<Arc<crate::write::tracking::Hooks>>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -250,7 +251,7 @@ impl Database {
         &self,
         f: impl FnOnce() -> R,
     ) -> (R, Vec<fsql_core::query_log::RecordedQuery>) {
-        crate::instrument::scoped(f)
+        crate::conn::instrument::scoped(f)
     }
 
     /// Runs a test's database work inside a transaction on every bind that is rolled back at
@@ -406,7 +407,7 @@ impl Database {
     pub(crate) fn write_connection(
         &self,
         table: &'static TableMeta,
-    ) -> Result<(Option<crate::write_gate::WriteTurn>, PooledConnection)> {
+    ) -> Result<(Option<crate::conn::write_gate::WriteTurn>, PooledConnection)> {
         let bind = self.bind(table.bind, Some(table.model))?;
         let turn = bind.gate.as_ref().and_then(|g| g.enter());
         Ok((turn, bind.get()?))
@@ -418,7 +419,7 @@ impl Database {
     }
 
     /// The pool settings in force for a bind (backend defaults applied).
-    pub fn pool_options(&self, key: Option<&str>) -> Result<crate::pool::PoolOptions> {
+    pub fn pool_options(&self, key: Option<&str>) -> Result<crate::conn::pool::PoolOptions> {
         Ok(self.bind(key, None)?.pool.options().clone())
     }
 
@@ -514,7 +515,9 @@ impl Database {
     #[track_caller]
     pub fn create_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
         let plan = self.plan(Ddl::Create, &binds.into())?;
-        crate::instrument::with_location(std::panic::Location::caller(), || Self::execute(plan))
+        crate::conn::instrument::with_location(std::panic::Location::caller(), || {
+            Self::execute(plan)
+        })
     }
 
     /// Drops every table of every bind, children before parents.
@@ -527,7 +530,9 @@ impl Database {
     #[track_caller]
     pub fn drop_all_in(&self, binds: impl Into<Binds>) -> Result<()> {
         let plan = self.plan(Ddl::Drop, &binds.into())?;
-        crate::instrument::with_location(std::panic::Location::caller(), || Self::execute(plan))
+        crate::conn::instrument::with_location(std::panic::Location::caller(), || {
+            Self::execute(plan)
+        })
     }
 
     /// The bind keys a selection names: every bind with models for `All`; the named ones
@@ -589,17 +594,38 @@ impl Database {
         let mut conn = bind.get()?;
         let run = |c: &mut AnyConnection| -> Result<()> {
             for (model, sql) in statements {
-                c.batch_execute(sql)
-                    .map_err(|e| crate::error::from_diesel(e, Some(model), Some(sql.clone())))?;
+                c.batch_execute(sql).map_err(|e| {
+                    crate::conn::error::from_diesel(e, Some(model), Some(sql.clone()))
+                })?;
             }
             Ok(())
         };
         if Dialect::of(bind.url.backend()).transactional_ddl() {
             // A failure leaves no half-created schema.
-            crate::backend::in_transaction(&mut *conn, run)
+            crate::conn::backend::in_transaction(&mut *conn, run)
         } else {
             // MySQL commits every DDL statement by itself; a transaction would only pretend.
             run(&mut conn)
         }
+    }
+}
+
+impl Executor for &Database {
+    fn run<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let mut conn = self.connection_for(table)?;
+        f(&mut conn)
+    }
+
+    fn run_write<R>(
+        self,
+        table: &'static TableMeta,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let (_turn, mut conn) = self.write_connection(table)?;
+        f(&mut conn)
     }
 }

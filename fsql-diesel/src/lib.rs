@@ -6,36 +6,40 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod backend;
-#[doc(hidden)]
-pub mod batch;
+// The layers, bottom to top; each imports only from those above it in this list (see
+// DESIGN.md). They are private: the public paths are the re-exports below, which are the
+// module paths fsql had before the split.
 pub mod config;
+mod conn;
 pub mod database;
-pub mod ddl;
-pub mod error;
-pub mod executor;
-#[doc(hidden)]
-pub mod fallback;
-mod instrument;
 pub mod model;
-pub mod paginate;
-pub mod pool;
-pub mod query;
-pub mod record;
 pub mod reflect;
 pub mod relation;
-pub mod session;
-pub mod sql_types;
-pub mod tracking;
-pub mod url;
-mod write_gate;
+mod sql;
+mod write;
+
+pub use conn::{backend, error, executor, pool, url};
+#[doc(hidden)]
+pub use model::fallback;
+pub use model::{paginate, query};
+/// The multi-row `INSERT` statement and the matching of the rows it returns, for the code
+/// `#[derive(Model)]` generates (the two halves live in different layers).
+#[doc(hidden)]
+pub mod batch {
+    #[cfg(feature = "mysql")]
+    pub use crate::conn::backend::mysql_consecutive_keys;
+    pub use crate::sql::insert::*;
+    pub use crate::write::batch::*;
+}
+pub use sql::{ddl, types as sql_types};
+pub use write::{row as record, session, tracking};
 
 pub use backend::AnyConnection;
 pub use config::DatabaseBuilder;
+pub use conn::instrument::QUERY_TARGET;
 pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
-pub use instrument::QUERY_TARGET;
 pub use model::Model;
 pub use paginate::{KeysetKey, Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};

@@ -109,11 +109,6 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
 
         #[automatically_derived]
         impl #private::Model for #ident {
-            #default_loads
-            #batching
-            #restrict
-            #joined
-
             type Table = #table_mod::table;
             type PrimaryKey = #pk_ty;
             type QueryClass<'__a> = #query_class;
@@ -126,11 +121,19 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             fn primary_key(&self) -> Self::PrimaryKey {
                 #pk_expr
             }
+        }
+
+        #[automatically_derived]
+        impl #private::ModelHooks for #ident {
+            #default_loads
+            #batching
+            #restrict
+            #joined
 
             #[inline]
             fn __keyset_filter<'__a>(
                 query: #private::Query<'__a, Self>,
-                pk: Self::PrimaryKey,
+                pk: <Self as #private::Model>::PrimaryKey,
                 greater: bool,
             ) -> #private::Query<'__a, Self> {
                 #[allow(unused_imports)]
@@ -148,14 +151,14 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey {
+            fn __inserted_key(&self, assigned: u64) -> <Self as #private::Model>::PrimaryKey {
                 #inserted_key
             }
 
             #[inline]
-            fn filter_primary_key<'__a>(
+            fn __filter_primary_key<'__a>(
                 query: #private::Query<'__a, Self>,
-                pk: Self::PrimaryKey,
+                pk: <Self as #private::Model>::PrimaryKey,
             ) -> #private::Query<'__a, Self> {
                 use ::diesel::ExpressionMethods as _;
                 #pk_filter
@@ -272,7 +275,7 @@ fn joined_inheritance(m: &Model<'_>) -> TokenStream {
         #[inline]
         fn __delete_on(
             conn: &mut #private::AnyConnection,
-            pk: &Self::PrimaryKey,
+            pk: &<Self as #private::Model>::PrimaryKey,
         ) -> ::fsql::Result<usize> {
             let n = #private::delete_on::<Self>(conn, pk)?;
             if n > 0 {
@@ -335,7 +338,7 @@ fn batching(m: &Model<'_>) -> TokenStream {
                     #assigned
                 }
                 #[inline]
-                fn __key_ordinal(key: &Self::PrimaryKey) -> ::core::option::Option<i64> {
+                fn __key_ordinal(key: &<Self as #private::Model>::PrimaryKey) -> ::core::option::Option<i64> {
                     <i64 as ::core::convert::TryFrom<_>>::try_from(::core::clone::Clone::clone(key)).ok()
                 }
             }
@@ -394,7 +397,7 @@ fn stored_as(m: &Model<'_>) -> TokenStream {
     quote! {
         const __INSERT_RETURNS_INPUT: bool = true;
         #[inline]
-        fn __stored_as(&self, key: ::core::option::Option<Self::PrimaryKey>) -> ::core::option::Option<Self> {
+        fn __stored_as(&self, key: ::core::option::Option<<Self as #private::Model>::PrimaryKey>) -> ::core::option::Option<Self> {
             #unused
             ::core::option::Option::Some(Self {
                 #(#fields,)*

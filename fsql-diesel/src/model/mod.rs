@@ -1,6 +1,25 @@
-//! The `Model` trait that `#[derive(Model)]` implements.
+//! The `Model` trait that `#[derive(Model)]` implements, and what it is queried with.
+//!
+//! Layer 3: [`Model`] and its hidden hooks, the per-backend half of a model ([`ModelOn`]),
+//! [`Query`], pagination, the load options a query carries, and the fallback
+//! model the derive emits on error. Imports from the `conn` and `sql` layers below; two
+//! calls still go up a layer: eager loading runs relation code, and the default write hooks
+//! run the write layer's.
 
-use crate::query::Query;
+#[doc(hidden)]
+pub mod fallback;
+mod hooks;
+pub(crate) mod load_option;
+mod on;
+pub mod paginate;
+pub mod query;
+
+#[doc(hidden)]
+pub use hooks::ModelHooks;
+#[doc(hidden)]
+pub use on::{ModelOn, OnAllBackends, OnMysql, OnPostgres, OnSqlite};
+
+use crate::model::query::Query;
 use fsql_core::TableMeta;
 
 /// A struct mapped to a table: Flask-SQLAlchemy's `db.Model`. Derive it, do not implement it.
@@ -28,7 +47,7 @@ use fsql_core::TableMeta;
     label = "not a model",
     note = "add `#[derive(Model)]` to `{Self}` (with a `#[fsql(primary_key)]` field)"
 )]
-pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
+pub trait Model: Sized + Send + 'static + crate::model::OnAllBackends + ModelHooks {
     /// The Diesel table (`user::table`).
     type Table: diesel::Table + Default + Copy + Send + Sync + 'static;
     /// The primary key's Rust type; a tuple for a composite key.
@@ -52,104 +71,6 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
     fn query<'a>() -> Self::QueryClass<'a> {
         Query::new().into()
     }
-
-    /// The relationships loaded with every query of this model (`lazy = "joined"`,
-    /// `"selectin"`, `"subquery"`), before a query's own options.
-    #[doc(hidden)]
-    const __HAS_DEFAULT_LOADS: bool = false;
-
-    /// Which columns this row's INSERT leaves to the database (bit `i` for the `i`-th column
-    /// that can be left out): rows with the same shape share a multi-row INSERT.
-    #[doc(hidden)]
-    fn __insert_shape(&self) -> u64 {
-        0
-    }
-
-    /// Whether the database assigns this row's key (an integer key left at its default).
-    #[doc(hidden)]
-    fn __key_assigned(&self) -> bool {
-        false
-    }
-
-    /// This row as the database stores it after an INSERT that assigned `key` (`None`: the
-    /// row kept its own key), when that is known without reading the row back: the model has
-    /// no server defaults and no `default_fn`. `None` when it has.
-    #[doc(hidden)]
-    fn __stored_as(&self, _key: Option<Self::PrimaryKey>) -> Option<Self> {
-        None
-    }
-
-    /// Whether [`__stored_as`](Self::__stored_as) answers (multi-row inserts then return only
-    /// the keys).
-    #[doc(hidden)]
-    const __INSERT_RETURNS_INPUT: bool = false;
-
-    /// A database-assigned key as a number, for ordering the rows one INSERT returned.
-    #[doc(hidden)]
-    fn __key_ordinal(_key: &Self::PrimaryKey) -> Option<i64> {
-        None
-    }
-
-    /// Joined-table inheritance: this model's row extends a parent's row (`inherits =
-    /// Parent`), so inserts, updates and deletes write both, in one transaction.
-    #[doc(hidden)]
-    const __JOINED_PARENT: bool = false;
-
-    /// Inserts this row on `conn`; a joined-inheritance child inserts its parent's row first.
-    #[doc(hidden)]
-    fn __insert_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<Self> {
-        crate::record::insert_on(conn, self)
-    }
-
-    /// Updates this row on `conn`; a joined-inheritance child updates its parent's row too
-    /// when it holds it.
-    #[doc(hidden)]
-    fn __update_on(&self, conn: &mut crate::backend::AnyConnection) -> fsql_core::Result<usize> {
-        crate::record::update_on(conn, self)
-    }
-
-    /// Deletes the row with key `pk` on `conn`; a joined-inheritance child deletes its
-    /// parent's row after its own.
-    #[doc(hidden)]
-    fn __delete_on(
-        conn: &mut crate::backend::AnyConnection,
-        pk: &Self::PrimaryKey,
-    ) -> fsql_core::Result<usize> {
-        crate::record::delete_on::<Self>(conn, pk)
-    }
-
-    /// The filter every query of this model starts with: a single-table child's
-    /// `discriminator = identity`.
-    #[doc(hidden)]
-    fn __restrict(query: Query<'_, Self>) -> Query<'_, Self> {
-        query
-    }
-
-    #[doc(hidden)]
-    fn __default_loads() -> Vec<crate::relation::LoadOption<Self>> {
-        Vec::new()
-    }
-
-    #[doc(hidden)]
-    fn filter_primary_key<'a>(query: Query<'a, Self>, pk: Self::PrimaryKey) -> Query<'a, Self>;
-
-    /// Keeps the rows whose key comes after (`greater`) or before `pk` in key order, for
-    /// keyset pagination; a composite key compares lexicographically.
-    #[doc(hidden)]
-    fn __keyset_filter<'a>(
-        query: Query<'a, Self>,
-        pk: Self::PrimaryKey,
-        greater: bool,
-    ) -> Query<'a, Self>;
-
-    /// Orders by the key, every column in the same direction.
-    #[doc(hidden)]
-    fn __keyset_order<'a>(query: Query<'a, Self>, descending: bool) -> Query<'a, Self>;
-
-    /// The key of this row once inserted, given the key the database reports it assigned
-    /// (MySQL's `LAST_INSERT_ID()`): that one for a key left at its default, else the row's own.
-    #[doc(hidden)]
-    fn __inserted_key(&self, assigned: u64) -> Self::PrimaryKey;
 }
 
 /// Implements `ModelOn<$db>` for a model. The body is written once here and instantiated per
@@ -162,7 +83,7 @@ pub trait Model: Sized + Send + 'static + crate::backend::OnAllBackends {
 #[macro_export]
 macro_rules! __impl_model_on {
     ($db:ty; $insert:ident; fallback = $model:ty) => {
-        impl $crate::backend::ModelOn<$db> for $model {
+        impl $crate::model::ModelOn<$db> for $model {
             #[inline]
             fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
                 ::core::result::Result::Err($crate::fallback::error())
@@ -225,7 +146,7 @@ macro_rules! __impl_model_on {
         }
     };
     ($db:ty; $insert:ident; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
-        impl $crate::backend::ModelOn<$db> for $model {
+        impl $crate::model::ModelOn<$db> for $model {
             #[inline]
             fn find(
                 conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
@@ -266,7 +187,7 @@ macro_rules! __impl_model_on {
                 q: &$crate::query::Query<'_, Self>,
             ) -> $crate::Result<::std::vec::Vec<Self>> {
                 use ::diesel::RunQueryDsl;
-                let build = || <Self as $crate::backend::ModelOn<$db>>::boxed(q);
+                let build = || <Self as $crate::model::ModelOn<$db>>::boxed(q);
                 build()
                     .load::<Self>(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
@@ -322,7 +243,7 @@ macro_rules! __impl_model_on {
 
             #[inline]
             fn fragment<'__q>(q: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
-                ::std::boxed::Box::new(<Self as $crate::backend::ModelOn<$db>>::boxed(q))
+                ::std::boxed::Box::new(<Self as $crate::model::ModelOn<$db>>::boxed(q))
             }
 
             #[inline]
@@ -430,7 +351,7 @@ macro_rules! __impl_model_on_insert {
                 );
                 $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
             };
-            if <Self as $crate::model::Model>::__INSERT_RETURNS_INPUT {
+            if <Self as $crate::model::ModelHooks>::__INSERT_RETURNS_INPUT {
                 // The stored rows are the input rows with their keys: read back only the keys
                 // the database assigned, or nothing.
                 if assigned {
@@ -489,7 +410,7 @@ macro_rules! __impl_model_on_insert {
             if !assigned || !$crate::batch::mysql_consecutive_keys(conn)? {
                 return rows
                     .iter()
-                    .map(|row| <Self as $crate::backend::ModelOn<$db>>::insert(conn, row))
+                    .map(|row| <Self as $crate::model::ModelOn<$db>>::insert(conn, row))
                     .collect();
             }
             let values: ::std::vec::Vec<_> = rows
@@ -507,12 +428,12 @@ macro_rules! __impl_model_on_insert {
                     $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
                 })?;
                 let first = $crate::backend::last_insert_id(conn)?;
-                if <Self as $crate::model::Model>::__INSERT_RETURNS_INPUT {
+                if <Self as $crate::model::ModelHooks>::__INSERT_RETURNS_INPUT {
                     // Consecutive keys from `first`, rows as sent: nothing to read back.
                     let keys = rows
                         .iter()
                         .enumerate()
-                        .map(|(i, row)| <Self as $crate::model::Model>::__inserted_key(row, first + i as u64))
+                        .map(|(i, row)| <Self as $crate::model::ModelHooks>::__inserted_key(row, first + i as u64))
                         .collect();
                     return $crate::batch::rows_with_keys(rows, keys);
                 }
@@ -532,8 +453,8 @@ macro_rules! __impl_model_on_insert {
                     .execute(conn)
                     .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))?;
                 let assigned = $crate::backend::last_insert_id(conn)?;
-                let pk = <Self as $crate::model::Model>::__inserted_key(row, assigned);
-                <Self as $crate::backend::ModelOn<$db>>::find(conn, &pk)?
+                let pk = <Self as $crate::model::ModelHooks>::__inserted_key(row, assigned);
+                <Self as $crate::model::ModelOn<$db>>::find(conn, &pk)?
                     .ok_or_else(|| $crate::backend::vanished_after_insert(<Self as $crate::model::Model>::META, &pk))
             })
         }
@@ -568,7 +489,7 @@ macro_rules! __impl_model_on_update {
             // Every column is part of the key: there is nothing to set. Report whether the
             // row exists, as an UPDATE would.
             let pk = <Self as $crate::model::Model>::primary_key(row);
-            <Self as $crate::backend::ModelOn<$db>>::find(conn, &pk).map(|r| usize::from(r.is_some()))
+            <Self as $crate::model::ModelOn<$db>>::find(conn, &pk).map(|r| usize::from(r.is_some()))
         }
     };
 }

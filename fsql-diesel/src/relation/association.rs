@@ -3,7 +3,7 @@
 
 use std::any::Any;
 
-use crate::backend::AnyConnection;
+use crate::conn::backend::AnyConnection;
 use crate::model::Model;
 use fsql_core::{Result, TableMeta};
 
@@ -53,5 +53,5 @@ pub fn association_error(
     err: diesel::result::Error,
     table: &'static TableMeta,
 ) -> fsql_core::Error {
-    crate::error::from_diesel(err, Some(table.model), None)
+    crate::conn::error::from_diesel(err, Some(table.model), None)
 }

@@ -6,63 +6,12 @@ use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
 use super::{Lazy, Links, RelOnAllBackends, Relationship, RelationshipOn, Slot, WithSlot};
-use crate::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::conn::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::model::query::Query;
 use crate::model::Model;
-use crate::query::Query;
 use fsql_core::Result;
 
-/// How one relationship of `P` is loaded with a query of `P`. Built by [`joinedload`],
-/// [`selectinload`], [`subqueryload`], [`lazyload`] and [`noload`]; passed to
-/// [`Query::options`].
-pub struct LoadOption<P: Model>(Arc<dyn Loader<P>>);
-
-impl<P: Model> Clone for LoadOption<P> {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
-impl<P: Model> fmt::Debug for LoadOption<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}({})", self.0.strategy(), self.0.relationship())
-    }
-}
-
-impl<P: Model> LoadOption<P> {
-    /// The relationship, as `Model.field`.
-    pub fn relationship(&self) -> &'static str {
-        self.0.relationship()
-    }
-
-    /// The strategy.
-    pub fn strategy(&self) -> Lazy {
-        self.0.strategy()
-    }
-
-    pub(crate) fn loader(&self) -> &dyn Loader<P> {
-        &*self.0
-    }
-}
-
-/// A relationship's loading, with the backend chosen at run time.
-#[doc(hidden)]
-pub trait Loader<P: Model>: Send + Sync {
-    /// `Model.field`.
-    fn relationship(&self) -> &'static str;
-    /// The strategy.
-    fn strategy(&self) -> Lazy;
-    /// Fills the slots of `parents` (all strategies but a top-level `joined`). `source` is the
-    /// query that returned them, for `subquery`.
-    fn load_into(
-        &self,
-        conn: &mut AnyConnection,
-        source: Option<&Query<'_, P>>,
-        parents: &mut [P],
-    ) -> Result<()>;
-    /// `joined`: runs `source` joined to the relationship; the parents come back with their
-    /// slots filled.
-    fn load_joined(&self, conn: &mut AnyConnection, source: &Query<'_, P>) -> Result<Vec<P>>;
-}
+pub use crate::model::load_option::{LoadOption, Loader};
 
 /// A loader option for relationship `R` before it is given to [`Query::options`]: add nested
 /// options with [`then`](Self::then).
@@ -166,11 +115,11 @@ option_fn!(
     NoLoad
 );
 
-fn default_chunk(backend: crate::url::BackendKind) -> usize {
+fn default_chunk(backend: crate::conn::url::BackendKind) -> usize {
     // Under each backend's bound-parameter limit (SQLite 32,766 since 3.32; 65,535 for the
     // PostgreSQL and MySQL protocols), leaving room for the query's own parameters.
     match backend {
-        crate::url::BackendKind::Sqlite => 32_000,
+        crate::conn::url::BackendKind::Sqlite => 32_000,
         _ => 65_000,
     }
 }
@@ -389,7 +338,7 @@ pub(crate) fn load_with_options<M: Model>(
     let joined = options.iter().position(|o| o.strategy() == Lazy::Joined);
     let mut rows = match joined {
         Some(i) => options[i].loader().load_joined(conn, query)?,
-        None => dispatch!(conn, |c, DB| <M as crate::backend::ModelOn<DB>>::load(
+        None => dispatch!(conn, |c, DB| <M as crate::model::ModelOn<DB>>::load(
             c, query
         ))?,
     };
@@ -424,7 +373,7 @@ where
             .collect();
     }
     let parents = dispatch!(conn, |c, DB| {
-        <R::Parent as crate::backend::ModelOn<DB>>::load(c, query)
+        <R::Parent as crate::model::ModelOn<DB>>::load(c, query)
     })?;
     let pairs = if strategy == Lazy::Subquery {
         fetch_links::<R>(conn, Links::Under(query))?
@@ -456,11 +405,11 @@ pub fn joined_select<'a, R, DB>(
 where
     R: RelationshipOn<DB>,
     DB: FsqlBackend + 'a,
-    R::Parent: crate::backend::ModelOn<DB>,
-    R::Target: crate::backend::ModelOn<DB>,
+    R::Parent: crate::model::ModelOn<DB>,
+    R::Target: crate::model::ModelOn<DB>,
 {
     use super::sql::{Derived, Join, JoinKind, Select};
-    use crate::backend::ModelOn;
+    use crate::model::ModelOn;
     let join = <R as RelationshipOn<DB>>::join();
     // A parent query with LIMIT, OFFSET, DISTINCT or a hand-written base becomes a derived
     // table named like the parent's table (its limits count parents, not joined rows);
@@ -523,7 +472,7 @@ pub type SqlTypeOf<M> =
 pub fn lazy_load<'p, R, E>(parent: &'p R::Parent, exec: E) -> Result<<R::Slot as Slot>::View<'p>>
 where
     R: WithSlot + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     let slot = R::slot(parent);
     if let Some(owned) = slot.cell().get() {
@@ -541,7 +490,7 @@ where
 pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Owned>
 where
     R: Relationship + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     <R::Slot as Slot>::collect(related_rows::<R, E>(parent, exec)?, R::NAME)
 }
@@ -552,11 +501,11 @@ where
 fn related_rows<R, E>(parent: &R::Parent, exec: E) -> Result<Vec<R::Target>>
 where
     R: Relationship + RelOnAllBackends,
-    E: crate::executor::Executor,
+    E: crate::conn::executor::Executor,
 {
     match R::link(parent) {
         Some(link) if R::LOADS_BY_LINKS => {
-            crate::instrument::with_location(std::panic::Location::caller(), || {
+            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
                 exec.run(<R::Target as Model>::META, |conn| {
                     let pairs = fetch_links::<R>(conn, Links::One(&link))?;
                     Ok(pairs.into_iter().map(|(_, t)| t).collect())

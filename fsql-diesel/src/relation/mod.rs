@@ -1,5 +1,7 @@
 //! Relationships: Flask-SQLAlchemy's `db.relationship(..)`, typed.
 //!
+//! Layer 4, above the `conn`, `sql` and model layers, below the write layer.
+//!
 //! A relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`) is a
 //! [slot] that holds what has been loaded. `#[derive(Model)]` gives each relationship a
 //! constant on the model (`User::posts`) that names it in loader options
@@ -20,8 +22,9 @@
 pub mod association;
 pub mod load;
 pub mod slot;
+// Re-exported at its old path: generated code and the facade name `relation::sql::..`.
 #[doc(hidden)]
-pub mod sql;
+pub use crate::sql::fragment as sql;
 
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -29,34 +32,12 @@ use std::hash::Hash;
 pub use load::{joinedload, lazyload, noload, selectinload, subqueryload, LoadOption, Loader};
 pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
 
-use crate::backend::FsqlBackend;
+use crate::conn::backend::FsqlBackend;
+use crate::model::query::Query;
 use crate::model::Model;
-use crate::query::Query;
-use sql::Fragment;
+use crate::sql::fragment::Fragment;
 
-/// When a relationship is loaded: Flask-SQLAlchemy's `lazy=`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lazy {
-    /// On first use of the accessor, one statement per parent (`lazy="select"`, `True`).
-    Select,
-    /// With the parent, in the same statement (`lazy="joined"`, `False`).
-    Joined,
-    /// With the parent, one more statement using the parent query as a subquery.
-    Subquery,
-    /// With the parent, one more statement with an `IN` list of parent keys.
-    Selectin,
-    /// Never loaded; the accessor returns a query.
-    Dynamic,
-    /// Never loaded; the slot stays empty.
-    NoLoad,
-}
-
-impl Lazy {
-    /// Whether loading the parent also loads this relationship.
-    pub fn is_eager(self) -> bool {
-        matches!(self, Self::Joined | Self::Subquery | Self::Selectin)
-    }
-}
+pub use crate::model::load_option::Lazy;
 
 /// The model with a single-column primary key: what relationships link to.
 #[diagnostic::on_unimplemented(
@@ -206,7 +187,7 @@ pub fn fetch_direct<R, DB>(
 where
     R: Relationship,
     DB: FsqlBackend,
-    R::Target: crate::backend::ModelOn<DB>,
+    R::Target: crate::model::ModelOn<DB>,
 {
     let query = match links {
         Links::In(links) => R::targets_in(links.to_vec()),
@@ -218,7 +199,7 @@ where
             ))
         })?,
     };
-    let rows = <R::Target as crate::backend::ModelOn<DB>>::load(conn, &query)?;
+    let rows = <R::Target as crate::model::ModelOn<DB>>::load(conn, &query)?;
     Ok(rows
         .into_iter()
         .filter_map(|t| link_of(&t).map(|l| (l, t)))
@@ -239,9 +220,9 @@ macro_rules! relationship_support {
         impl<T> $on for T {}
     };
 }
-relationship_support!("sqlite", RelOnSqlite, crate::backend::Sqlite);
-relationship_support!("postgres", RelOnPostgres, crate::backend::Pg);
-relationship_support!("mysql", RelOnMysql, crate::backend::Mysql);
+relationship_support!("sqlite", RelOnSqlite, crate::conn::backend::Sqlite);
+relationship_support!("postgres", RelOnPostgres, crate::conn::backend::Pg);
+relationship_support!("mysql", RelOnMysql, crate::conn::backend::Mysql);
 
 /// Every compiled-in backend's [`RelationshipOn`].
 #[doc(hidden)]
@@ -316,7 +297,7 @@ macro_rules! __relationship_fetch_links {
                 };
                 let mut select = $crate::relation::sql::Select::<$db, Row>::new(
                     ::std::vec![
-                        <$target as $crate::backend::ModelOn<$db>>::columns(),
+                        <$target as $crate::model::ModelOn<$db>>::columns(),
                         ::std::boxed::Box::new(<ParentColumn as ::core::default::Default>::default()),
                     ],
                     ::std::boxed::Box::new(from),
@@ -356,43 +337,6 @@ macro_rules! __relationship_fetch_links {
     };
 }
 
-#[cfg(feature = "sqlite")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_sqlite {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Sqlite; $($args)*); };
-}
-#[cfg(not(feature = "sqlite"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_sqlite {
-    ($($args:tt)*) => {};
-}
-#[cfg(feature = "postgres")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_postgres {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Pg; $($args)*); };
-}
-#[cfg(not(feature = "postgres"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_postgres {
-    ($($args:tt)*) => {};
-}
-#[cfg(feature = "mysql")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_mysql {
-    ($($args:tt)*) => { $crate::__impl_relationship_on!($crate::backend::Mysql; $($args)*); };
-}
-#[cfg(not(feature = "mysql"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_relationship_on_mysql {
-    ($($args:tt)*) => {};
-}
-
 /// Implements the per-backend half of a relationship for every compiled-in backend.
 #[doc(hidden)]
 #[macro_export]
@@ -427,9 +371,9 @@ pub fn under<'a, S: Model, C, Sel>(
     }
 }
 
-impl<'a, S, C, Sel, T, DB> crate::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
+impl<'a, S, C, Sel, T, DB> crate::model::query::PredicateOn<'a, T, DB> for Under<'a, S, C, Sel>
 where
-    S: Model + crate::backend::ModelOn<DB>,
+    S: Model + crate::model::ModelOn<DB>,
     DB: FsqlBackend + 'a,
     C: diesel::query_builder::QueryFragment<DB>
         + diesel::expression::SelectableExpression<T>
@@ -438,7 +382,7 @@ where
         + 'a,
     Sel: diesel::query_builder::QueryFragment<DB> + Copy + Send + 'a,
 {
-    fn boxed(&self) -> crate::query::BoxedPredicate<'a, T, DB> {
+    fn boxed(&self) -> crate::model::query::BoxedPredicate<'a, T, DB> {
         Box::new(sql::InQuery::over(
             self.column,
             Box::new(self.selected),

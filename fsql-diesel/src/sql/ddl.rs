@@ -11,7 +11,7 @@ use sea_query::{
     TableCreateStatement,
 };
 
-use crate::url::BackendKind;
+use crate::conn::url::BackendKind;
 use fsql_core::naming_convention::NamingConvention;
 use fsql_core::{ColumnMeta, ColumnType, Error, OnDelete, Result, TableMeta};
 

@@ -61,13 +61,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use diesel::connection::{Connection, TransactionManager};
 
-use crate::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::conn::backend::{dispatch, AnyConnection, FsqlBackend};
+use crate::conn::executor::Executor;
+use crate::conn::instrument::with_location;
+use crate::conn::pool::PooledConnection;
 use crate::database::Database;
-use crate::executor::Executor;
-use crate::instrument::with_location;
 use crate::model::Model;
-use crate::pool::PooledConnection;
-use crate::tracking::{Change, Operation};
+use crate::write::tracking::{Change, Operation};
 use fsql_core::{Error, Result, TableMeta};
 
 /// A row added to a [`Session`]: its stored form (with the database-assigned key) once the
@@ -193,7 +193,9 @@ impl<M: Model + Clone> Unit for Insert<M> {
             stored
         } else {
             let refs: Vec<&M> = self.rows.iter().collect();
-            dispatch!(conn, |c, DB| crate::batch::insert_all::<M, DB>(c, &refs))?
+            dispatch!(conn, |c, DB| crate::write::batch::insert_all::<M, DB>(
+                c, &refs
+            ))?
         };
         for (slot, row) in self.slots.iter().zip(stored) {
             *lock(slot) = Some(row);
@@ -276,7 +278,7 @@ struct OpenBind {
     key: Option<&'static str>,
     conn: PooledConnection,
     /// Held until the transaction ends (SQLite files: see `write_gate`).
-    _turn: Option<crate::write_gate::WriteTurn>,
+    _turn: Option<crate::conn::write_gate::WriteTurn>,
 }
 
 /// A unit of work over every bind of a [`Database`]: Flask-SQLAlchemy's `db.session`.
@@ -315,7 +317,7 @@ impl Database {
 
 /// A session writes: its transactions begin as writers (`BEGIN IMMEDIATE` on SQLite).
 fn begin(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
-    crate::backend::begin_write(conn)
+    crate::conn::backend::begin_write(conn)
 }
 
 /// The concrete transaction manager of a connection.
@@ -624,7 +626,7 @@ impl Session {
                 for later in &mut open[i + 1..] {
                     let _ = rollback_tx(&mut later.conn);
                 }
-                let err = crate::error::from_diesel(e, None, Some("COMMIT".to_owned()));
+                let err = crate::conn::error::from_diesel(e, None, Some("COMMIT".to_owned()));
                 if committed.is_empty() {
                     // Nothing is committed anywhere: the work stays queued, as after a failed
                     // statement.
@@ -664,7 +666,7 @@ impl Session {
             let mut first_error = None;
             for mut bind in self.open.drain(..) {
                 if let Err(e) = rollback_tx(&mut bind.conn) {
-                    first_error.get_or_insert(crate::error::from_diesel(
+                    first_error.get_or_insert(crate::conn::error::from_diesel(
                         e,
                         None,
                         Some("ROLLBACK".to_owned()),
@@ -733,7 +735,7 @@ fn open_bind<'s>(
         None => {
             let (turn, mut conn) = db.write_connection(table)?;
             begin(&mut conn).map_err(|e| {
-                crate::error::from_diesel(e, Some(table.model), Some("BEGIN".to_owned()))
+                crate::conn::error::from_diesel(e, Some(table.model), Some("BEGIN".to_owned()))
             })?;
             open.push(OpenBind {
                 key: table.bind,

@@ -68,9 +68,11 @@ macro_rules! fallback_model {
             fn primary_key(&self) -> Self::PrimaryKey {
                 ::core::default::Default::default()
             }
+        }
+        impl $crate::model::ModelHooks for $model {
             fn __keyset_filter<'a>(
                 query: $crate::query::Query<'a, Self>,
-                _pk: Self::PrimaryKey,
+                _pk: <Self as $crate::model::Model>::PrimaryKey,
                 _greater: bool,
             ) -> $crate::query::Query<'a, Self> {
                 query
@@ -81,12 +83,12 @@ macro_rules! fallback_model {
             ) -> $crate::query::Query<'a, Self> {
                 query
             }
-            fn __inserted_key(&self, _assigned: u64) -> Self::PrimaryKey {
+            fn __inserted_key(&self, _assigned: u64) -> <Self as $crate::model::Model>::PrimaryKey {
                 ::core::default::Default::default()
             }
-            fn filter_primary_key<'a>(
+            fn __filter_primary_key<'a>(
                 query: $crate::query::Query<'a, Self>,
-                _pk: Self::PrimaryKey,
+                _pk: <Self as $crate::model::Model>::PrimaryKey,
             ) -> $crate::query::Query<'a, Self> {
                 query
             }

@@ -1,8 +1,9 @@
 //! Where a query runs: a [`Database`](crate::Database) (the model's bind is chosen for it) or a
-//! connection the caller already holds.
+//! connection the caller already holds. Part of the connection layer; the `Database` impl is
+//! beside `Database`, in the top layer.
 
-use crate::backend::AnyConnection;
-use crate::pool::PooledConnection;
+use crate::conn::backend::AnyConnection;
+use crate::conn::pool::PooledConnection;
 use fsql_core::{Result, TableMeta};
 
 /// Something a query can run on. Implemented for `&Database`, `&mut AnyConnection` and
@@ -27,26 +28,6 @@ pub trait Executor {
         Self: Sized,
     {
         self.run(table, f)
-    }
-}
-
-impl Executor for &crate::Database {
-    fn run<R>(
-        self,
-        table: &'static TableMeta,
-        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
-    ) -> Result<R> {
-        let mut conn = self.connection_for(table)?;
-        f(&mut conn)
-    }
-
-    fn run_write<R>(
-        self,
-        table: &'static TableMeta,
-        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
-    ) -> Result<R> {
-        let (_turn, mut conn) = self.write_connection(table)?;
-        f(&mut conn)
     }
 }
 

@@ -78,8 +78,8 @@ use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection
 use diesel::result::{DatabaseErrorKind as DieselKind, Error as DieselError};
 use diesel::Connection;
 
-use crate::backend::AnyConnection;
-use crate::url::{BackendKind, DatabaseUrl};
+use crate::conn::backend::AnyConnection;
+use crate::conn::url::{BackendKind, DatabaseUrl};
 use fsql_core::error::BoxError;
 use fsql_core::{Error, Result};
 
@@ -223,7 +223,7 @@ struct Shared {
     url: DatabaseUrl,
     options: PoolOptions,
     bind: Option<String>,
-    recorder: Option<Arc<crate::instrument::Recorder>>,
+    recorder: Option<Arc<crate::conn::instrument::Recorder>>,
     on_connect: Vec<ConnectHook>,
     state: Mutex<State>,
     freed: Condvar,
@@ -262,7 +262,7 @@ struct Flags {
 
 /// The connection's instrumentation: fsql's observer, plus lost-connection detection.
 struct Watch {
-    observer: crate::instrument::Observer,
+    observer: crate::conn::instrument::Observer,
     flags: Arc<Flags>,
 }
 
@@ -328,7 +328,7 @@ impl Pool {
         url: DatabaseUrl,
         options: &PoolOptions,
         bind: Option<String>,
-        recorder: Option<Arc<crate::instrument::Recorder>>,
+        recorder: Option<Arc<crate::conn::instrument::Recorder>>,
         on_connect: Vec<ConnectHook>,
     ) -> Result<Self> {
         let mut options = options.clone();
@@ -466,8 +466,8 @@ impl Pool {
     /// [`Database::test_transaction`]: crate::Database::test_transaction
     pub(crate) fn pinned(&self) -> Result<Pool> {
         let mut conn = self.get()?;
-        let begun = crate::backend::dispatch!(&mut *conn, |c, DB| c.begin_test_transaction());
-        begun.map_err(|e| crate::error::from_diesel(e, None, Some("BEGIN".to_owned())))?;
+        let begun = crate::conn::backend::dispatch!(&mut *conn, |c, DB| c.begin_test_transaction());
+        begun.map_err(|e| crate::conn::error::from_diesel(e, None, Some("BEGIN".to_owned())))?;
         let slot = conn.slot.take().expect("present until drop");
         // The origin still counts the connection as in use until `unpin` checks it back in.
         let mut options = self.shared.options.clone();
@@ -510,13 +510,13 @@ impl Pool {
                     .to_owned(),
             ));
         };
-        let rolled_back = crate::backend::dispatch!(&mut slot.conn, |c, DB| {
-            <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::rollback_transaction(c)
+        let rolled_back = crate::conn::backend::dispatch!(&mut slot.conn, |c, DB| {
+            <<DB as crate::conn::backend::FsqlBackend>::Conn as Connection>::TransactionManager::rollback_transaction(c)
         });
         if let Err(e) = rolled_back {
             drop(slot);
             self.release_place();
-            return Err(crate::error::from_diesel(
+            return Err(crate::conn::error::from_diesel(
                 e,
                 None,
                 Some("ROLLBACK".to_owned()),
@@ -543,7 +543,7 @@ impl Pool {
                 ))
             })?;
         }
-        let observer = crate::instrument::Observer::new(
+        let observer = crate::conn::instrument::Observer::new(
             self.shared.url.masked().to_owned(),
             self.shared.bind.clone(),
             self.shared.options.echo,
@@ -726,8 +726,8 @@ impl fmt::Debug for PooledConnection {
 /// is not reused (Diesel's own test, the one its r2d2 integration uses).
 fn is_broken(conn: &mut AnyConnection) -> bool {
     use diesel::connection::TransactionManager;
-    crate::backend::dispatch!(conn, |c, DB| {
-        <<DB as crate::backend::FsqlBackend>::Conn as Connection>::TransactionManager::is_broken_transaction_manager(c)
+    crate::conn::backend::dispatch!(conn, |c, DB| {
+        <<DB as crate::conn::backend::FsqlBackend>::Conn as Connection>::TransactionManager::is_broken_transaction_manager(c)
     })
 }
 
@@ -739,7 +739,7 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
     match url.backend() {
         #[cfg(feature = "sqlite")]
         BackendKind::Sqlite => {
-            use crate::url::SqliteTarget;
+            use crate::conn::url::SqliteTarget;
             let path = match url.sqlite_target() {
                 Some(SqliteTarget::File(p)) => p.as_str(),
                 _ => ":memory:",

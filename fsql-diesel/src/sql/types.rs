@@ -20,6 +20,8 @@ use diesel::expression::{TypedExpressionType, ValidGrouping};
 use diesel::query_builder::QueryId;
 use diesel::sql_types::SqlType;
 
+use crate::conn::backend::{MultiBackend, OnAllBackendsFragment};
+
 /// A `NaiveDateTime` (or `Option`, or a reference to either) written to a column of SQL type
 /// `ST` (`Timestamp` or `Nullable<Timestamp>`): bound as `DATETIME` on MySQL, as `ST`
 /// elsewhere. Used by generated code.
@@ -36,6 +38,20 @@ impl<ST, T> DateTimeValue<ST, T> {
             value,
             _sql_type: PhantomData,
         }
+    }
+}
+
+// Generated writes on an `AnyConnection` (hand-written Diesel with a model's `Insertable`)
+// bind datetimes as each variant's backend does.
+impl<ST, T> diesel::query_builder::QueryFragment<MultiBackend> for DateTimeValue<ST, T>
+where
+    Self: OnAllBackendsFragment,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        pass: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+    ) -> diesel::QueryResult<()> {
+        MultiBackend::walk_variant_ast(self, pass)
     }
 }
 

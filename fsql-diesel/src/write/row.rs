@@ -2,10 +2,11 @@
 
 use std::panic::Location;
 
-use crate::backend::{dispatch, AnyConnection, ModelOn};
-use crate::executor::Executor;
-use crate::instrument::with_location;
+use crate::conn::backend::{dispatch, AnyConnection};
+use crate::conn::executor::Executor;
+use crate::conn::instrument::with_location;
 use crate::model::Model;
+use crate::model::ModelOn;
 use fsql_core::{Error, Result};
 
 /// Insert, update and delete for every [`Model`]. In the prelude.
@@ -38,7 +39,7 @@ pub trait Record: Model {
         with_location(Location::caller(), || {
             exec.run_write(Self::META, |conn| {
                 if Self::__JOINED_PARENT {
-                    crate::backend::in_transaction(conn, |conn| self.__insert_on(conn))
+                    crate::conn::backend::in_transaction(conn, |conn| self.__insert_on(conn))
                 } else {
                     self.__insert_on(conn)
                 }
@@ -53,7 +54,7 @@ pub trait Record: Model {
         let n = with_location(Location::caller(), || {
             exec.run_write(Self::META, |conn| {
                 if Self::__JOINED_PARENT {
-                    crate::backend::in_transaction(conn, |conn| self.__update_on(conn))
+                    crate::conn::backend::in_transaction(conn, |conn| self.__update_on(conn))
                 } else {
                     self.__update_on(conn)
                 }
@@ -75,7 +76,7 @@ pub trait Record: Model {
                     return Self::__delete_on(conn, &pk);
                 }
                 // Its association rows go first, in the same transaction.
-                crate::backend::in_transaction(conn, |conn| {
+                crate::conn::backend::in_transaction(conn, |conn| {
                     crate::relation::association::clean_up::<Self>(conn, &pk)?;
                     Self::__delete_on(conn, &pk)
                 })

@@ -221,45 +221,6 @@ pub struct InQuery<'a, C, DB> {
     pub filters: Vec<Fragment<'a, DB>>,
 }
 
-impl<'a, C, DB: Backend + 'a> InQuery<'a, C, DB> {
-    /// `column IN (SELECT selected FROM <source>)`: the source's table with its filters when
-    /// it has no LIMIT, OFFSET, DISTINCT or hand-written base, else the source as a derived
-    /// table named like its table.
-    pub fn over<S>(
-        column: C,
-        selected: Fragment<'a, DB>,
-        source: &crate::query::Query<'a, S>,
-    ) -> Self
-    where
-        S: crate::model::Model + crate::backend::ModelOn<DB>,
-        DB: crate::backend::FsqlBackend,
-    {
-        use crate::backend::ModelOn;
-        let flat = source.__limit().is_none()
-            && source.__offset().is_none()
-            && !source.__distinct()
-            && source.__base().is_none();
-        if flat {
-            Self {
-                column,
-                selected,
-                from: <S as ModelOn<DB>>::table(),
-                filters: <S as ModelOn<DB>>::filters(source),
-            }
-        } else {
-            Self {
-                column,
-                selected,
-                from: Box::new(Derived {
-                    query: <S as ModelOn<DB>>::fragment(source),
-                    alias: S::TABLE_NAME,
-                }),
-                filters: Vec::new(),
-            }
-        }
-    }
-}
-
 impl<C, DB> Expression for InQuery<'_, C, DB> {
     type SqlType = Nullable<Bool>;
 }

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use crate::pool::SQLITE_BUSY_TIMEOUT;
-use crate::url::{DatabaseUrl, SqliteTarget};
+use crate::conn::pool::SQLITE_BUSY_TIMEOUT;
+use crate::conn::url::{DatabaseUrl, SqliteTarget};
 
 /// The write queue of one SQLite file.
 #[derive(Debug, Default)]

@@ -1,9 +1,10 @@
 //! `paginate` (Flask-SQLAlchemy's, with its 404 rules) and keyset pagination on [`Query`].
 
-use crate::backend::{dispatch, ModelOn};
-use crate::executor::Executor;
+use crate::conn::backend::dispatch;
+use crate::conn::executor::Executor;
+use crate::model::query::Query;
 use crate::model::Model;
-use crate::query::Query;
+use crate::model::ModelOn;
 use fsql_core::keyset::{decode_cursor, encode_cursor, Direction};
 use fsql_core::{CursorKey, Error, KeysetPage, KeysetRequest, PageRequest, Pagination, Result};
 

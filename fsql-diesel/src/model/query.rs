@@ -11,9 +11,11 @@ use std::sync::Arc;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{Bool, Nullable};
 
-use crate::backend::{dispatch, ModelOn};
-use crate::executor::Executor;
+use crate::conn::backend::dispatch;
+use crate::conn::executor::Executor;
+use crate::model::load_option::LoadOption;
 use crate::model::Model;
+use crate::model::ModelOn;
 use fsql_core::{Error, Result};
 
 /// The boxed, backend-specific form of a filter.
@@ -81,12 +83,12 @@ macro_rules! per_backend_trait {
     };
 }
 
-per_backend_trait!(#[doc(hidden)] SqlitePredicate: PredicateOn, "sqlite", crate::backend::Sqlite);
-per_backend_trait!(#[doc(hidden)] SqliteOrdering: OrderingOn, "sqlite", crate::backend::Sqlite);
-per_backend_trait!(#[doc(hidden)] PgPredicate: PredicateOn, "postgres", crate::backend::Pg);
-per_backend_trait!(#[doc(hidden)] PgOrdering: OrderingOn, "postgres", crate::backend::Pg);
-per_backend_trait!(#[doc(hidden)] MysqlPredicate: PredicateOn, "mysql", crate::backend::Mysql);
-per_backend_trait!(#[doc(hidden)] MysqlOrdering: OrderingOn, "mysql", crate::backend::Mysql);
+per_backend_trait!(#[doc(hidden)] SqlitePredicate: PredicateOn, "sqlite", crate::conn::backend::Sqlite);
+per_backend_trait!(#[doc(hidden)] SqliteOrdering: OrderingOn, "sqlite", crate::conn::backend::Sqlite);
+per_backend_trait!(#[doc(hidden)] PgPredicate: PredicateOn, "postgres", crate::conn::backend::Pg);
+per_backend_trait!(#[doc(hidden)] PgOrdering: OrderingOn, "postgres", crate::conn::backend::Pg);
+per_backend_trait!(#[doc(hidden)] MysqlPredicate: PredicateOn, "mysql", crate::conn::backend::Mysql);
+per_backend_trait!(#[doc(hidden)] MysqlOrdering: OrderingOn, "mysql", crate::conn::backend::Mysql);
 
 /// A filter usable with [`Query::filter`]: any boolean Diesel expression over the model's
 /// columns, such as `User::username.eq("admin")` or `User::id.gt(3).and(User::email.is_null())`.
@@ -161,7 +163,7 @@ pub struct Query<'a, M: Model> {
     distinct: bool,
     base: Option<Base<'a, M>>,
     /// Loader options given with `options()`; the model's eager defaults apply besides.
-    loads: Vec<crate::relation::LoadOption<M>>,
+    loads: Vec<LoadOption<M>>,
 }
 
 impl<M: Model> Clone for Query<'_, M> {
@@ -183,13 +185,19 @@ impl<M: Model> Clone for Query<'_, M> {
 pub enum Base<'a, M: Model> {
     /// For SQLite.
     #[cfg(feature = "sqlite")]
-    Sqlite(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Sqlite>>::Boxed<'a> + Send + Sync + 'a>),
+    Sqlite(
+        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Sqlite>>::Boxed<'a> + Send + Sync + 'a>,
+    ),
     /// For PostgreSQL.
     #[cfg(feature = "postgres")]
-    Postgres(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Pg>>::Boxed<'a> + Send + Sync + 'a>),
+    Postgres(
+        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Pg>>::Boxed<'a> + Send + Sync + 'a>,
+    ),
     /// For MySQL.
     #[cfg(feature = "mysql")]
-    Mysql(Arc<dyn Fn() -> <M as ModelOn<crate::backend::Mysql>>::Boxed<'a> + Send + Sync + 'a>),
+    Mysql(
+        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Mysql>>::Boxed<'a> + Send + Sync + 'a>,
+    ),
 }
 
 impl<M: Model> Clone for Base<'_, M> {
@@ -206,21 +214,21 @@ impl<M: Model> Clone for Base<'_, M> {
 }
 
 impl<M: Model> Base<'_, M> {
-    fn backend(&self) -> crate::url::BackendKind {
+    fn backend(&self) -> crate::conn::url::BackendKind {
         match self {
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(_) => crate::url::BackendKind::Sqlite,
+            Self::Sqlite(_) => crate::conn::url::BackendKind::Sqlite,
             #[cfg(feature = "postgres")]
-            Self::Postgres(_) => crate::url::BackendKind::Postgres,
+            Self::Postgres(_) => crate::conn::url::BackendKind::Postgres,
             #[cfg(feature = "mysql")]
-            Self::Mysql(_) => crate::url::BackendKind::Mysql,
+            Self::Mysql(_) => crate::conn::url::BackendKind::Mysql,
         }
     }
 }
 
 /// Picks the base written for backend `Self`. Implemented for every compiled-in backend.
 #[doc(hidden)]
-pub trait BaseOn<M: Model>: crate::backend::FsqlBackend
+pub trait BaseOn<M: Model>: crate::conn::backend::FsqlBackend
 where
     M: ModelOn<Self>,
 {
@@ -251,41 +259,12 @@ macro_rules! base_on {
         }
     };
 }
-base_on!("sqlite", crate::backend::Sqlite, Sqlite);
-base_on!("postgres", crate::backend::Pg, Postgres);
-base_on!("mysql", crate::backend::Mysql, Mysql);
+base_on!("sqlite", crate::conn::backend::Sqlite, Sqlite);
+base_on!("postgres", crate::conn::backend::Pg, Postgres);
+base_on!("mysql", crate::conn::backend::Mysql, Mysql);
 
-/// `SELECT COUNT(*) FROM (<query>) AS fsql_counted`: counts what any query returns, its own
-/// `LIMIT`, `DISTINCT` and all, on every backend (Diesel has no subquery in `FROM`).
 #[doc(hidden)]
-pub struct CountOver<Q>(pub Q);
-
-impl<Q> diesel::query_builder::QueryId for CountOver<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Q, DB> diesel::query_builder::QueryFragment<DB> for CountOver<Q>
-where
-    DB: diesel::backend::Backend,
-    Q: diesel::query_builder::QueryFragment<DB>,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> diesel::QueryResult<()> {
-        out.push_sql("SELECT COUNT(*) FROM (");
-        self.0.walk_ast(out.reborrow())?;
-        out.push_sql(") fsql_counted");
-        Ok(())
-    }
-}
-
-impl<Q> diesel::query_builder::Query for CountOver<Q> {
-    type SqlType = diesel::sql_types::BigInt;
-}
-
-impl<Q, Conn> diesel::RunQueryDsl<Conn> for CountOver<Q> {}
+pub use crate::sql::count::CountOver;
 
 impl<M: Model> Default for Query<'_, M> {
     fn default() -> Self {
@@ -456,7 +435,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// # }
     /// ```
     #[must_use]
-    pub fn options(mut self, option: impl Into<crate::relation::LoadOption<M>>) -> Self {
+    pub fn options(mut self, option: impl Into<LoadOption<M>>) -> Self {
         let option = option.into();
         self.loads
             .retain(|o| o.relationship() != option.relationship());
@@ -564,7 +543,7 @@ impl<'a, M: Model> Query<'a, M> {
 
     /// The loader options in effect: the model's eager defaults, replaced per relationship by
     /// the query's own.
-    fn effective_loads(&self) -> Vec<crate::relation::LoadOption<M>> {
+    fn effective_loads(&self) -> Vec<LoadOption<M>> {
         let mut loads = M::__default_loads();
         for own in &self.loads {
             loads.retain(|o| o.relationship() != own.relationship());
@@ -574,7 +553,10 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     /// The rows of this query on `conn`, with relationships loaded.
-    pub(crate) fn load_rows(&self, conn: &mut crate::backend::AnyConnection) -> Result<Vec<M>> {
+    pub(crate) fn load_rows(
+        &self,
+        conn: &mut crate::conn::backend::AnyConnection,
+    ) -> Result<Vec<M>> {
         let loads = self.effective_loads();
         if loads.is_empty() {
             return dispatch!(conn, |c, DB| <M as ModelOn<DB>>::load(c, self));
@@ -765,7 +747,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// is a filter.
     pub fn into_boxed<DB>(&self) -> Result<<M as ModelOn<DB>>::Boxed<'a>>
     where
-        DB: crate::backend::FsqlBackend + 'static,
+        DB: crate::conn::backend::FsqlBackend + 'static,
         M: ModelOn<DB>,
     {
         self.check_backend(DB::KIND)?;
@@ -778,9 +760,9 @@ impl<'a, M: Model> Query<'a, M> {
     pub(crate) fn run_on<E: Executor, R>(
         &self,
         exec: E,
-        f: impl FnOnce(&mut crate::backend::AnyConnection) -> Result<R>,
+        f: impl FnOnce(&mut crate::conn::backend::AnyConnection) -> Result<R>,
     ) -> Result<R> {
-        crate::instrument::with_location(std::panic::Location::caller(), || {
+        crate::conn::instrument::with_location(std::panic::Location::caller(), || {
             exec.run(M::META, |conn| {
                 self.check_backend(conn.backend())?;
                 f(conn)
@@ -789,7 +771,7 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     /// A query built [`from_boxed`](Self::from_boxed) runs only on its backend.
-    pub(crate) fn check_backend(&self, backend: crate::url::BackendKind) -> Result<()> {
+    pub(crate) fn check_backend(&self, backend: crate::conn::url::BackendKind) -> Result<()> {
         match &self.base {
             Some(base) if base.backend() != backend => Err(Error::Config {
                 key: "Query::from_boxed".to_owned(),
@@ -805,7 +787,7 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     fn filter_primary_key(self, pk: M::PrimaryKey) -> Self {
-        M::filter_primary_key(self, pk)
+        M::__filter_primary_key(self, pk)
     }
 
     fn is_plain(&self) -> bool {
