@@ -124,6 +124,7 @@ pub mod __private_v0_1_0 {
     };
     pub use fsql_derive::inject_mixins;
     pub use fsql_diesel::backend::{AnyConnection, FsqlBackend};
+    pub use fsql_diesel::model::ops::Derived as DerivedOps;
     pub use fsql_diesel::model::ModelHooks;
     pub use fsql_diesel::record::{delete_on, insert_on, missing_parent, update_on};
     pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};

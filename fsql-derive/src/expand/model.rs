@@ -125,6 +125,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
 
         #[automatically_derived]
         impl #private::ModelHooks for #ident {
+            type __Ops = #private::DerivedOps;
             #default_loads
             #batching
             #restrict

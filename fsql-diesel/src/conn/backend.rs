@@ -108,7 +108,7 @@ impl AnyConnection {
 }
 
 /// A Diesel backend that fsql drives, with its connection type.
-pub trait FsqlBackend: Backend + Default {
+pub trait FsqlBackend: Backend + Default + 'static {
     /// The concrete connection.
     type Conn: Connection<Backend = Self> + WriteBegin;
     /// Which backend this is.

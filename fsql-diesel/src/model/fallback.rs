@@ -70,6 +70,7 @@ macro_rules! fallback_model {
             }
         }
         impl $crate::model::ModelHooks for $model {
+            type __Ops = $crate::fallback::Fallback;
             fn __keyset_filter<'a>(
                 query: $crate::query::Query<'a, Self>,
                 _pk: <Self as $crate::model::Model>::PrimaryKey,
@@ -93,6 +94,61 @@ macro_rules! fallback_model {
                 query
             }
         }
-        $crate::impl_model_backends!(fallback = $model);
+        impl<DB: $crate::backend::FsqlBackend> $crate::model::WriteOn<DB> for $model {
+            fn insert(_: &mut DB::Conn, _: &Self) -> $crate::Result<Self> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn insert_many(_: &mut DB::Conn, _: &[&Self], _: bool) -> $crate::Result<::std::vec::Vec<Self>> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+            fn update(_: &mut DB::Conn, _: &Self) -> $crate::Result<usize> {
+                ::core::result::Result::Err($crate::fallback::error())
+            }
+        }
     };
+}
+
+/// The operations of a model whose derive failed: errors, never run (the crate does not
+/// compile), but they type-check without asking anything of the model.
+pub struct Fallback;
+
+impl<M, DB> crate::model::ops::ReadOn<M, DB> for Fallback
+where
+    M: crate::model::Model<Table = __fsql_fallback::table>,
+    DB: crate::conn::backend::FsqlBackend,
+    __fsql_fallback::table: for<'q> diesel::query_dsl::methods::BoxedDsl<
+            'q,
+            DB,
+            Output = crate::model::ops::Boxed<'q, M, DB>,
+        > + diesel::query_builder::QueryFragment<DB>,
+{
+    fn find(_: &mut DB::Conn, _: &M::PrimaryKey) -> fsql_core::Result<Option<M>> {
+        Err(error())
+    }
+    fn boxed<'q>(_: &crate::model::query::Query<'q, M>) -> crate::model::ops::Boxed<'q, M, DB> {
+        diesel::query_dsl::methods::BoxedDsl::internal_into_boxed(__fsql_fallback::table)
+    }
+    fn load(_: &mut DB::Conn, _: &crate::model::query::Query<'_, M>) -> fsql_core::Result<Vec<M>> {
+        Err(error())
+    }
+    fn count(_: &mut DB::Conn, _: &crate::model::query::Query<'_, M>) -> fsql_core::Result<i64> {
+        Err(error())
+    }
+    fn exists(_: &mut DB::Conn, _: &crate::model::query::Query<'_, M>) -> fsql_core::Result<bool> {
+        Err(error())
+    }
+    fn fragment<'q>(
+        _: &crate::model::query::Query<'q, M>,
+    ) -> crate::sql::fragment::Fragment<'q, DB> {
+        Box::new(__fsql_fallback::table)
+    }
+    fn columns() -> crate::sql::fragment::Fragment<'static, DB> {
+        Box::new(__fsql_fallback::table)
+    }
+    fn table() -> crate::sql::fragment::Fragment<'static, DB> {
+        Box::new(__fsql_fallback::table)
+    }
+    fn delete(_: &mut DB::Conn, _: &M::PrimaryKey) -> fsql_core::Result<usize> {
+        Err(error())
+    }
 }

@@ -17,6 +17,11 @@ use super::Model;
 /// Every hook that names the key type or a query requires `Self: Model` on the method rather
 /// than on the trait, since `Model: ModelHooks` already and a supertrait cycle is not allowed.
 pub trait ModelHooks: Sized {
+    /// Where the model's reads come from: [`Derived`](super::ops::Derived), generic code over
+    /// the model's table, or the fallback a failed derive emits.
+    #[doc(hidden)]
+    type __Ops;
+
     /// The relationships loaded with every query of this model (`lazy = "joined"`,
     /// `"selectin"`, `"subquery"`), before a query's own options.
     #[doc(hidden)]

@@ -11,13 +11,14 @@ pub mod fallback;
 mod hooks;
 pub(crate) mod load_option;
 mod on;
+pub mod ops;
 pub mod paginate;
 pub mod query;
 
 #[doc(hidden)]
 pub use hooks::ModelHooks;
 #[doc(hidden)]
-pub use on::{ModelOn, OnAllBackends, OnMysql, OnPostgres, OnSqlite};
+pub use on::{ModelOn, OnAllBackends, OnMysql, OnPostgres, OnSqlite, WriteOn};
 
 use crate::model::query::Query;
 use fsql_core::TableMeta;
@@ -73,252 +74,24 @@ pub trait Model: Sized + Send + 'static + crate::model::OnAllBackends + ModelHoo
     }
 }
 
-/// Implements `ModelOn<$db>` for a model. The body is written once here and instantiated per
-/// backend, so every backend runs the same statically typed Diesel code.
+/// Implements a model's row writes ([`WriteOn<$db>`](crate::model::WriteOn)) for one backend:
+/// the one part of [`ModelOn`] that is not generic code in [`ops`] (see there why). The body
+/// is written once here and instantiated per backend, so every backend runs the same
+/// statically typed Diesel code.
 ///
 /// Every function is `#[inline]`, which makes it compiled only where it is called: a
-/// non-generic function is otherwise code-generated in the model's crate whether used or not,
-/// and these bodies were most of a model crate's build time (see `benches/compile_time`).
+/// non-generic function is otherwise code-generated in the model's crate whether used or not
+/// (`benches/compile_time` measures the difference).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_model_on {
-    ($db:ty; $insert:ident; fallback = $model:ty) => {
-        impl $crate::model::ModelOn<$db> for $model {
-            #[inline]
-            fn find(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<::core::option::Option<Self>> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            type Boxed<'__q> = $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> where $db: '__q;
-
-            #[inline]
-            fn boxed<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::fallback::__fsql_fallback::BoxedQuery<'__q, $db> {
-                use ::diesel::QueryDsl;
-                $crate::fallback::__fsql_fallback::table.into_boxed()
-            }
-            #[inline]
-            fn load(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<::std::vec::Vec<Self>> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn count(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<i64> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn exists(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &$crate::query::Query<'_, Self>) -> $crate::Result<bool> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn insert(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<Self> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn insert_many(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &[&Self], _: bool) -> $crate::Result<::std::vec::Vec<Self>> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn update(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &Self) -> $crate::Result<usize> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn delete(_: &mut <$db as $crate::backend::FsqlBackend>::Conn, _: &<Self as $crate::model::Model>::PrimaryKey) -> $crate::Result<usize> {
-                ::core::result::Result::Err($crate::fallback::error())
-            }
-            #[inline]
-            fn fragment<'__q>(_: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
-                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
-            }
-            #[inline]
-            fn orderings<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
-                ::std::vec::Vec::new()
-            }
-            #[inline]
-            fn filters<'__q>(_: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
-                ::std::vec::Vec::new()
-            }
-            #[inline]
-            fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
-                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
-            }
-            #[inline]
-            fn table() -> $crate::relation::sql::Fragment<'static, $db> {
-                ::std::boxed::Box::new($crate::fallback::__fsql_fallback::table)
-            }
-        }
-    };
     ($db:ty; $insert:ident; model = $model:ty, table = $($table:ident)::+, changeset = $changeset:tt) => {
-        impl $crate::model::ModelOn<$db> for $model {
-            #[inline]
-            fn find(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                pk: &<Self as $crate::model::Model>::PrimaryKey,
-            ) -> $crate::Result<::core::option::Option<Self>> {
-                use ::diesel::{OptionalExtension, QueryDsl, RunQueryDsl};
-                let build = || $($table)::+::table.find(::core::clone::Clone::clone(pk));
-                build()
-                    .get_result::<Self>(conn)
-                    .optional()
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
-
-            type Boxed<'__q> = $($table)::+::BoxedQuery<'__q, $db> where $db: '__q;
-
-            #[inline]
-            fn boxed<'__q>(q: &$crate::query::Query<'__q, Self>) -> $($table)::+::BoxedQuery<'__q, $db> {
-                use ::diesel::QueryDsl;
-                let mut b = $crate::__filtered!($db, q, $crate::__start!($db, q, $($table)::+));
-                for o in q.__orders() {
-                    b = b.then_order_by($crate::query::OrderingOn::<_, $db>::boxed(&**o));
-                }
-                if let ::core::option::Option::Some(l) = q.__limit() {
-                    b = b.limit(l);
-                }
-                if let ::core::option::Option::Some(o) = q.__offset() {
-                    b = b.offset(o);
-                }
-                if q.__distinct() {
-                    b = b.distinct();
-                }
-                b
-            }
-
-            #[inline]
-            fn load(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                q: &$crate::query::Query<'_, Self>,
-            ) -> $crate::Result<::std::vec::Vec<Self>> {
-                use ::diesel::RunQueryDsl;
-                let build = || <Self as $crate::model::ModelOn<$db>>::boxed(q);
-                build()
-                    .load::<Self>(conn)
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
-
-            #[inline]
-            fn count(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                q: &$crate::query::Query<'_, Self>,
-            ) -> $crate::Result<i64> {
-                use ::diesel::{QueryDsl, RunQueryDsl};
-                // COUNT(*) over the filters only: ORDER BY, LIMIT and OFFSET do not change how many
-                // rows match (the caller applies limit and offset to the number). DISTINCT does
-                // not either: every row carries the primary key, so rows are already distinct.
-                if q.__base().is_some() {
-                    // A hand-written base may carry its own LIMIT or joins: count what it returns.
-                    let build = || {
-                        $crate::query::CountOver($crate::__filtered!($db, q, $crate::__start!($db, q, $($table)::+)))
-                    };
-                    return build()
-                        .get_result::<i64>(conn)
-                        .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()));
-                }
-                let build = || {
-                    $crate::__filtered!(
-                        $db,
-                        q,
-                        $($table)::+::table.select(::diesel::dsl::count_star()).into_boxed::<$db>()
-                    )
-                };
-                build()
-                    .get_result::<i64>(conn)
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
-
-            #[inline]
-            fn exists(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                q: &$crate::query::Query<'_, Self>,
-            ) -> $crate::Result<bool> {
-                use ::diesel::{QueryDsl, RunQueryDsl};
-                let build = || {
-                    ::diesel::select(::diesel::dsl::exists($crate::__filtered!(
-                        $db,
-                        q,
-                        $crate::__start!($db, q, $($table)::+)
-                    )))
-                };
-                build()
-                    .get_result::<bool>(conn)
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
-
-            #[inline]
-            fn fragment<'__q>(q: &$crate::query::Query<'__q, Self>) -> $crate::relation::sql::Fragment<'__q, $db> {
-                ::std::boxed::Box::new(<Self as $crate::model::ModelOn<$db>>::boxed(q))
-            }
-
-            #[inline]
-            fn orderings<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
-                q.__orders()
-                    .iter()
-                    .map(|o| ::std::boxed::Box::new($crate::query::OrderingOn::<_, $db>::boxed(&**o)) as $crate::relation::sql::Fragment<'__q, $db>)
-                    .collect()
-            }
-
-            #[inline]
-            fn filters<'__q>(q: &$crate::query::Query<'__q, Self>) -> ::std::vec::Vec<$crate::relation::sql::Fragment<'__q, $db>> {
-                q.__filters()
-                    .iter()
-                    .map(|f| ::std::boxed::Box::new($crate::query::PredicateOn::<_, $db>::boxed(&**f)) as $crate::relation::sql::Fragment<'__q, $db>)
-                    .collect()
-            }
-
-            #[inline]
-            fn columns() -> $crate::relation::sql::Fragment<'static, $db> {
-                ::std::boxed::Box::new(<$($table)::+::table as ::diesel::Table>::all_columns())
-            }
-
-            #[inline]
-            fn table() -> $crate::relation::sql::Fragment<'static, $db> {
-                ::std::boxed::Box::new($($table)::+::table)
-            }
-
+        impl $crate::model::WriteOn<$db> for $model {
             $crate::__impl_model_on_insert!($insert; $db; $($table)::+);
 
             $crate::__impl_model_on_update!($changeset; $db; $($table)::+);
-
-            #[inline]
-            fn delete(
-                conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
-                pk: &<Self as $crate::model::Model>::PrimaryKey,
-            ) -> $crate::Result<usize> {
-                use ::diesel::{QueryDsl, RunQueryDsl};
-                let build = || ::diesel::delete($($table)::+::table.find(::core::clone::Clone::clone(pk)));
-                build()
-                    .execute(conn)
-                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &build()))
-            }
         }
     };
-}
-
-/// The boxed query a `Query` starts from: its `from_boxed` base for this backend, else the
-/// whole table. (`Query` checks the backend before running, so another backend's base is never
-/// silently replaced here.)
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __start {
-    ($db:ty, $q:expr, $($table:ident)::+) => {
-        match $q.__base().and_then(|b| <$db as $crate::query::BaseOn<Self>>::unwrap(b)) {
-            ::core::option::Option::Some(base) => base,
-            ::core::option::Option::None => {
-                use ::diesel::QueryDsl;
-                $($table)::+::table.into_boxed::<$db>()
-            }
-        }
-    };
-}
-
-/// A boxed query with a `Query`'s filters applied for one backend.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __filtered {
-    ($db:ty, $q:expr, $boxed:expr) => {{
-        let mut b = $boxed;
-        for f in $q.__filters() {
-            b = b.filter($crate::query::PredicateOn::<_, $db>::boxed(&**f));
-        }
-        b
-    }};
 }
 
 /// `insert` by the backend's way of reading back what the database assigned: `RETURNING` where

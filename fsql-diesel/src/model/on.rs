@@ -10,97 +10,162 @@ use crate::conn::backend::Pg;
 #[cfg(feature = "sqlite")]
 use crate::conn::backend::Sqlite;
 use crate::conn::backend::{feature_bound, FsqlBackend};
-use crate::model::query::Query;
+use crate::model::ops::{Boxed, ReadOn};
+use crate::model::query::{BoxFilters, Query};
 use crate::model::Model;
 use crate::sql::fragment::{Derived, Fragment, InQuery};
+use fsql_core::Result;
 
-/// The per-backend half of a model: statically typed queries on one backend. Implemented by
-/// `#[derive(Model)]` (through [`impl_model_backends!`](crate::impl_model_backends)) for every
-/// compiled-in backend; not meant to be implemented by hand.
+/// The per-backend half of a model: statically typed queries on one backend, for every model
+/// and every compiled-in backend. Implemented once, below, from the model's
+/// [`ModelHooks::__Ops`] (generic reads over its table) and its [`WriteOn`] (row writes the
+/// derive instantiates); not meant to be implemented by hand.
 #[doc(hidden)]
+// Not `: Model`: `Model` requires `ModelOn` of every backend (`OnAllBackends`), and a
+// supertrait cycle is refused; each method asks for `Self: Model` instead.
 pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     /// `SELECT .. WHERE pk = ?`, a statically typed query.
-    fn find(
-        conn: &mut DB::Conn,
-        pk: &<Self as crate::model::Model>::PrimaryKey,
-    ) -> fsql_core::Result<Option<Self>>
+    fn find(conn: &mut DB::Conn, pk: &<Self as Model>::PrimaryKey) -> Result<Option<Self>>
     where
-        Self: crate::model::Model;
-    /// Diesel's boxed select over the model's table on this backend.
-    type Boxed<'q>
-    where
-        DB: 'q;
+        Self: Model;
     /// The query as Diesel's boxed select for this backend, every clause applied.
-    fn boxed<'q>(q: &crate::model::query::Query<'q, Self>) -> <Self as ModelOn<DB>>::Boxed<'q>
+    fn boxed<'q>(q: &Query<'q, Self>) -> Boxed<'q, Self, DB>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// The rows of a query.
-    fn load(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<Vec<Self>>
+    fn load(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<Vec<Self>>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// `COUNT(*)` over a query's filters.
-    fn count(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<i64>
+    fn count(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<i64>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// `SELECT EXISTS (..)` over a query's filters.
-    fn exists(
-        conn: &mut DB::Conn,
-        q: &crate::model::query::Query<'_, Self>,
-    ) -> fsql_core::Result<bool>
+    fn exists(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<bool>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// `INSERT .. RETURNING` (or the backend's way to read the new key).
-    fn insert(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<Self>
+    fn insert(conn: &mut DB::Conn, row: &Self) -> Result<Self>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// One multi-row `INSERT` of `rows` (same column list, keys all assigned by the database
     /// or all chosen by the caller, under the parameter limit), rows as stored in input order.
-    fn insert_many(
-        conn: &mut DB::Conn,
-        rows: &[&Self],
-        assigned: bool,
-    ) -> fsql_core::Result<Vec<Self>>
+    fn insert_many(conn: &mut DB::Conn, rows: &[&Self], assigned: bool) -> Result<Vec<Self>>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// `UPDATE .. WHERE pk = ?`; the number of rows changed.
-    fn update(conn: &mut DB::Conn, row: &Self) -> fsql_core::Result<usize>
+    fn update(conn: &mut DB::Conn, row: &Self) -> Result<usize>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// The query as a boxed fragment (a derived table for relationship loading).
-    fn fragment<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> crate::sql::fragment::Fragment<'q, DB>
+    fn fragment<'q>(q: &Query<'q, Self>) -> Fragment<'q, DB>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// The query's orderings, each boxed for this backend.
-    fn orderings<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
+    fn orderings<'q>(q: &Query<'q, Self>) -> Vec<Fragment<'q, DB>>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// The query's filters, each boxed for this backend.
-    fn filters<'q>(
-        q: &crate::model::query::Query<'q, Self>,
-    ) -> Vec<crate::sql::fragment::Fragment<'q, DB>>
+    fn filters<'q>(q: &Query<'q, Self>) -> Vec<Fragment<'q, DB>>
     where
-        Self: crate::model::Model;
+        Self: Model;
     /// The table's columns, qualified with the table name, in row order.
-    fn columns() -> crate::sql::fragment::Fragment<'static, DB>;
-    /// The table, as a `FROM` item.
-    fn table() -> crate::sql::fragment::Fragment<'static, DB>;
-    /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
-    fn delete(
-        conn: &mut DB::Conn,
-        pk: &<Self as crate::model::Model>::PrimaryKey,
-    ) -> fsql_core::Result<usize>
+    fn columns() -> Fragment<'static, DB>
     where
-        Self: crate::model::Model;
+        Self: Model;
+    /// The table, as a `FROM` item.
+    fn table() -> Fragment<'static, DB>
+    where
+        Self: Model;
+    /// `DELETE .. WHERE pk = ?`; the number of rows deleted.
+    fn delete(conn: &mut DB::Conn, pk: &<Self as Model>::PrimaryKey) -> Result<usize>
+    where
+        Self: Model;
+}
+
+/// The row writes of a model on one backend. Their Diesel types depend on the model's
+/// `Insertable` and `AsChangeset` values in a way a generic impl cannot state (see
+/// [`ops`](super::ops)), so `#[derive(Model)]` instantiates them per model through
+/// [`impl_model_backends!`](crate::impl_model_backends), as `#[inline]` functions compiled only
+/// where a write runs.
+#[doc(hidden)]
+pub trait WriteOn<DB: FsqlBackend>: Sized {
+    /// See [`ModelOn::insert`].
+    fn insert(conn: &mut DB::Conn, row: &Self) -> Result<Self>;
+    /// See [`ModelOn::insert_many`].
+    fn insert_many(conn: &mut DB::Conn, rows: &[&Self], assigned: bool) -> Result<Vec<Self>>;
+    /// See [`ModelOn::update`].
+    fn update(conn: &mut DB::Conn, row: &Self) -> Result<usize>;
+}
+
+impl<M, DB> ModelOn<DB> for M
+where
+    M: Model + WriteOn<DB>,
+    DB: FsqlBackend + BoxFilters,
+    M::__Ops: ReadOn<M, DB>,
+{
+    #[inline]
+    fn find(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<Option<M>> {
+        <M::__Ops as ReadOn<M, DB>>::find(conn, pk)
+    }
+    #[inline]
+    fn boxed<'q>(q: &Query<'q, M>) -> Boxed<'q, M, DB> {
+        <M::__Ops as ReadOn<M, DB>>::boxed(q)
+    }
+    #[inline]
+    fn load(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>> {
+        <M::__Ops as ReadOn<M, DB>>::load(conn, q)
+    }
+    #[inline]
+    fn count(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<i64> {
+        <M::__Ops as ReadOn<M, DB>>::count(conn, q)
+    }
+    #[inline]
+    fn exists(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<bool> {
+        <M::__Ops as ReadOn<M, DB>>::exists(conn, q)
+    }
+    #[inline]
+    fn insert(conn: &mut DB::Conn, row: &M) -> Result<M> {
+        <M as WriteOn<DB>>::insert(conn, row)
+    }
+    #[inline]
+    fn insert_many(conn: &mut DB::Conn, rows: &[&M], assigned: bool) -> Result<Vec<M>> {
+        <M as WriteOn<DB>>::insert_many(conn, rows, assigned)
+    }
+    #[inline]
+    fn update(conn: &mut DB::Conn, row: &M) -> Result<usize> {
+        <M as WriteOn<DB>>::update(conn, row)
+    }
+    #[inline]
+    fn fragment<'q>(q: &Query<'q, M>) -> Fragment<'q, DB> {
+        <M::__Ops as ReadOn<M, DB>>::fragment(q)
+    }
+    #[inline]
+    fn orderings<'q>(q: &Query<'q, M>) -> Vec<Fragment<'q, DB>> {
+        q.__orders()
+            .iter()
+            .map(|o| Box::new(DB::ordering(&**o)) as Fragment<'q, DB>)
+            .collect()
+    }
+    #[inline]
+    fn filters<'q>(q: &Query<'q, M>) -> Vec<Fragment<'q, DB>> {
+        q.__filters()
+            .iter()
+            .map(|f| Box::new(DB::predicate(&**f)) as Fragment<'q, DB>)
+            .collect()
+    }
+    #[inline]
+    fn columns() -> Fragment<'static, DB> {
+        <M::__Ops as ReadOn<M, DB>>::columns()
+    }
+    #[inline]
+    fn table() -> Fragment<'static, DB> {
+        <M::__Ops as ReadOn<M, DB>>::table()
+    }
+    #[inline]
+    fn delete(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<usize> {
+        <M::__Ops as ReadOn<M, DB>>::delete(conn, pk)
+    }
 }
 
 // `Model` requires all of these with one supertrait, so generic code sees `M: ModelOn<Pg>`
@@ -112,10 +177,22 @@ feature_bound!("mysql", OnMysql, ModelOn<Mysql>);
 // The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend
 // is not compiled in, are in `conn/backend/<backend>.rs`.
 
-/// Every compiled-in backend's [`ModelOn`].
+feature_bound!("sqlite", WritesSqlite, WriteOn<Sqlite>);
+feature_bound!("postgres", WritesPostgres, WriteOn<Pg>);
+feature_bound!("mysql", WritesMysql, WriteOn<Mysql>);
+
+/// Every compiled-in backend's [`ModelOn`]. It names [`WriteOn`] too, although `ModelOn`
+/// requires it: when a type that is not a model is used as one, rustc then counts the missing
+/// `WriteOn` as part of the one "not an fsql model" error instead of reporting it again.
 #[doc(hidden)]
-pub trait OnAllBackends: OnSqlite + OnPostgres + OnMysql {}
-impl<T: OnSqlite + OnPostgres + OnMysql> OnAllBackends for T {}
+pub trait OnAllBackends:
+    OnSqlite + OnPostgres + OnMysql + WritesSqlite + WritesPostgres + WritesMysql
+{
+}
+impl<T> OnAllBackends for T where
+    T: OnSqlite + OnPostgres + OnMysql + WritesSqlite + WritesPostgres + WritesMysql
+{
+}
 
 /// Implements the per-backend half of a model for every compiled-in backend.
 #[doc(hidden)]

@@ -14,6 +14,7 @@ use diesel::sql_types::{Bool, Nullable};
 use crate::conn::backend::dispatch;
 use crate::conn::executor::Executor;
 use crate::model::load_option::LoadOption;
+use crate::model::ops::Boxed;
 use crate::model::Model;
 use crate::model::ModelOn;
 use fsql_core::{Error, Result};
@@ -185,19 +186,13 @@ impl<M: Model> Clone for Query<'_, M> {
 pub enum Base<'a, M: Model> {
     /// For SQLite.
     #[cfg(feature = "sqlite")]
-    Sqlite(
-        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Sqlite>>::Boxed<'a> + Send + Sync + 'a>,
-    ),
+    Sqlite(Arc<dyn Fn() -> Boxed<'a, M, crate::conn::backend::Sqlite> + Send + Sync + 'a>),
     /// For PostgreSQL.
     #[cfg(feature = "postgres")]
-    Postgres(
-        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Pg>>::Boxed<'a> + Send + Sync + 'a>,
-    ),
+    Postgres(Arc<dyn Fn() -> Boxed<'a, M, crate::conn::backend::Pg> + Send + Sync + 'a>),
     /// For MySQL.
     #[cfg(feature = "mysql")]
-    Mysql(
-        Arc<dyn Fn() -> <M as ModelOn<crate::conn::backend::Mysql>>::Boxed<'a> + Send + Sync + 'a>,
-    ),
+    Mysql(Arc<dyn Fn() -> Boxed<'a, M, crate::conn::backend::Mysql> + Send + Sync + 'a>),
 }
 
 impl<M: Model> Clone for Base<'_, M> {
@@ -228,28 +223,34 @@ impl<M: Model> Base<'_, M> {
 
 /// Picks the base written for backend `Self`. Implemented for every compiled-in backend.
 #[doc(hidden)]
-pub trait BaseOn<M: Model>: crate::conn::backend::FsqlBackend
-where
-    M: ModelOn<Self>,
-{
+pub trait BaseOn<M: Model>: crate::conn::backend::FsqlBackend {
     /// Wraps a base for this backend.
-    fn wrap<'a>(
-        make: Arc<dyn Fn() -> <M as ModelOn<Self>>::Boxed<'a> + Send + Sync + 'a>,
-    ) -> Base<'a, M>;
+    fn wrap<'a>(make: Arc<dyn Fn() -> Boxed<'a, M, Self> + Send + Sync + 'a>) -> Base<'a, M>;
     /// The base, if it was written for this backend.
-    fn unwrap<'a>(base: &Base<'a, M>) -> Option<<M as ModelOn<Self>>::Boxed<'a>>;
+    fn unwrap<'a>(base: &Base<'a, M>) -> Option<Boxed<'a, M, Self>>;
 }
 
-macro_rules! base_on {
+/// Boxes a query's filters and orderings for backend `Self`. A `Query` keeps each as one
+/// object that renders on every compiled-in backend; generic code over the backend reaches
+/// the backend's half through this trait.
+#[doc(hidden)]
+pub trait BoxFilters: crate::conn::backend::FsqlBackend {
+    /// The filter, boxed for this backend.
+    fn predicate<'a, T>(p: &(dyn Predicate<'a, T> + 'a)) -> BoxedPredicate<'a, T, Self>;
+    /// The ordering, boxed for this backend.
+    fn ordering<'a, T>(o: &(dyn Ordering<'a, T> + 'a)) -> BoxedOrdering<'a, T, Self>;
+}
+
+macro_rules! backend_impls {
     ($feature:literal, $db:ty, $variant:ident) => {
         #[cfg(feature = $feature)]
-        impl<M: Model + ModelOn<$db>> BaseOn<M> for $db {
+        impl<M: Model> BaseOn<M> for $db {
             fn wrap<'a>(
-                make: Arc<dyn Fn() -> <M as ModelOn<Self>>::Boxed<'a> + Send + Sync + 'a>,
+                make: Arc<dyn Fn() -> Boxed<'a, M, Self> + Send + Sync + 'a>,
             ) -> Base<'a, M> {
                 Base::$variant(make)
             }
-            fn unwrap<'a>(base: &Base<'a, M>) -> Option<<M as ModelOn<Self>>::Boxed<'a>> {
+            fn unwrap<'a>(base: &Base<'a, M>) -> Option<Boxed<'a, M, Self>> {
                 #[allow(unreachable_patterns)]
                 match base {
                     Base::$variant(make) => Some(make()),
@@ -257,11 +258,21 @@ macro_rules! base_on {
                 }
             }
         }
+
+        #[cfg(feature = $feature)]
+        impl BoxFilters for $db {
+            fn predicate<'a, T>(p: &(dyn Predicate<'a, T> + 'a)) -> BoxedPredicate<'a, T, Self> {
+                PredicateOn::<'a, T, $db>::boxed(p)
+            }
+            fn ordering<'a, T>(o: &(dyn Ordering<'a, T> + 'a)) -> BoxedOrdering<'a, T, Self> {
+                OrderingOn::<'a, T, $db>::boxed(o)
+            }
+        }
     };
 }
-base_on!("sqlite", crate::conn::backend::Sqlite, Sqlite);
-base_on!("postgres", crate::conn::backend::Pg, Postgres);
-base_on!("mysql", crate::conn::backend::Mysql, Mysql);
+backend_impls!("sqlite", crate::conn::backend::Sqlite, Sqlite);
+backend_impls!("postgres", crate::conn::backend::Pg, Postgres);
+backend_impls!("mysql", crate::conn::backend::Mysql, Mysql);
 
 #[doc(hidden)]
 pub use crate::sql::count::CountOver;
@@ -329,9 +340,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn from_boxed<DB>(
-        make: impl Fn() -> <M as ModelOn<DB>>::Boxed<'a> + Send + Sync + 'a,
-    ) -> Self
+    pub fn from_boxed<DB>(make: impl Fn() -> Boxed<'a, M, DB> + Send + Sync + 'a) -> Self
     where
         DB: BaseOn<M> + 'static,
         M: ModelOn<DB>,
@@ -745,7 +754,7 @@ impl<'a, M: Model> Query<'a, M> {
     ///
     /// The way back is [`Query::filter`]: any boolean Diesel expression over the model's table
     /// is a filter.
-    pub fn into_boxed<DB>(&self) -> Result<<M as ModelOn<DB>>::Boxed<'a>>
+    pub fn into_boxed<DB>(&self) -> Result<Boxed<'a, M, DB>>
     where
         DB: crate::conn::backend::FsqlBackend + 'static,
         M: ModelOn<DB>,
