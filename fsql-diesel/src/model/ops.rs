@@ -9,7 +9,7 @@
 //! Diesel builds (`table.find(pk)`, a boxed select), so the prepared-statement cache and the
 //! SQL are unchanged.
 //!
-//! The row writes (insert, multi-row insert, update) stay per model ([`WriteOn`]): their Diesel
+//! The row writes (insert, multi-row insert, update) stay per model ([`WriteOn`](super::WriteOn)): their Diesel
 //! types name `<&'r M as Insertable<T>>::Values` under a lifetime binder, which rustc's trait
 //! solver cannot normalize in a generic impl (it overflows).
 //!
