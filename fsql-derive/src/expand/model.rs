@@ -1,4 +1,4 @@
-//! The `Model` impl, the per-backend impls and the registration.
+//! The `Model` and `ModelHooks` impls, the per-backend row writes and the registration.
 
 use proc_macro2::TokenStream;
 use quote::quote;

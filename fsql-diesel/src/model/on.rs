@@ -1,6 +1,8 @@
-//! The per-backend half of a model: [`ModelOn`], its "on every compiled-in backend" bound
-//! [`OnAllBackends`] and the macros that implement it. Part of the model layer: its signatures
-//! name [`Query`] and [`Model`], so it cannot live with the backends below. Also
+//! The per-backend half of a model: [`ModelOn`] with its one implementation for every model
+//! (reads from [`ops`](super::ops), row writes from [`WriteOn`]), its "on every compiled-in
+//! backend" bound [`OnAllBackends`], and [`impl_model_backends!`](crate::impl_model_backends),
+//! which instantiates a model's `WriteOn`. Part of the model layer: its signatures name
+//! [`Query`] and [`Model`], so it cannot live with the backends below. Also
 //! `InQuery::over`, the `IN (subquery)` built from a query.
 
 #[cfg(feature = "mysql")]
@@ -174,7 +176,7 @@ feature_bound!("sqlite", OnSqlite, ModelOn<Sqlite>);
 feature_bound!("postgres", OnPostgres, ModelOn<Pg>);
 feature_bound!("mysql", OnMysql, ModelOn<Mysql>);
 
-// The macros that emit a model's `ModelOn` impl for one backend, or nothing when the backend
+// The macros that emit a model's `WriteOn` impl for one backend, or nothing when the backend
 // is not compiled in, are in `conn/backend/<backend>.rs`.
 
 feature_bound!("sqlite", WritesSqlite, WriteOn<Sqlite>);
@@ -194,7 +196,7 @@ impl<T> OnAllBackends for T where
 {
 }
 
-/// Implements the per-backend half of a model for every compiled-in backend.
+/// Implements a model's row writes ([`WriteOn`]) for every compiled-in backend.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_model_backends {
