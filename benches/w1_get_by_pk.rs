@@ -31,6 +31,8 @@ use fsql::prelude::*;
 mod pg_schema;
 #[path = "common/schema.rs"]
 mod schema;
+#[path = "common/unit.rs"]
+mod unit;
 #[path = "common/users.rs"]
 mod users;
 
@@ -58,15 +60,7 @@ fn bench(c: &mut Criterion) {
     {
         let mut fsql_conn = schema::raw_connection(&fsql_path);
         let mut raw_check = schema::raw_connection(&raw_path);
-        let fsql_lines = schema::schema_lines(&mut fsql_conn);
-        let raw_lines = schema::schema_lines(&mut raw_check);
-        let user_only = |l: &&String| l.starts_with("table user ") || *l == "table user";
-        let a: Vec<_> = raw_lines.iter().filter(user_only).collect();
-        let b: Vec<_> = fsql_lines.iter().filter(user_only).collect();
-        assert_eq!(
-            a, b,
-            "table `user`: schema.sql (left) and fsql create_all (right) differ"
-        );
+        schema::assert_same_table(&mut raw_check, &mut fsql_conn, "user");
         for id in [1, 2, 5000, USERS] {
             let r = raw::user::table
                 .find(id)
@@ -85,20 +79,19 @@ fn bench(c: &mut Criterion) {
     }
 
     let ids = ids();
-    let mut group = c.benchmark_group("W1_get_by_pk");
+    let group_name = "W1_get_by_pk";
+    let mut group = c.benchmark_group(group_name);
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
-    group.bench_function("fsql", |b| {
-        b.iter(|| {
-            for &id in &ids {
-                let u = User::query().get(&db, id).expect("get");
-                assert!(u.is_some(), "user {id} missing");
-                black_box(u);
-            }
-        })
+    unit::iter(&mut group, group_name, "fsql", || {
+        for &id in &ids {
+            let u = User::query().get(&db, id).expect("get");
+            assert!(u.is_some(), "user {id} missing");
+            black_box(u);
+        }
     });
     // The same with `record_queries(true)` on the same file: the cost of recording every
     // statement with its parameters, timing and caller location (cleared each repetition).
@@ -108,15 +101,13 @@ fn bench(c: &mut Criterion) {
         .registry(fsql::Registry::new([<User as fsql::Model>::META]))
         .build()
         .expect("recording Database");
-    group.bench_function("fsql_recording", |b| {
-        b.iter(|| {
-            recording.clear_recorded_queries();
-            for &id in &ids {
-                let u = User::query().get(&recording, id).expect("get");
-                assert!(u.is_some(), "user {id} missing");
-                black_box(u);
-            }
-        })
+    unit::iter(&mut group, group_name, "fsql_recording", || {
+        recording.clear_recorded_queries();
+        for &id in &ids {
+            let u = User::query().get(&recording, id).expect("get");
+            assert!(u.is_some(), "user {id} missing");
+            black_box(u);
+        }
     });
     // Nothing recorded when a filter skipped the function.
     let recorded = recording.recorded_queries().len();
@@ -127,27 +118,24 @@ fn bench(c: &mut Criterion) {
     );
     // The same lookups on a connection the caller holds: fsql's own cost without the pool
     // checkout that `get(&db, ..)` does per call.
-    group.bench_function("fsql_held_connection", |b| {
-        let mut pooled = db.connection().expect("connection");
-        b.iter(|| {
-            for &id in &ids {
-                let u = User::query().get(&mut pooled, id).expect("get");
-                assert!(u.is_some(), "user {id} missing");
-                black_box(u);
-            }
-        })
+    let mut pooled = db.connection().expect("connection");
+    unit::iter(&mut group, group_name, "fsql_held_connection", || {
+        for &id in &ids {
+            let u = User::query().get(&mut pooled, id).expect("get");
+            assert!(u.is_some(), "user {id} missing");
+            black_box(u);
+        }
     });
-    group.bench_function("diesel_raw", |b| {
-        b.iter(|| {
-            for &id in &ids {
-                let u: raw::User = raw::user::table
-                    .find(id)
-                    .select(raw::User::as_select())
-                    .get_result(&mut conn)
-                    .expect("get_result");
-                black_box(u);
-            }
-        })
+    drop(pooled);
+    unit::iter(&mut group, group_name, "diesel_raw", || {
+        for &id in &ids {
+            let u: raw::User = raw::user::table
+                .find(id)
+                .select(raw::User::as_select())
+                .get_result(&mut conn)
+                .expect("get_result");
+            black_box(u);
+        }
     });
     group.finish();
 }
@@ -311,32 +299,29 @@ mod postgres {
         }
 
         let ids: Vec<i32> = ids().into_iter().take(LOOKUPS).collect();
-        let mut group = c.benchmark_group("W1_get_by_pk_postgres");
+        let group_name = "W1_get_by_pk_postgres";
+        let mut group = c.benchmark_group(group_name);
         group
             .sample_size(10)
             .sampling_mode(SamplingMode::Flat)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(5));
-        group.bench_function("fsql", |b| {
-            b.iter(|| {
-                for &id in &ids {
-                    let u = User::query().get(&db, id).expect("get");
-                    assert!(u.is_some(), "user {id} missing");
-                    black_box(u);
-                }
-            })
+        unit::iter(&mut group, group_name, "fsql", || {
+            for &id in &ids {
+                let u = User::query().get(&db, id).expect("get");
+                assert!(u.is_some(), "user {id} missing");
+                black_box(u);
+            }
         });
-        group.bench_function("diesel_raw", |b| {
-            b.iter(|| {
-                for &id in &ids {
-                    let u: raw::User = raw::user::table
-                        .find(id)
-                        .select(raw::User::as_select())
-                        .get_result(&mut conn)
-                        .expect("get_result");
-                    black_box(u);
-                }
-            })
+        unit::iter(&mut group, group_name, "diesel_raw", || {
+            for &id in &ids {
+                let u: raw::User = raw::user::table
+                    .find(id)
+                    .select(raw::User::as_select())
+                    .get_result(&mut conn)
+                    .expect("get_result");
+                black_box(u);
+            }
         });
         group.finish();
         // Close every connection to the schema before it is dropped.

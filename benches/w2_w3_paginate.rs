@@ -37,6 +37,8 @@ use fsql::prelude::*;
 
 #[path = "common/schema.rs"]
 mod schema;
+#[path = "common/unit.rs"]
+mod unit;
 #[path = "common/users.rs"]
 mod users;
 
@@ -71,15 +73,7 @@ impl Fixture {
         // Same table on both sides: schema, then every row.
         {
             let mut fsql_conn = schema::raw_connection(&fsql_path);
-            let fsql_lines = schema::schema_lines(&mut fsql_conn);
-            let raw_lines = schema::schema_lines(&mut conn);
-            let user_only = |l: &&String| l.starts_with("table user ") || *l == "table user";
-            let a: Vec<_> = raw_lines.iter().filter(user_only).collect();
-            let b: Vec<_> = fsql_lines.iter().filter(user_only).collect();
-            assert_eq!(
-                a, b,
-                "table `user`: schema.sql (left) and fsql create_all (right) differ"
-            );
+            schema::assert_same_table(&mut conn, &mut fsql_conn, "user");
             let load_all = |c: &mut SqliteConnection| {
                 raw::user::table
                     .order_by(raw::user::id)
@@ -136,34 +130,31 @@ fn w2_filter_like(c: &mut Criterion) {
         assert_eq!(raw_ids(&r), expected, "raw, pattern {p}");
     }
 
-    let mut group = c.benchmark_group("W2_filter_like");
+    let group_name = "W2_filter_like";
+    let mut group = c.benchmark_group(group_name);
     configure(&mut group);
-    group.bench_function("fsql", |b| {
-        b.iter(|| {
-            for p in &patterns {
-                let users = User::query()
-                    .filter(User::name.like(p.as_str()))
-                    .order_by(User::id.asc())
-                    .all(&db)
-                    .expect("all");
-                assert_eq!(users.len(), 100);
-                black_box(users);
-            }
-        })
+    unit::iter(&mut group, group_name, "fsql", || {
+        for p in &patterns {
+            let users = User::query()
+                .filter(User::name.like(p.as_str()))
+                .order_by(User::id.asc())
+                .all(&db)
+                .expect("all");
+            assert_eq!(users.len(), 100);
+            black_box(users);
+        }
     });
-    group.bench_function("diesel_raw", |b| {
-        b.iter(|| {
-            for p in &patterns {
-                let users: Vec<raw::User> = raw::user::table
-                    .filter(raw::user::name.like(p.as_str()))
-                    .order_by(raw::user::id)
-                    .select(raw::User::as_select())
-                    .load(&mut conn)
-                    .expect("load");
-                assert_eq!(users.len(), 100);
-                black_box(users);
-            }
-        })
+    unit::iter(&mut group, group_name, "diesel_raw", || {
+        for p in &patterns {
+            let users: Vec<raw::User> = raw::user::table
+                .filter(raw::user::name.like(p.as_str()))
+                .order_by(raw::user::id)
+                .select(raw::User::as_select())
+                .load(&mut conn)
+                .expect("load");
+            assert_eq!(users.len(), 100);
+            black_box(users);
+        }
     });
     group.finish();
 }
@@ -212,25 +203,22 @@ fn w3_paginate(c: &mut Criterion) {
         assert_eq!(raw_ids(&r), expected, "raw page {page}");
         assert_eq!((f_total, r_total), (USERS as u64, i64::from(USERS)));
 
-        let mut group = c.benchmark_group(name);
+        let group_name = name;
+        let mut group = c.benchmark_group(group_name);
         configure(&mut group);
-        group.bench_function("fsql", |b| {
-            b.iter(|| {
-                for _ in 0..CALLS {
-                    let (items, total) = fsql_page(&db, page);
-                    assert_eq!((items.len(), total), (25, 10_000));
-                    black_box((items, total));
-                }
-            })
+        unit::iter(&mut group, group_name, "fsql", || {
+            for _ in 0..CALLS {
+                let (items, total) = fsql_page(&db, page);
+                assert_eq!((items.len(), total), (25, 10_000));
+                black_box((items, total));
+            }
         });
-        group.bench_function("diesel_raw", |b| {
-            b.iter(|| {
-                for _ in 0..CALLS {
-                    let (items, total) = raw_page(&mut conn, page);
-                    assert_eq!((items.len(), total), (25, 10_000));
-                    black_box((items, total));
-                }
-            })
+        unit::iter(&mut group, group_name, "diesel_raw", || {
+            for _ in 0..CALLS {
+                let (items, total) = raw_page(&mut conn, page);
+                assert_eq!((items.len(), total), (25, 10_000));
+                black_box((items, total));
+            }
         });
         group.finish();
     }
@@ -285,34 +273,29 @@ fn w3_keyset(c: &mut Criterion) {
     assert_eq!(o400.total(), None);
     assert_eq!(ids_of(keyset_first().items()), (1..=25).collect::<Vec<_>>());
 
-    let mut group = c.benchmark_group("W3_keyset");
+    let group_name = "W3_keyset";
+    let mut group = c.benchmark_group(group_name);
     configure(&mut group);
-    group.bench_function("keyset_p1", |b| {
-        b.iter(|| {
-            for _ in 0..CALLS {
-                let p = keyset_first();
-                assert_eq!(p.items().len(), 25);
-                black_box(p);
-            }
-        })
+    unit::iter(&mut group, group_name, "keyset_p1", || {
+        for _ in 0..CALLS {
+            let p = keyset_first();
+            assert_eq!(p.items().len(), 25);
+            black_box(p);
+        }
     });
-    group.bench_function("keyset_p400", |b| {
-        b.iter(|| {
-            for _ in 0..CALLS {
-                let p = keyset_at(&cursor_p400);
-                assert_eq!(p.items().len(), 25);
-                black_box(p);
-            }
-        })
+    unit::iter(&mut group, group_name, "keyset_p400", || {
+        for _ in 0..CALLS {
+            let p = keyset_at(&cursor_p400);
+            assert_eq!(p.items().len(), 25);
+            black_box(p);
+        }
     });
-    group.bench_function("offset_p400", |b| {
-        b.iter(|| {
-            for _ in 0..CALLS {
-                let p = offset_page(LAST_PAGE);
-                assert_eq!(p.items().len(), 25);
-                black_box(p);
-            }
-        })
+    unit::iter(&mut group, group_name, "offset_p400", || {
+        for _ in 0..CALLS {
+            let p = offset_page(LAST_PAGE);
+            assert_eq!(p.items().len(), 25);
+            black_box(p);
+        }
     });
     group.finish();
 }

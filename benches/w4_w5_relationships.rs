@@ -23,6 +23,8 @@ use fsql::prelude::*;
 
 #[path = "common/schema.rs"]
 mod schema;
+#[path = "common/unit.rs"]
+mod unit;
 
 const USERS: i32 = 1_000;
 const POSTS_PER_USER: i32 = 10;
@@ -444,7 +446,9 @@ fn benches(c: &mut Criterion) {
         .unwrap();
     // On a 2-core machine criterion's groups drift by ±20% between the two variants' runs;
     // alternating the two, one call each, gives a steadier ratio: printed beside the groups.
-    for how in strategies_w4 {
+    // Skipped for the instruction-count harness, which counts instead of timing.
+    let interleave = !unit::harness_mode();
+    for how in strategies_w4.into_iter().filter(|_| interleave) {
         interleaved(
             &format!("W4_o2m_{how}"),
             how,
@@ -456,7 +460,10 @@ fn benches(c: &mut Criterion) {
             },
         );
     }
-    for how in ["lazy_select", "joined", "selectin"] {
+    for how in ["lazy_select", "joined", "selectin"]
+        .into_iter()
+        .filter(|_| interleave)
+    {
         interleaved(
             &format!("W5_m2m_{how}"),
             how,
@@ -470,20 +477,26 @@ fn benches(c: &mut Criterion) {
     }
 
     for how in strategies_w4 {
-        let mut g = c.benchmark_group(format!("W4_o2m_{how}"));
+        let name = format!("W4_o2m_{how}");
+        let mut g = c.benchmark_group(&name);
         configure(&mut g, how);
-        g.bench_function("fsql", |b| b.iter(|| black_box(fsql_w4(&db, how))));
-        g.bench_function("diesel_raw", |b| {
-            b.iter(|| black_box(raw_w4(&mut conn, how)))
+        unit::iter(&mut g, &name, "fsql", || {
+            black_box(fsql_w4(&db, how));
+        });
+        unit::iter(&mut g, &name, "diesel_raw", || {
+            black_box(raw_w4(&mut conn, how));
         });
         g.finish();
     }
     for how in ["lazy_select", "joined", "selectin"] {
-        let mut g = c.benchmark_group(format!("W5_m2m_{how}"));
+        let name = format!("W5_m2m_{how}");
+        let mut g = c.benchmark_group(&name);
         configure(&mut g, how);
-        g.bench_function("fsql", |b| b.iter(|| black_box(fsql_w5(&db, how))));
-        g.bench_function("diesel_raw", |b| {
-            b.iter(|| black_box(raw_w5(&mut conn, how)))
+        unit::iter(&mut g, &name, "fsql", || {
+            black_box(fsql_w5(&db, how));
+        });
+        unit::iter(&mut g, &name, "diesel_raw", || {
+            black_box(raw_w5(&mut conn, how));
         });
         g.finish();
     }

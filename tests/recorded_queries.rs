@@ -82,6 +82,50 @@ fn every_statement_is_recorded_with_the_line_that_ran_it() {
     }
 }
 
+/// Lookups by key take their SQL from the connection's cache of statement shapes after the
+/// first (recording renders a statement only once per connection): each must still show the
+/// statement Diesel runs and its own parameter, in order, with consistent times. Debug builds
+/// also check, on the first lookup, that the shape's parameters print as Diesel prints them.
+#[test]
+fn repeated_lookups_are_recorded_with_their_own_parameters() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let db = recording(&t);
+        let mut ids = Vec::new();
+        for title in ["a", "b", "c"] {
+            let n = Note {
+                id: 0,
+                title: title.into(),
+            }
+            .insert(&db)
+            .unwrap();
+            ids.push(n.id);
+        }
+        // Hand-written Diesel's rendering of the same lookup, recorded on a pooled connection.
+        let (_, plain) = db.record(|| {
+            let mut conn = db.connection().unwrap();
+            Note::query().get(&mut conn, ids[0]).unwrap()
+        });
+        let (_, recorded) = db.record(|| {
+            for &id in &ids {
+                assert!(Note::query().get(&db, id).unwrap().is_some());
+            }
+            Note::query().get(&db, -1).unwrap()
+        });
+        assert_eq!(plain.len(), 1, "{plain:#?}");
+        assert_eq!(recorded.len(), 4, "{recorded:#?}");
+        for (r, id) in recorded.iter().zip(ids.iter().copied().chain([-1])) {
+            assert_eq!(r.statement, plain[0].statement, "{r}");
+            assert!(r.statement.starts_with("SELECT"), "{r}");
+            assert_eq!(r.parameters, format!("[{id}]"), "{r}");
+            assert!(r.end_time >= r.start_time, "{r:?}");
+        }
+        for pair in recorded.windows(2) {
+            assert!(pair[1].start_time >= pair[0].start_time, "{pair:#?}");
+        }
+    }
+}
+
 #[test]
 fn scoped_recording_failures_and_raw_diesel() {
     for t in each_backend(&[]) {

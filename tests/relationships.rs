@@ -613,3 +613,90 @@ fn selectin_chunks_in_lists() {
         assert_eq!(statements.len(), 1 + 3, "25 keys in chunks of 10");
     }
 }
+
+/// Lazy loads of many parents on one held connection: the one-link statement is prepared
+/// once per connection and then only bound, so each parent must still get exactly its own
+/// rows (none for a parent without any), for one-to-many, many-to-one and many-to-many, and
+/// every load after the first must run the same SQL with its own parameter.
+#[test]
+fn lazy_loads_on_one_connection_bind_each_parent() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let people = seed_people(&db, 7);
+        let mut pages = Vec::new();
+        let mut tags = Vec::new();
+        for i in 0..3 {
+            tags.push(
+                Tag {
+                    id: 0,
+                    name: format!("t{i}"),
+                }
+                .insert(&db)
+                .unwrap(),
+            );
+        }
+        for i in 0..4 {
+            let page = Page {
+                id: 0,
+                title: format!("page{i}"),
+                tags: ManyToMany::new(),
+            }
+            .insert(&db)
+            .unwrap();
+            // Page i has tags 0..i (page 0 has none).
+            for tag in &tags[..i.min(tags.len())] {
+                Page::tags.add(&db, &page, tag).unwrap();
+            }
+            pages.push(page);
+        }
+
+        let mut conn = db.connection().unwrap();
+        let (_, statements) = db.record(|| {
+            for (i, p) in people.iter().enumerate() {
+                let loaded = p.load_addresses(&mut conn).unwrap();
+                assert_eq!(loaded.len(), i % 3, "{}", p.name);
+                assert!(loaded.iter().all(|a| a.person_id == p.id), "{loaded:?}");
+            }
+        });
+        assert_eq!(statements.len(), people.len());
+        for (s, p) in statements.iter().zip(&people) {
+            assert_eq!(s.statement, statements[0].statement, "{s}");
+            assert_eq!(s.parameters, format!("[{}]", p.id), "{s}");
+        }
+
+        for (i, page) in pages.iter().enumerate() {
+            let mut names: Vec<_> = page
+                .load_tags(&mut conn)
+                .unwrap()
+                .iter()
+                .map(|t| t.name.clone())
+                .collect();
+            names.sort();
+            let expected: Vec<_> = (0..i.min(3)).map(|k| format!("t{k}")).collect();
+            assert_eq!(names, expected, "{}", page.title);
+        }
+        // And back: the backref of each tag, also one bound statement per tag.
+        for (k, tag) in tags.iter().enumerate() {
+            let mut titles: Vec<_> = tag
+                .load_pages(&mut conn)
+                .unwrap()
+                .into_iter()
+                .map(|p| p.title)
+                .collect();
+            titles.sort();
+            let expected: Vec<_> = (k + 1..4).map(|i| format!("page{i}")).collect();
+            assert_eq!(titles, expected, "{}", tag.name);
+        }
+
+        // Many-to-one: each address's person, on the same connection.
+        let addresses = Address::query()
+            .order_by(Address::id.asc())
+            .all(&mut conn)
+            .unwrap();
+        assert!(!addresses.is_empty());
+        for a in &addresses {
+            let owner = a.load_person(&mut conn).unwrap();
+            assert_eq!(owner.map(|p| p.id), Some(a.person_id), "{a:?}");
+        }
+    }
+}

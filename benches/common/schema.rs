@@ -214,3 +214,26 @@ pub fn compare_schemas(
     }
     Err(diff)
 }
+
+/// Panics, naming the difference, when `table` is not the same in both databases (columns,
+/// types, nullability, defaults, indexes, foreign keys): every benchmark checks this before
+/// timing, so both sides run on the same table.
+pub fn assert_same_table(raw: &mut SqliteConnection, fsql: &mut SqliteConnection, table: &str) {
+    let of_table = |lines: BTreeSet<String>| -> Vec<String> {
+        let prefix = format!("table {table} ");
+        lines
+            .into_iter()
+            .filter(|l| l.starts_with(&prefix) || *l == format!("table {table}"))
+            .collect()
+    };
+    let expected = of_table(schema_lines(raw));
+    let actual = of_table(schema_lines(fsql));
+    assert!(
+        !expected.is_empty(),
+        "table `{table}` missing on the raw side"
+    );
+    assert_eq!(
+        expected, actual,
+        "table `{table}`: schema.sql (left) and fsql create_all (right) differ"
+    );
+}

@@ -279,7 +279,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     )))
                 }
             };
-            let links = quote!(direct(|t: &#target| #fk::parent_key(t)));
+            let links = quote!(direct_by(|t: &#target| #fk::parent_key(t), #fk::Column));
             let join = quote! {
                     #private::JoinTo {
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),

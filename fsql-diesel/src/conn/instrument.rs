@@ -4,10 +4,12 @@
 //! any subscriber that enables it. Without echo, recording or an interested subscriber, a
 //! statement costs one virtual call and one cached callsite check.
 
+use std::any::TypeId;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::panic::Location;
-use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use fsql_core::query_log::{RecordedQuery, UNKNOWN_LOCATION};
@@ -16,7 +18,62 @@ thread_local! {
     /// The user code running an fsql method on this thread (its `#[track_caller]` location).
     static LOCATION: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
     /// Open `Database::record` scopes on this thread, innermost last.
-    static SCOPES: RefCell<Vec<Vec<RecordedQuery>>> = const { RefCell::new(Vec::new()) };
+    static SCOPES: RefCell<Vec<Vec<Entry>>> = const { RefCell::new(Vec::new()) };
+    /// The shape of the statement fsql is about to run, when it knows it (see [`with_shape`]).
+    static SHAPE: RefCell<Option<Shape>> = const { RefCell::new(None) };
+    /// Pooled connections of recording databases this thread holds: while there are none, a
+    /// statement needs no [`Shape`]. Only a cost decision: a connection dropped on another
+    /// thread than it was taken on skews the two counts, which costs a needless shape or a
+    /// full rendering, never a wrong record.
+    static RECORDING_HELD: Cell<isize> = const { Cell::new(0) };
+}
+
+/// A pooled connection of a recording database was taken on this thread.
+pub(crate) fn recording_connection_taken() {
+    RECORDING_HELD.with(|n| n.set(n.get().wrapping_add(1)));
+}
+
+/// A pooled connection of a recording database went back to its pool from this thread.
+pub(crate) fn recording_connection_returned() {
+    RECORDING_HELD.with(|n| n.set(n.get().wrapping_sub(1)));
+}
+
+/// A statement whose SQL is fixed by a type (a statically typed Diesel query: the SQL Diesel's
+/// own statement cache keys by that type), and its parameters as Diesel prints them.
+struct Shape {
+    id: TypeId,
+    parameters: String,
+}
+
+/// Runs `f`, which runs exactly one statement of query type `Q` (statically typed, so its SQL
+/// depends on `Q` and the backend only), telling the observer so: a recorded statement then
+/// takes its SQL from the connection's cache of shapes instead of Diesel rendering the query
+/// again (10,000+ instructions for a four-column select, most of the cost of recording), and
+/// its parameters from `parameters` (`[42]`, Diesel's format). Costs a thread-local read when
+/// the thread holds no recording connection and no `fsql::query` subscriber listens.
+pub(crate) fn with_shape<Q: 'static, R>(
+    parameters: impl FnOnce() -> String,
+    f: impl FnOnce() -> R,
+) -> R {
+    if RECORDING_HELD.with(Cell::get) <= 0 && !query_events_enabled() {
+        return f();
+    }
+    SHAPE.with(|s| {
+        *s.borrow_mut() = Some(Shape {
+            id: TypeId::of::<Q>(),
+            parameters: parameters(),
+        })
+    });
+    // Cleared however `f` ends, so a shape never outlives its statement: a connection without
+    // the observer (plain Diesel) leaves it unread, and the next statement must not take it.
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            SHAPE.with(|s| s.borrow_mut().take());
+        }
+    }
+    let _clear = Clear;
+    f()
 }
 
 /// Runs `f` with `location` as the origin of the statements it runs (the outermost fsql call
@@ -51,7 +108,7 @@ pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> (R, Vec<RecordedQuery>) {
     let recorded = SCOPES.with(|s| {
         s.borrow_mut()
             .last_mut()
-            .map(std::mem::take)
+            .map(|entries| entries.iter().map(Entry::to_recorded).collect())
             .unwrap_or_default()
     });
     (out, recorded)
@@ -77,13 +134,12 @@ fn query_events_enabled() -> bool {
 /// `Debug` form (`Query { sql: "<escaped sql>", binds: [..] }`) says exactly where the
 /// parameters start. Without that form, the statement is cut at the first marker: shorter than
 /// the SQL, never holding a value.
-fn split_query(query: &dyn diesel::connection::DebugQuery) -> (String, String) {
+fn split_query(text: &str, query: &dyn diesel::connection::DebugQuery) -> (String, String) {
     const MARKER: &str = " -- binds: ";
-    let text = query.to_string();
     let mut markers = text.match_indices(MARKER);
     let Some((first, _)) = markers.next() else {
         // `batch_execute` text: SQL only.
-        return (text, "[]".to_owned());
+        return (text.to_owned(), "[]".to_owned());
     };
     if markers.next().is_none() {
         return (
@@ -120,19 +176,66 @@ fn debug_binds(debug: &str) -> Option<&str> {
         .strip_suffix(" }")
 }
 
+/// One recorded statement as the observer keeps it: what it cannot get later (the SQL and
+/// parameters, rendered now since the query is gone after the event) and what is cheaper to
+/// turn into text only when [`RecordedQuery`]s are read (the caller's location, the clock).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    statement: String,
+    parameters: String,
+    started: Instant,
+    duration: Duration,
+    location: Option<&'static Location<'static>>,
+    bind: Option<Arc<str>>,
+    error: Option<String>,
+}
+
+/// One wall-clock reading per process: a statement's start time is this plus its `Instant`
+/// offset, so recording reads one clock per statement instead of two.
+fn clock_base() -> (Instant, SystemTime) {
+    static BASE: OnceLock<(Instant, SystemTime)> = OnceLock::new();
+    *BASE.get_or_init(|| (Instant::now(), SystemTime::now()))
+}
+
+impl Entry {
+    fn to_recorded(&self) -> RecordedQuery {
+        let (base_instant, base_time) = clock_base();
+        let start_time = match self.started.checked_duration_since(base_instant) {
+            Some(offset) => base_time + offset,
+            None => base_time - base_instant.duration_since(self.started),
+        };
+        RecordedQuery {
+            statement: self.statement.clone(),
+            parameters: self.parameters.clone(),
+            start_time,
+            end_time: start_time + self.duration,
+            duration: self.duration,
+            location: self.location.map_or_else(
+                || UNKNOWN_LOCATION.to_owned(),
+                |l| format!("{}:{}", l.file(), l.line()),
+            ),
+            bind: self.bind.as_deref().map(str::to_owned),
+            error: self.error.clone(),
+        }
+    }
+}
+
 /// Every statement recorded by a database.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
-    queries: Mutex<Vec<RecordedQuery>>,
+    entries: Mutex<Vec<Entry>>,
 }
 
 impl Recorder {
     pub(crate) fn all(&self) -> Vec<RecordedQuery> {
-        self.queries.lock().map(|q| q.clone()).unwrap_or_default()
+        self.entries
+            .lock()
+            .map(|q| q.iter().map(Entry::to_recorded).collect())
+            .unwrap_or_default()
     }
 
     pub(crate) fn clear(&self) {
-        if let Ok(mut q) = self.queries.lock() {
+        if let Ok(mut q) = self.entries.lock() {
             q.clear();
         }
     }
@@ -141,10 +244,14 @@ impl Recorder {
 /// What a connection does around its statements.
 pub(crate) struct Observer {
     pub(crate) url: String,
-    pub(crate) bind: Option<String>,
+    pub(crate) bind: Option<Arc<str>>,
     pub(crate) echo: bool,
     pub(crate) recorder: Option<Arc<Recorder>>,
-    started: Option<(Instant, SystemTime)>,
+    started: Option<Instant>,
+    /// Diesel's rendering of the running statement, reused from one statement to the next.
+    text: String,
+    /// The SQL of each statement shape this connection has run (see [`with_shape`]).
+    shapes: HashMap<TypeId, String>,
 }
 
 impl Observer {
@@ -156,15 +263,49 @@ impl Observer {
     ) -> Self {
         Self {
             url,
-            bind,
+            bind: bind.map(Arc::from),
             echo,
             recorder,
             started: None,
+            text: String::new(),
+            shapes: HashMap::new(),
         }
     }
 
     pub(crate) fn is_needed(&self) -> bool {
         self.echo || self.recorder.is_some()
+    }
+}
+
+impl Observer {
+    /// The SQL and parameters of `query`: from its shape when fsql named one, else rendered.
+    fn statement_and_parameters(
+        &mut self,
+        query: &dyn diesel::connection::DebugQuery,
+        shape: Option<Shape>,
+    ) -> (String, String) {
+        if let Some(Shape { id, parameters }) = shape {
+            if let Some(statement) = self.shapes.get(&id) {
+                return (statement.clone(), parameters);
+            }
+            let (statement, rendered) = self.render(query);
+            debug_assert_eq!(
+                rendered, parameters,
+                "a statement shape's parameters must print as Diesel prints them"
+            );
+            self.shapes.insert(id, statement.clone());
+            return (statement, rendered);
+        }
+        self.render(query)
+    }
+
+    fn render(&mut self, query: &dyn diesel::connection::DebugQuery) -> (String, String) {
+        use std::fmt::Write as _;
+        self.text.clear();
+        // Display of a query fails only when its SQL cannot be built; the statement then
+        // shows what was written before the failure.
+        let _ = write!(self.text, "{query}");
+        split_query(&self.text, query)
     }
 }
 
@@ -174,7 +315,7 @@ impl Instrumentation for Observer {
             InstrumentationEvent::StartQuery { .. }
                 if self.is_needed() || query_events_enabled() =>
             {
-                self.started = Some((Instant::now(), SystemTime::now()));
+                self.started = Some(Instant::now());
             }
             InstrumentationEvent::FinishQuery { query, error, .. } => {
                 let debug = query_events_enabled();
@@ -182,12 +323,17 @@ impl Instrumentation for Observer {
                     self.started = None;
                     return;
                 }
-                let (started, start_time) = self
-                    .started
-                    .take()
-                    .unwrap_or_else(|| (Instant::now(), SystemTime::now()));
+                let started = self.started.take().unwrap_or_else(Instant::now);
                 let duration = started.elapsed();
-                let split = (debug || self.recorder.is_some()).then(|| split_query(query));
+                // Scopes (`Database::record`) see statements only where recording is on, as
+                // documented there.
+                let record = self.recorder.is_some();
+                let shape = SHAPE.with(|s| s.borrow_mut().take());
+                let split = if debug || record {
+                    Some(self.statement_and_parameters(query, shape))
+                } else {
+                    None
+                };
                 if let (true, Some((statement, _))) = (debug, &split) {
                     let statement = statement.as_str();
                     let bind = self.bind.as_deref().unwrap_or(DEFAULT_BIND);
@@ -208,32 +354,27 @@ impl Instrumentation for Observer {
                         }
                     }
                 }
-                let Some((statement, parameters)) = split else {
+                let (Some((statement, parameters)), true) = (split, record) else {
                     return;
                 };
-                let location = LOCATION.with(|l| l.get()).map_or_else(
-                    || UNKNOWN_LOCATION.to_owned(),
-                    |l| format!("{}:{}", l.file(), l.line()),
-                );
-                let recorded = RecordedQuery {
+                let entry = Entry {
                     statement,
                     parameters,
-                    start_time,
-                    end_time: start_time + duration,
+                    started,
                     duration,
-                    location,
+                    location: LOCATION.with(|l| l.get()),
                     bind: self.bind.clone(),
                     error: error.map(|e| e.to_string()),
                 };
                 // Every open scope sees what ran within it, nested ones included.
                 SCOPES.with(|s| {
                     for scope in s.borrow_mut().iter_mut() {
-                        scope.push(recorded.clone());
+                        scope.push(entry.clone());
                     }
                 });
                 if let Some(r) = &self.recorder {
-                    if let Ok(mut q) = r.queries.lock() {
-                        q.push(recorded);
+                    if let Ok(mut q) = r.entries.lock() {
+                        q.push(entry);
                     }
                 }
             }
@@ -272,7 +413,8 @@ mod tests {
             ("SELECT ?", &["\" }, binds: [", " -- binds: "][..]),
             ("SELECT 1", &[][..]),
         ] {
-            let (statement, parameters) = split_query(&Fake(sql, binds));
+            let fake = Fake(sql, binds);
+            let (statement, parameters) = split_query(&fake.to_string(), &fake);
             assert_eq!(statement, sql);
             assert_eq!(parameters, format!("{binds:?}"));
         }

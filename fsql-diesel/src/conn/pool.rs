@@ -241,7 +241,9 @@ struct State {
 }
 
 struct Slot {
-    conn: AnyConnection,
+    /// Boxed: a slot moves on every checkout and check-in (out of the idle list, into the
+    /// guard, back), and a connection is hundreds of bytes; a box moves as one pointer.
+    conn: Box<AnyConnection>,
     flags: Arc<Flags>,
     /// Set only when `max_lifetime` is configured.
     created: Option<Instant>,
@@ -454,9 +456,14 @@ impl Pool {
     }
 
     fn guard(&self, slot: Slot) -> PooledConnection {
+        let recording = self.shared.recorder.is_some();
+        if recording {
+            crate::conn::instrument::recording_connection_taken();
+        }
         PooledConnection {
             slot: Some(slot),
             pool: self.clone(),
+            recording,
         }
     }
     /// A pool of exactly one connection of this pool, inside a test transaction (Diesel's
@@ -510,7 +517,7 @@ impl Pool {
                     .to_owned(),
             ));
         };
-        let rolled_back = crate::conn::backend::dispatch!(&mut slot.conn, |c, DB| {
+        let rolled_back = crate::conn::backend::dispatch!(&mut *slot.conn, |c, DB| {
             <<DB as crate::conn::backend::FsqlBackend>::Conn as Connection>::TransactionManager::rollback_transaction(c)
         });
         if let Err(e) = rolled_back {
@@ -560,7 +567,7 @@ impl Pool {
         let now = (o.max_lifetime.is_some() || o.idle_timeout.is_some() || self.pings())
             .then(Instant::now);
         Ok(Slot {
-            conn,
+            conn: Box::new(conn),
             flags,
             created: o.max_lifetime.and(now),
             idle_since: now,
@@ -691,6 +698,9 @@ fn socket_open(conn: &mut AnyConnection) -> bool {
 pub struct PooledConnection {
     slot: Option<Slot>,
     pool: Pool,
+    /// Its statements are recorded (counted per thread while it is out, see
+    /// [`recording_connection_taken`](crate::conn::instrument::recording_connection_taken)).
+    recording: bool,
 }
 impl Deref for PooledConnection {
     type Target = AnyConnection;
@@ -708,6 +718,9 @@ impl DerefMut for PooledConnection {
 
 impl Drop for PooledConnection {
     fn drop(&mut self) {
+        if self.recording {
+            crate::conn::instrument::recording_connection_returned();
+        }
         if let Some(slot) = self.slot.take() {
             self.pool.check_in(slot);
         }

@@ -131,6 +131,16 @@ where
     fn load(_: &mut DB::Conn, _: &crate::model::query::Query<'_, M>) -> fsql_core::Result<Vec<M>> {
         Err(error())
     }
+    fn load_shaped<S: 'static>(
+        _: &mut DB::Conn,
+        _: &crate::model::query::Query<'_, M>,
+    ) -> fsql_core::Result<Vec<M>>
+    where
+        for<'q> crate::sql::fragment::StaticId<S, crate::model::ops::Boxed<'q, M, DB>>:
+            diesel::query_dsl::methods::LoadQuery<'q, DB::Conn, M>,
+    {
+        Err(error())
+    }
     fn count(_: &mut DB::Conn, _: &crate::model::query::Query<'_, M>) -> fsql_core::Result<i64> {
         Err(error())
     }

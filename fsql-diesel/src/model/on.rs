@@ -15,7 +15,8 @@ use crate::conn::backend::{feature_bound, FsqlBackend};
 use crate::model::ops::{Boxed, ReadOn};
 use crate::model::query::{BoxFilters, Query};
 use crate::model::Model;
-use crate::sql::fragment::{Derived, Fragment, InQuery};
+use crate::sql::fragment::{Derived, Fragment, InQuery, StaticId};
+use diesel::query_dsl::methods::LoadQuery;
 use fsql_core::Result;
 
 /// The per-backend half of a model: statically typed queries on one backend, for every model
@@ -38,6 +39,11 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     fn load(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<Vec<Self>>
     where
         Self: Model;
+    /// The rows of a query whose SQL is fixed by `S` (see [`ReadOn::load_shaped`]).
+    fn load_shaped<S: 'static>(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<Vec<Self>>
+    where
+        Self: Model,
+        for<'q> StaticId<S, Boxed<'q, Self, DB>>: LoadQuery<'q, DB::Conn, Self>;
     /// `COUNT(*)` over a query's filters.
     fn count(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<i64>
     where
@@ -117,6 +123,13 @@ where
     #[inline]
     fn load(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>> {
         <M::__Ops as ReadOn<M, DB>>::load(conn, q)
+    }
+    #[inline]
+    fn load_shaped<S: 'static>(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>>
+    where
+        for<'q> StaticId<S, Boxed<'q, M, DB>>: LoadQuery<'q, DB::Conn, M>,
+    {
+        <M::__Ops as ReadOn<M, DB>>::load_shaped::<S>(conn, q)
     }
     #[inline]
     fn count(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<i64> {

@@ -16,6 +16,7 @@
 //! [`ModelHooks::__Ops`]: super::hooks::ModelHooks::__Ops
 
 use diesel::dsl::{CountStar, Find, SqlTypeOf};
+use diesel::expression::TypedExpressionType;
 use diesel::internal::table_macro::{BoxedSelectStatement, FromClause};
 use diesel::query_builder::{AsQuery, IntoUpdateTarget, QueryFragment};
 use diesel::query_dsl::methods::{
@@ -26,10 +27,12 @@ use diesel::{Expression, OptionalExtension, RunQueryDsl, Table};
 
 use crate::conn::backend::FsqlBackend;
 use crate::conn::error::statement_error;
+use crate::conn::instrument::with_shape;
 use crate::model::query::{BaseOn, BoxFilters, BoxedOrdering, BoxedPredicate, Query};
 use crate::model::Model;
 use crate::sql::count::CountOver;
-use crate::sql::fragment::Fragment;
+use crate::sql::fragment::{Fragment, StaticId};
+use crate::sql::rendered::{rendered_columns, PreRendered};
 use fsql_core::Result;
 
 type TableOf<M> = <M as Model>::Table;
@@ -54,6 +57,13 @@ pub trait ReadOn<M: Model, DB: FsqlBackend> {
     fn boxed<'q>(q: &Query<'q, M>) -> Boxed<'q, M, DB>;
     /// The rows of a query.
     fn load(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>>;
+    /// The rows of a query whose SQL is fixed by `S`: the caller promises that every query it
+    /// passes with the same `S` renders the same SQL on a backend (only values differ). Diesel
+    /// then keeps the prepared statement by type and skips building the SQL text again, as it
+    /// does for hand-written, statically typed queries.
+    fn load_shaped<S: 'static>(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>>
+    where
+        for<'q> StaticId<S, Boxed<'q, M, DB>>: LoadQuery<'q, DB::Conn, M>;
     /// `COUNT(*)` over a query's filters.
     fn count(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<i64>;
     /// `SELECT EXISTS (..)` over a query.
@@ -108,12 +118,17 @@ where
     DB::QueryBuilder: Default,
     TableOf<M>: FindDsl<M::PrimaryKey>
         + for<'q> BoxedDsl<'q, DB, Output = Boxed<'q, M, DB>>
+        + SelectDsl<CountStar>
         + QueryFragment<DB>,
+    diesel::dsl::Select<TableOf<M>, CountStar>:
+        for<'c> LoadQuery<'c, DB::Conn, i64> + QueryFragment<DB>,
     ColumnsOf<M>: QueryFragment<DB> + Send,
+    SqlTypeOf<ColumnsOf<M>>: TypedExpressionType,
     ByKey<M>: for<'c> LoadQuery<'c, DB::Conn, M> + IntoUpdateTarget + QueryFragment<DB>,
     diesel::dsl::delete<ByKey<M>>: ExecuteDsl<DB::Conn> + QueryFragment<DB>,
     for<'q> Boxed<'q, M, DB>: FilterDsl<BoxedPredicate<'q, TableOf<M>, DB>, Output = Boxed<'q, M, DB>>
         + ThenOrderDsl<BoxedOrdering<'q, TableOf<M>, DB>, Output = Boxed<'q, M, DB>>
+        + SelectDsl<PreRendered<SqlTypeOf<ColumnsOf<M>>>, Output = Boxed<'q, M, DB>>
         + LimitDsl<Output = Boxed<'q, M, DB>>
         + OffsetDsl<Output = Boxed<'q, M, DB>>
         + DistinctDsl<Output = Boxed<'q, M, DB>>
@@ -129,15 +144,32 @@ where
     #[inline]
     fn find(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<Option<M>> {
         let build = || FindDsl::find(TableOf::<M>::default(), pk.clone());
-        build()
-            .get_result::<M>(conn)
-            .optional()
-            .map_err(|e| statement_error::<DB, _>(e, M::META, &build()))
+        let mut run = || {
+            build()
+                .get_result::<M>(conn)
+                .optional()
+                .map_err(|e| statement_error::<DB, _>(e, M::META, &build()))
+        };
+        // A one-column key is the statement's one parameter; a composite key's columns are
+        // bound one by one and print differently from the tuple, so it is left to Diesel.
+        if M::PRIMARY_KEY_COLUMNS.len() == 1 {
+            with_shape::<(ByKey<M>, DB), _>(|| format!("[{pk:?}]"), run)
+        } else {
+            run()
+        }
     }
 
     #[inline]
     fn boxed<'q>(q: &Query<'q, M>) -> Boxed<'q, M, DB> {
         let mut b = start::<M, DB>(q);
+        if q.__base().is_none() {
+            // The same column list as text rendered once (a hand-written base keeps its own
+            // select): the statement's text is unchanged, built without quoting every
+            // identifier again.
+            if let Some(columns) = rendered_columns::<DB, _>(TableOf::<M>::all_columns()) {
+                b = SelectDsl::select(b, columns);
+            }
+        }
         for o in q.__orders() {
             b = ThenOrderDsl::then_order_by(b, DB::ordering(&**o));
         }
@@ -162,6 +194,17 @@ where
     }
 
     #[inline]
+    fn load_shaped<S: 'static>(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<Vec<M>>
+    where
+        for<'q> StaticId<S, Boxed<'q, M, DB>>: LoadQuery<'q, DB::Conn, M>,
+    {
+        let build = || <Self as ReadOn<M, DB>>::boxed(q);
+        StaticId::<S, _>::new(build())
+            .load::<M>(conn)
+            .map_err(|e| statement_error::<DB, _>(e, M::META, &build()))
+    }
+
+    #[inline]
     fn count(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<i64> {
         // COUNT(*) over the filters only: ORDER BY, LIMIT and OFFSET do not change how many
         // rows match (the caller applies limit and offset to the number). DISTINCT does not
@@ -169,6 +212,14 @@ where
         if q.__base().is_some() {
             // A hand-written base may carry its own LIMIT or joins: count what it returns.
             let build = || CountOver(start::<M, DB>(q));
+            return build()
+                .get_result::<i64>(conn)
+                .map_err(|e| statement_error::<DB, _>(e, M::META, &build()));
+        }
+        if q.__filters().is_empty() {
+            // The whole table: a statically typed `SELECT COUNT(*) FROM t`, kept prepared by
+            // type as hand-written Diesel's `table.count()` is, instead of built as text again.
+            let build = || SelectDsl::select(TableOf::<M>::default(), diesel::dsl::count_star());
             return build()
                 .get_result::<i64>(conn)
                 .map_err(|e| statement_error::<DB, _>(e, M::META, &build()));

@@ -9,6 +9,7 @@ use super::{Lazy, Links, RelOnAllBackends, Relationship, RelationshipOn, Slot, W
 use crate::conn::backend::{dispatch, AnyConnection, FsqlBackend};
 use crate::model::query::Query;
 use crate::model::Model;
+use crate::model::ModelHooks;
 use fsql_core::Result;
 
 pub use crate::model::load_option::{LoadOption, Loader};
@@ -495,8 +496,8 @@ where
     <R::Slot as Slot>::collect(related_rows::<R, E>(parent, exec)?, R::NAME)
 }
 
-/// The rows one parent is related to, with one statement: through the association-table join
-/// for many-to-many (a statement kept prepared), else the target's own query.
+/// The rows one parent is related to, with one statement kept prepared: through the
+/// association-table join for many-to-many, else the target's own query.
 #[track_caller]
 fn related_rows<R, E>(parent: &R::Parent, exec: E) -> Result<Vec<R::Target>>
 where
@@ -504,7 +505,10 @@ where
     E: crate::conn::executor::Executor,
 {
     match R::link(parent) {
-        Some(link) if R::LOADS_BY_LINKS => {
+        // Through `fetch_links` unless the target has eager defaults to apply (`Query::all`
+        // applies them): its one-link statement is kept prepared by type, so a lazy load
+        // binds one value instead of building its SQL text again.
+        Some(link) if R::LOADS_BY_LINKS || !<R::Target as ModelHooks>::__HAS_DEFAULT_LOADS => {
             crate::conn::instrument::with_location(std::panic::Location::caller(), || {
                 exec.run(<R::Target as Model>::META, |conn| {
                     let pairs = fetch_links::<R>(conn, Links::One(&link))?;

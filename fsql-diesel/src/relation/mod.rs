@@ -188,10 +188,27 @@ where
     R: Relationship,
     DB: FsqlBackend,
     R::Target: crate::model::ModelOn<DB>,
+    for<'q> crate::sql::fragment::StaticId<
+        (R, crate::sql::fragment::OneLink),
+        crate::model::ops::Boxed<'q, R::Target, DB>,
+    >: diesel::query_dsl::methods::LoadQuery<'q, DB::Conn, R::Target>,
 {
     let query = match links {
         Links::In(links) => R::targets_in(links.to_vec()),
-        Links::One(link) => R::targets_of(link.clone()),
+        Links::One(link) => {
+            // One link: the same SQL every time for this relationship and backend (the link is
+            // its only value), so the statement is cached by type, as hand-written Diesel's
+            // `belonging_to` is, instead of its text being built again for every parent.
+            let query = R::targets_of(link.clone());
+            let rows = <R::Target as crate::model::ModelOn<DB>>::load_shaped::<(
+                R,
+                crate::sql::fragment::OneLink,
+            )>(conn, &query)?;
+            return Ok(rows
+                .into_iter()
+                .filter_map(|t| link_of(&t).map(|l| (l, t)))
+                .collect());
+        }
         Links::Under(parents) => R::targets_under(parents.clone()).ok_or_else(|| {
             fsql_core::Error::Schema(format!(
                 "relationship `{}` cannot be loaded by subquery from the target's table",
@@ -274,6 +291,37 @@ macro_rules! __relationship_fetch_links {
             $crate::relation::fetch_direct::<$rel, $db>(conn, links, $link_of)
         }
     };
+    ($db:ty; $rel:ty; $parent:ty; $target:ty; direct_by($link_of:expr, $column:ty)) => {
+        #[inline]
+        fn fetch_links(
+            conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
+            links: $crate::relation::Links<'_, '_, Self>,
+        ) -> $crate::Result<::std::vec::Vec<(<Self as $crate::relation::Relationship>::Link, $target)>> {
+            use ::diesel::RunQueryDsl;
+            if let $crate::relation::Links::One(link) = &links {
+                let query = <Self as $crate::relation::Relationship>::targets_of(::core::clone::Clone::clone(*link));
+                // Only the foreign-key filter (no restriction of an inheritance child): the
+                // unboxed `SELECT .. WHERE (fk = ?)`, prepared once per connection and then
+                // only bound, as hand-written Diesel's `belonging_to` is.
+                if query.__filters().len() == 1 && query.__base().is_none() {
+                    use ::diesel::ExpressionMethods as _;
+                    let one = || $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLink), _>::new(
+                        $crate::relation::sql::WhereOne::<_, _, _, $crate::relation::load::SqlTypeOf<$target>> {
+                            columns: <<$target as $crate::model::Model>::Table as ::diesel::Table>::all_columns(),
+                            from: <<$target as $crate::model::Model>::Table as ::core::default::Default>::default(),
+                            filter: <$column as ::core::default::Default>::default().eq(::core::clone::Clone::clone(*link)),
+                            sql_type: ::core::marker::PhantomData,
+                        },
+                    );
+                    return one()
+                        .load::<$target>(conn)
+                        .map(|rows| rows.into_iter().map(|t| (::core::clone::Clone::clone(*link), t)).collect())
+                        .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$target as $crate::model::Model>::META, &one()));
+                }
+            }
+            $crate::relation::fetch_direct::<$rel, $db>(conn, links, $link_of)
+        }
+    };
     ($db:ty; $rel:ty; $parent:ty; $target:ty; secondary($assoc:ty)) => {
         #[inline]
         fn fetch_links(
@@ -322,15 +370,28 @@ macro_rules! __relationship_fetch_links {
                 select
             };
             type Pair = ($target, <$parent as $crate::model::Model>::PrimaryKey);
-            let loaded = if let $crate::relation::Links::One(_) = &links {
+            if let $crate::relation::Links::One(link) = &links {
                 // One link: the same SQL every time for this relationship and backend, so the
-                // statement is cached by type, as hand-written Diesel's are.
-                $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLink), _>::new(build())
-                    .load::<Pair>(conn)
-            } else {
-                build().load::<Pair>(conn)
-            };
-            loaded
+                // statement is cached by type, as hand-written Diesel's are; unboxed, and
+                // without the link column (every row has this one).
+                use ::diesel::ExpressionMethods as _;
+                let one = || $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLink), _>::new(
+                    $crate::relation::sql::ThroughOne::<_, _, _, _, _, _, $crate::relation::load::SqlTypeOf<$target>> {
+                        columns: <<$target as $crate::model::Model>::Table as ::diesel::Table>::all_columns(),
+                        target: <<$target as $crate::model::Model>::Table as ::core::default::Default>::default(),
+                        assoc: <$assoc as ::core::default::Default>::default(),
+                        on: <TargetColumn as ::core::default::Default>::default(),
+                        key: <<$target as $crate::relation::SingleKey>::KeyColumn as ::core::default::Default>::default(),
+                        filter: <ParentColumn as ::core::default::Default>::default().eq(::core::clone::Clone::clone(*link)),
+                        sql_type: ::core::marker::PhantomData,
+                    },
+                );
+                return one()
+                    .load::<$target>(conn)
+                    .map(|rows| rows.into_iter().map(|t| (::core::clone::Clone::clone(*link), t)).collect())
+                    .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$target as $crate::model::Model>::META, &one()));
+            }
+            build().load::<Pair>(conn)
                 .map(|rows| rows.into_iter().map(|(t, l)| (l, t)).collect())
                 .map_err(|e| $crate::error::statement_error::<$db, _>(e, <$target as $crate::model::Model>::META, &build()))
         }

@@ -209,6 +209,110 @@ impl<DB, ST: 'static> diesel::query_builder::Query for Select<'_, DB, ST> {
 
 impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for Select<'_, DB, ST> {}
 
+/// `SELECT <columns> FROM <from> WHERE (<filter>)` with every part a type: a one-to-many load
+/// for one parent, which allocates nothing to build and, wrapped in [`StaticId`], is prepared
+/// once per connection and then only bound.
+pub struct WhereOne<Cols, From, Filter, ST> {
+    pub columns: Cols,
+    pub from: From,
+    pub filter: Filter,
+    pub sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<DB, Cols, From, Filter, ST> QueryFragment<DB> for WhereOne<Cols, From, Filter, ST>
+where
+    DB: Backend,
+    Cols: QueryFragment<DB>,
+    From: QueryFragment<DB>,
+    Filter: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM ");
+        self.from.walk_ast(out.reborrow())?;
+        out.push_sql(" WHERE (");
+        self.filter.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<Cols, From, Filter, ST> QueryId for WhereOne<Cols, From, Filter, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Cols, From, Filter, ST: 'static> diesel::query_builder::Query
+    for WhereOne<Cols, From, Filter, ST>
+{
+    type SqlType = ST;
+}
+
+impl<Cols, From, Filter, ST, Conn> diesel::RunQueryDsl<Conn> for WhereOne<Cols, From, Filter, ST> {}
+
+/// `SELECT <columns> FROM (<target> INNER JOIN <assoc> ON <on> = <key>) WHERE (<filter>)`
+/// with every part a type: the statement of a many-to-many load for one parent, which
+/// allocates nothing to build and, wrapped in [`StaticId`], is prepared once per connection
+/// and then only bound (the boxed [`Select`] costs eight allocations and dynamic calls per
+/// load).
+pub struct ThroughOne<Cols, Target, Assoc, On, Key, Filter, ST> {
+    pub columns: Cols,
+    pub target: Target,
+    pub assoc: Assoc,
+    pub on: On,
+    pub key: Key,
+    pub filter: Filter,
+    pub sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<DB, Cols, Target, Assoc, On, Key, Filter, ST> QueryFragment<DB>
+    for ThroughOne<Cols, Target, Assoc, On, Key, Filter, ST>
+where
+    DB: Backend,
+    Cols: QueryFragment<DB>,
+    Target: QueryFragment<DB>,
+    Assoc: QueryFragment<DB>,
+    On: QueryFragment<DB>,
+    Key: QueryFragment<DB>,
+    Filter: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM (");
+        self.target.walk_ast(out.reborrow())?;
+        out.push_sql(" INNER JOIN ");
+        self.assoc.walk_ast(out.reborrow())?;
+        out.push_sql(" ON ");
+        self.on.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        self.key.walk_ast(out.reborrow())?;
+        out.push_sql(") WHERE (");
+        self.filter.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<Cols, Target, Assoc, On, Key, Filter, ST> QueryId
+    for ThroughOne<Cols, Target, Assoc, On, Key, Filter, ST>
+{
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Cols, Target, Assoc, On, Key, Filter, ST: 'static> diesel::query_builder::Query
+    for ThroughOne<Cols, Target, Assoc, On, Key, Filter, ST>
+{
+    type SqlType = ST;
+}
+
+impl<Cols, Target, Assoc, On, Key, Filter, ST, Conn> diesel::RunQueryDsl<Conn>
+    for ThroughOne<Cols, Target, Assoc, On, Key, Filter, ST>
+{
+}
+
 /// `<column> IN (SELECT <selected> FROM (<query>) AS "<alias>")`: rows whose column is among
 /// the values one column of another query takes (subquery loading: the children of whatever
 /// the parent query returns, its `LIMIT` included).

@@ -1,6 +1,6 @@
 //! Layer 2: SQL text that Diesel's DSL cannot express statically. Fragments for joins and
 //! `IN` lists, the `COUNT(*)` wrapper, the multi-row `INSERT` statement, the SQL types fsql
-//! adds, and DDL rendering.
+//! adds, DDL rendering, and column lists rendered once.
 //!
 //! Imports only from [`conn`](crate::conn).
 
@@ -11,4 +11,6 @@ pub mod ddl;
 pub mod fragment;
 #[doc(hidden)]
 pub mod insert;
+#[doc(hidden)]
+pub mod rendered;
 pub mod types;
