@@ -5,6 +5,9 @@ use criterion::Criterion;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+// The same workloads for each backend, compiled against this module's `Conn`: loaded once
+// per backend on purpose.
+#[allow(clippy::duplicate_mod)]
 #[path = "server_workloads.rs"]
 mod workloads;
 

@@ -6,6 +6,9 @@ use diesel::prelude::*;
 
 #[path = "pg_schema.rs"]
 mod pg_schema;
+// The same workloads for each backend, compiled against this module's `Conn`: loaded once
+// per backend on purpose.
+#[allow(clippy::duplicate_mod)]
 #[path = "server_workloads.rs"]
 mod workloads;
 
