@@ -145,6 +145,33 @@ fn raw_ids(conn: &mut SqliteConnection) -> Vec<i32> {
     ids
 }
 
+/// How many statements of each kind (first word), and the first one after `BEGIN`.
+fn summary(statements: &[fsql::RecordedQuery]) -> String {
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for q in statements {
+        let kind = q
+            .statement
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_uppercase();
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    format!(
+        "{} statements ({}), e.g. {}",
+        statements.len(),
+        kinds.join(", "),
+        statements
+            .iter()
+            .find(|q| !q.statement.to_uppercase().starts_with("BEGIN"))
+            .map_or("-", |q| q.statement.as_str())
+    )
+}
+
 /// Seeds the 10 000 rows again if the table is empty (after a delete repetition).
 fn reseed(conn: &mut SqliteConnection) {
     if count(conn) == 0 {
@@ -184,16 +211,30 @@ fn bench(c: &mut Criterion) {
         assert_eq!(seeded, all_rows(&mut fsql_admin), "seeded rows differ");
     }
 
+    // The same file with `record_queries(true)`: the checked repetitions below print fsql's
+    // statements (one per row), which explain the ratios.
+    let recording = Database::builder()
+        .url(schema::sqlite_url(&fsql_path))
+        .record_queries(true)
+        .registry(fsql::Registry::new([<User as fsql::Model>::META]))
+        .build()
+        .expect("recording Database");
+
     // One repetition of each unit, checked on both sides, before timing.
     let checked = color(0);
-    fsql_update(db.session(), fsql_rows(&db), &checked);
+    let rows = fsql_rows(&db);
+    let ((), statements) = recording.record(|| fsql_update(recording.session(), rows, &checked));
+    eprintln!("W6b_update/fsql sends {}", summary(&statements));
     let ids = raw_ids(&mut raw_admin);
     raw_update(&mut conn, &ids, &checked);
     let expected = expected_after_update(&checked);
     assert_eq!(all_rows(&mut fsql_admin), expected, "fsql update");
     assert_eq!(all_rows(&mut raw_admin), expected, "raw update");
 
-    fsql_delete(db.session(), fsql_rows(&db));
+    let rows = fsql_rows(&db);
+    let ((), statements) = recording.record(|| fsql_delete(recording.session(), rows));
+    eprintln!("W6b_delete/fsql sends {}", summary(&statements));
+    drop(recording);
     raw_delete(&mut conn, &raw_ids(&mut raw_admin));
     assert_eq!(count(&mut fsql_admin), 0, "fsql delete left rows");
     assert_eq!(count(&mut raw_admin), 0, "raw delete left rows");
