@@ -32,6 +32,12 @@
 //! - everything else keeps the WORKLOADS.md sizes (W2: 100 queries; W3: 100 calls; W4/W5:
 //!   1 000 parents, so the lazy variants run 1 + 1 000 statements; W6/W6b: 10 000 rows).
 //!
+//! W6b as in `w6b_session_update_delete.rs`: fsql's session sends one `UPDATE` (of every
+//! column) resp. one `DELETE` per row; `diesel_raw` updates `hair_color` row by row and deletes
+//! with one `IN` list per 1 000 ids; `W6b_delete_*` has a third variant,
+//! `diesel_raw_rowwise` (10 000 single-row `DELETE`s by hand), which separates the cost of
+//! one round trip per row from fsql's own. The checked repetitions print fsql's statements.
+//!
 //! Criterion runs 10 samples per variant with short warm-up and measurement times, so a
 //! backend takes a few minutes. Compare the fsql/diesel_raw ratio within a group, not times
 //! across backends or with the SQLite benches.

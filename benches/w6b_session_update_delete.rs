@@ -12,6 +12,12 @@
 //! - `W6b_delete/fsql`: the rows are loaded untimed, then `session.delete(row)` for each and
 //!   `commit` (one `DELETE … WHERE id = ?` per row).
 //! - `W6b_delete/diesel_raw`: one transaction, `DELETE … WHERE id IN (…)` per 1 000 ids.
+//! - `W6b_delete/diesel_raw_rowwise`: one transaction of 10 000 single-row
+//!   `diesel::delete(user.find(id))`, the statements fsql's session sends, written by hand:
+//!   `fsql` against it is fsql's own cost, `diesel_raw_rowwise` against `diesel_raw` the cost
+//!   of one statement per row.
+//!
+//! The checked repetitions print the statements fsql's session sent (`record_queries`).
 //!
 //! Every repetition writes a value no repetition wrote before (`c000001`, `c000002`, …), so
 //! each `UPDATE` really changes its row; before every delete repetition the 10 000 rows are
@@ -123,6 +129,20 @@ fn raw_delete(conn: &mut SqliteConnection, ids: &[i32]) {
         })
         .expect("raw deletes");
     assert_eq!(deleted, ids.len(), "every row deleted");
+}
+
+/// `diesel_raw_rowwise`, timed part of `W6b_delete`: what fsql's session sends, written by
+/// hand — one transaction of single-row `DELETE … WHERE id = ?` (cached statement) — to tell
+/// the cost of one statement per row from fsql's own cost.
+fn raw_delete_rowwise(conn: &mut SqliteConnection, ids: &[i32]) {
+    conn.transaction::<_, diesel::result::Error, _>(|c| {
+        for &id in ids {
+            let n = diesel::delete(raw::user::table.find(id)).execute(c)?;
+            assert_eq!(n, 1, "user {id} deleted once");
+        }
+        Ok(())
+    })
+    .expect("raw row-wise deletes");
 }
 
 /// The fsql side's rows as a handler would load them (untimed).
@@ -238,6 +258,9 @@ fn bench(c: &mut Criterion) {
     raw_delete(&mut conn, &raw_ids(&mut raw_admin));
     assert_eq!(count(&mut fsql_admin), 0, "fsql delete left rows");
     assert_eq!(count(&mut raw_admin), 0, "raw delete left rows");
+    reseed(&mut raw_admin);
+    raw_delete_rowwise(&mut conn, &raw_ids(&mut raw_admin));
+    assert_eq!(count(&mut raw_admin), 0, "raw row-wise delete left rows");
     reseed(&mut fsql_admin);
     reseed(&mut raw_admin);
     assert_eq!(
@@ -324,6 +347,16 @@ fn bench(c: &mut Criterion) {
             raw_ids(&mut raw_admin)
         },
         |ids| raw_delete(&mut conn, &ids),
+    );
+    unit::iter_prepared(
+        &mut group,
+        "W6b_delete",
+        "diesel_raw_rowwise",
+        || {
+            reseed(&mut raw_admin);
+            raw_ids(&mut raw_admin)
+        },
+        |ids| raw_delete_rowwise(&mut conn, &ids),
     );
     group.finish();
 }

@@ -973,6 +973,20 @@ fn raw_delete(conn: &mut Conn, ids: &[i32]) {
     assert_eq!(deleted, ids.len(), "every row deleted");
 }
 
+/// `diesel_raw_rowwise`, timed part of `W6b_delete`: what fsql's session sends, written by
+/// hand — one transaction of single-row `DELETE … WHERE id = ?` (cached statement) — to tell
+/// the cost of one statement per row from fsql's own cost.
+fn raw_delete_rowwise(conn: &mut Conn, ids: &[i32]) {
+    conn.transaction::<_, diesel::result::Error, _>(|c| {
+        for &id in ids {
+            let n = diesel::delete(raw::user::table.find(id)).execute(c)?;
+            assert_eq!(n, 1, "user {id} deleted once");
+        }
+        Ok(())
+    })
+    .expect("raw row-wise deletes");
+}
+
 fn fsql_rows(db: &Database) -> Vec<User> {
     let rows = User::query()
         .order_by(User::id.asc())
@@ -1031,7 +1045,7 @@ fn w6b(c: &mut Criterion, s: &mut Sides) {
     let delete = group_name("W6b_delete");
     if !setup_needed(&update) && !setup_needed(&delete) {
         register_only(c, &update, &["fsql", "diesel_raw"]);
-        register_only(c, &delete, &["fsql", "diesel_raw"]);
+        register_only(c, &delete, &["fsql", "diesel_raw", "diesel_raw_rowwise"]);
         return;
     }
     users_fixture(s);
@@ -1057,6 +1071,14 @@ fn w6b(c: &mut Criterion, s: &mut Sides) {
     raw_delete(&mut s.conn, &ids);
     assert_eq!(user_count(&mut s.fsql_admin), 0, "fsql delete left rows");
     assert_eq!(user_count(&mut s.raw_admin), 0, "raw delete left rows");
+    reseed(&mut s.raw_admin);
+    let ids = raw_ids(&mut s.raw_admin);
+    raw_delete_rowwise(&mut s.conn, &ids);
+    assert_eq!(
+        user_count(&mut s.raw_admin),
+        0,
+        "raw row-wise delete left rows"
+    );
     users_fixture(s);
 
     let Sides {
@@ -1126,6 +1148,16 @@ fn w6b(c: &mut Criterion, s: &mut Sides) {
             raw_ids(raw_admin)
         },
         |ids| raw_delete(conn, &ids),
+    );
+    unit::iter_prepared(
+        &mut group,
+        &delete,
+        "diesel_raw_rowwise",
+        || {
+            reseed(raw_admin);
+            raw_ids(raw_admin)
+        },
+        |ids| raw_delete_rowwise(conn, &ids),
     );
     group.finish();
 }
