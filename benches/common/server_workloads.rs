@@ -5,6 +5,7 @@
 //! - `Conn`: the Diesel connection type;
 //! - `BACKEND`: the suffix of the group names (`postgres`, `mysql`);
 //! - `RESET_ALL`: SQL that empties every table (FK order respected);
+//! - `ANALYZE`: SQL run after seeding (PostgreSQL: fresh statistics, see there);
 //! - `shape(conn)`: the current schema's (database's) tables, columns, indexes and constraints
 //!   as sorted lines, the same on both sides when the tables are the same;
 //! - `insert_returning_ids(conn, rows)`: one multi-row `INSERT` of `rows` and the ids the
@@ -21,7 +22,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use fsql::prelude::*;
 
-use super::{insert_returning_ids, shape, Conn, Server, BACKEND, RESET_ALL};
+use super::{insert_returning_ids, shape, Conn, Server, ANALYZE, BACKEND, RESET_ALL};
 use crate::models::{self, Page, Post, Tag, User};
 use crate::unit;
 use crate::{LOOKUPS, PAGES, POSTS_PER_USER, REL_USERS, TAGS, USERS};
@@ -229,6 +230,9 @@ impl Sides {
         for c in [&mut self.fsql_admin, &mut self.raw_admin] {
             c.batch_execute(RESET_ALL).expect("reset");
             seed(c);
+            if let Some(sql) = ANALYZE {
+                c.batch_execute(sql).expect("statistics after seeding");
+            }
         }
     }
 }
@@ -422,6 +426,10 @@ fn w3(c: &mut Criterion, s: &mut Sides) {
         users_fixture(s);
         let first = i32::try_from((page - 1) * PER_PAGE).expect("first") + 1;
         let expected: Vec<i32> = (first..first + PER_PAGE as i32).collect();
+        let (_, statements) = s.recording.record(|| fsql_page(&s.recording, page));
+        for q in &statements {
+            eprintln!("{name}/fsql sends {}", q.statement);
+        }
         let (f, f_total) = fsql_page(&s.db, page);
         let (r, r_total) = raw_page(&mut s.conn, page);
         assert_eq!(f.iter().map(|u| u.id).collect::<Vec<_>>(), expected);
