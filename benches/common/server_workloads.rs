@@ -858,7 +858,8 @@ fn w6(c: &mut Criterion, s: &mut Sides) {
     s.seed(|_| {});
     // One repetition each, checked: the same rows on both sides, and every fsql handle got
     // the key its row was stored under.
-    let handles = fsql_insert(&s.db, tuples());
+    let (handles, statements) = s.recording.record(|| fsql_insert(&s.recording, tuples()));
+    eprintln!("{name}/fsql sends {}", summary(&statements));
     let stored = all_users(&mut s.fsql_admin);
     assert_eq!(stored.len(), USERS as usize);
     for (h, want) in handles.iter().zip(tuples()) {
