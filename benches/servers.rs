@@ -37,6 +37,8 @@
 //! with one `IN` list per 1 000 ids; `W6b_delete_*` has a third variant,
 //! `diesel_raw_rowwise` (10 000 single-row `DELETE`s by hand), which separates the cost of
 //! one round trip per row from fsql's own. The checked repetitions print fsql's statements.
+//! Diesel 2.3 prepares every `UPDATE` anew on both sides (its `UpdateStatement` is never put
+//! in the statement cache).
 //!
 //! Criterion runs 10 samples per variant with short warm-up and measurement times, so a
 //! backend takes a few minutes. Compare the fsql/diesel_raw ratio within a group, not times
