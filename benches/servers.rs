@@ -40,6 +40,10 @@
 //! Diesel 2.3 prepares every `UPDATE` anew on both sides (its `UpdateStatement` is never put
 //! in the statement cache).
 //!
+//! Under criterion, every group first runs its fsql and raw units alternately for a few
+//! seconds and prints the ratio of their medians (`common/interleaved.rs`), steadier than the
+//! ratio of criterion's medians when other work on the machine comes and goes.
+//!
 //! Criterion runs 10 samples per variant with short warm-up and measurement times, so a
 //! backend takes a few minutes. Compare the fsql/diesel_raw ratio within a group, not times
 //! across backends or with the SQLite benches.
@@ -51,6 +55,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
+#[path = "common/interleaved.rs"]
+mod interleaved;
 #[path = "common/unit.rs"]
 mod unit;
 

@@ -27,7 +27,11 @@
 //!   `fsql` against it is fsql's own cost, `diesel_raw_rowwise` against `diesel_raw` the cost
 //!   of one statement per row.
 //!
-//! The checked repetitions print the statements fsql's session sent (`record_queries`).
+//! The checked repetitions print the statements fsql's session sent (`record_queries`). Under
+//! criterion, each group first runs its fsql and raw units alternately and prints the ratio of
+//! their medians (`common/interleaved.rs`): steadier than criterion's ratio when the machine's
+//! load changes between variants (this workload commits with `synchronous = FULL`: an fsync
+//! per unit, whose time depends on what else uses the disk).
 //!
 //! Every repetition writes a value no repetition wrote before (`c000001`, `c000002`, …), so
 //! each `UPDATE` really changes its row; before every delete repetition the 10 000 rows are
@@ -50,6 +54,8 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use fsql::prelude::*;
 
+#[path = "common/interleaved.rs"]
+mod interleaved;
 #[path = "common/schema.rs"]
 mod schema;
 #[path = "common/unit.rs"]
@@ -289,31 +295,44 @@ fn bench(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(6));
+    let mut fsql_prepare = || {
+        fsql_rep.set(fsql_rep.get() + 1);
+        (db.session(), fsql_rows(&db), color(fsql_rep.get()))
+    };
+    let mut fsql_unit = |(session, rows, color): (Session, Vec<User>, String)| {
+        fsql_update(session, rows, &color);
+        black_box(color);
+    };
+    let mut raw_prepare = || {
+        raw_rep.set(raw_rep.get() + 1);
+        (raw_ids(&mut raw_admin), color(raw_rep.get()))
+    };
+    let mut raw_unit = |(ids, color): (Vec<i32>, String)| {
+        raw_update(&mut conn, &ids, &color);
+        black_box(color);
+    };
+    interleaved::ratio(
+        "W6b_update",
+        "fsql/diesel_raw",
+        unit::harness_mode(),
+        &mut fsql_prepare,
+        &mut fsql_unit,
+        &mut raw_prepare,
+        &mut raw_unit,
+    );
     unit::iter_prepared(
         &mut group,
         "W6b_update",
         "fsql",
-        || {
-            fsql_rep.set(fsql_rep.get() + 1);
-            (db.session(), fsql_rows(&db), color(fsql_rep.get()))
-        },
-        |(session, rows, color)| {
-            fsql_update(session, rows, &color);
-            black_box(color);
-        },
+        &mut fsql_prepare,
+        &mut fsql_unit,
     );
     unit::iter_prepared(
         &mut group,
         "W6b_update",
         "diesel_raw",
-        || {
-            raw_rep.set(raw_rep.get() + 1);
-            (raw_ids(&mut raw_admin), color(raw_rep.get()))
-        },
-        |(ids, color)| {
-            raw_update(&mut conn, &ids, &color);
-            black_box(color);
-        },
+        &mut raw_prepare,
+        &mut raw_unit,
     );
     group.finish();
     // The last repetition's value is on every row, on each side (nothing when the unit harness
@@ -338,35 +357,57 @@ fn bench(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(6));
+    let mut fsql_prepare = || {
+        reseed(&mut fsql_admin);
+        (db.session(), fsql_rows(&db))
+    };
+    let mut fsql_unit = |(session, rows): (Session, Vec<User>)| fsql_delete(session, rows);
+    // Both raw variants start from the same state, prepared the same way.
+    let mut raw_prepare = || {
+        reseed(&mut raw_admin);
+        raw_ids(&mut raw_admin)
+    };
+    let mut raw_unit = |ids: Vec<i32>| raw_delete(&mut conn, &ids);
+    interleaved::ratio(
+        "W6b_delete",
+        "fsql/diesel_raw",
+        unit::harness_mode(),
+        &mut fsql_prepare,
+        &mut fsql_unit,
+        &mut raw_prepare,
+        &mut raw_unit,
+    );
     unit::iter_prepared(
         &mut group,
         "W6b_delete",
         "fsql",
-        || {
-            reseed(&mut fsql_admin);
-            (db.session(), fsql_rows(&db))
-        },
-        |(session, rows)| fsql_delete(session, rows),
+        &mut fsql_prepare,
+        &mut fsql_unit,
     );
     unit::iter_prepared(
         &mut group,
         "W6b_delete",
         "diesel_raw",
-        || {
-            reseed(&mut raw_admin);
-            raw_ids(&mut raw_admin)
-        },
-        |ids| raw_delete(&mut conn, &ids),
+        &mut raw_prepare,
+        &mut raw_unit,
+    );
+    let mut rowwise_unit = |ids: Vec<i32>| raw_delete_rowwise(&mut conn, &ids);
+    // fsql against the same statements written by hand: fsql's own cost per row.
+    interleaved::ratio(
+        "W6b_delete",
+        "fsql/diesel_raw_rowwise",
+        unit::harness_mode(),
+        &mut fsql_prepare,
+        &mut fsql_unit,
+        &mut raw_prepare,
+        &mut rowwise_unit,
     );
     unit::iter_prepared(
         &mut group,
         "W6b_delete",
         "diesel_raw_rowwise",
-        || {
-            reseed(&mut raw_admin);
-            raw_ids(&mut raw_admin)
-        },
-        |ids| raw_delete_rowwise(&mut conn, &ids),
+        &mut raw_prepare,
+        &mut rowwise_unit,
     );
     group.finish();
 }

@@ -24,7 +24,7 @@ use fsql::prelude::*;
 
 use super::{insert_returning_ids, shape, Conn, Server, ANALYZE, BACKEND, RESET_ALL};
 use crate::models::{self, Page, Post, Tag, User};
-use crate::unit;
+use crate::{interleaved, unit};
 use crate::{LOOKUPS, PAGES, POSTS_PER_USER, REL_USERS, TAGS, USERS};
 
 /// Hand-written Diesel, independent of fsql: the raw side's own schema (database) holds tables
@@ -125,6 +125,30 @@ fn register_only(c: &mut Criterion, group: &str, variants: &[&str]) {
         unit::iter(&mut g, group, v, || {});
     }
     g.finish();
+}
+
+/// Registers a group's `fsql` and `diesel_raw` variants, each an untimed `prepare` and a timed
+/// unit; under criterion, first alternates the two (`common/interleaved.rs`) and prints the
+/// ratio of their medians, steadier than criterion's on a shared machine.
+fn pair<I, J>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    mut fsql_prepare: impl FnMut() -> I,
+    mut fsql: impl FnMut(I),
+    mut raw_prepare: impl FnMut() -> J,
+    mut raw: impl FnMut(J),
+) {
+    interleaved::ratio(
+        name,
+        "fsql/diesel_raw",
+        unit::harness_mode(),
+        &mut fsql_prepare,
+        &mut fsql,
+        &mut raw_prepare,
+        &mut raw,
+    );
+    unit::iter_prepared(group, name, "fsql", &mut fsql_prepare, &mut fsql);
+    unit::iter_prepared(group, name, "diesel_raw", &mut raw_prepare, &mut raw);
 }
 
 /// User row `i` (0-based, id = i + 1) per WORKLOADS.md.
@@ -306,23 +330,29 @@ fn w1(c: &mut Criterion, s: &mut Sides) {
     let (db, conn) = (&s.db, &mut s.conn);
     let mut group = c.benchmark_group(&name);
     configure(&mut group);
-    unit::iter(&mut group, &name, "fsql", || {
-        for &id in &ids {
-            let u = User::query().get(db, id).expect("get");
-            assert!(u.is_some(), "user {id} missing");
-            black_box(u);
-        }
-    });
-    unit::iter(&mut group, &name, "diesel_raw", || {
-        for &id in &ids {
-            let u: raw::User = raw::user::table
-                .find(id)
-                .select(raw::User::as_select())
-                .get_result(conn)
-                .expect("get_result");
-            black_box(u);
-        }
-    });
+    pair(
+        &mut group,
+        &name,
+        || (),
+        |()| {
+            for &id in &ids {
+                let u = User::query().get(db, id).expect("get");
+                assert!(u.is_some(), "user {id} missing");
+                black_box(u);
+            }
+        },
+        || (),
+        |()| {
+            for &id in &ids {
+                let u: raw::User = raw::user::table
+                    .find(id)
+                    .select(raw::User::as_select())
+                    .get_result(conn)
+                    .expect("get_result");
+                black_box(u);
+            }
+        },
+    );
     group.finish();
 }
 
@@ -357,29 +387,35 @@ fn w2(c: &mut Criterion, s: &mut Sides) {
     let (db, conn) = (&s.db, &mut s.conn);
     let mut group = c.benchmark_group(&name);
     configure(&mut group);
-    unit::iter(&mut group, &name, "fsql", || {
-        for p in &patterns {
-            let users = User::query()
-                .filter(User::name.like(p.as_str()))
-                .order_by(User::id.asc())
-                .all(db)
-                .expect("all");
-            assert_eq!(users.len(), 100);
-            black_box(users);
-        }
-    });
-    unit::iter(&mut group, &name, "diesel_raw", || {
-        for p in &patterns {
-            let users: Vec<raw::User> = raw::user::table
-                .filter(raw::user::name.like(p.as_str()))
-                .order_by(raw::user::id)
-                .select(raw::User::as_select())
-                .load(conn)
-                .expect("load");
-            assert_eq!(users.len(), 100);
-            black_box(users);
-        }
-    });
+    pair(
+        &mut group,
+        &name,
+        || (),
+        |()| {
+            for p in &patterns {
+                let users = User::query()
+                    .filter(User::name.like(p.as_str()))
+                    .order_by(User::id.asc())
+                    .all(db)
+                    .expect("all");
+                assert_eq!(users.len(), 100);
+                black_box(users);
+            }
+        },
+        || (),
+        |()| {
+            for p in &patterns {
+                let users: Vec<raw::User> = raw::user::table
+                    .filter(raw::user::name.like(p.as_str()))
+                    .order_by(raw::user::id)
+                    .select(raw::User::as_select())
+                    .load(conn)
+                    .expect("load");
+                assert_eq!(users.len(), 100);
+                black_box(users);
+            }
+        },
+    );
     group.finish();
 }
 
@@ -439,20 +475,26 @@ fn w3(c: &mut Criterion, s: &mut Sides) {
         let (db, conn) = (&s.db, &mut s.conn);
         let mut group = c.benchmark_group(&name);
         configure(&mut group);
-        unit::iter(&mut group, &name, "fsql", || {
-            for _ in 0..100 {
-                let (items, total) = fsql_page(db, page);
-                assert_eq!((items.len(), total), (25, USERS as u64));
-                black_box(items);
-            }
-        });
-        unit::iter(&mut group, &name, "diesel_raw", || {
-            for _ in 0..100 {
-                let (items, total) = raw_page(conn, page);
-                assert_eq!((items.len(), total), (25, i64::from(USERS)));
-                black_box(items);
-            }
-        });
+        pair(
+            &mut group,
+            &name,
+            || (),
+            |()| {
+                for _ in 0..100 {
+                    let (items, total) = fsql_page(db, page);
+                    assert_eq!((items.len(), total), (25, USERS as u64));
+                    black_box(items);
+                }
+            },
+            || (),
+            |()| {
+                for _ in 0..100 {
+                    let (items, total) = raw_page(conn, page);
+                    assert_eq!((items.len(), total), (25, i64::from(USERS)));
+                    black_box(items);
+                }
+            },
+        );
         group.finish();
     }
 }
@@ -776,23 +818,35 @@ fn w4_w5(c: &mut Criterion, s: &mut Sides) {
     for (name, how) in &w4 {
         let mut g = c.benchmark_group(name);
         configure(&mut g);
-        unit::iter(&mut g, name, "fsql", || {
-            black_box(fsql_w4(db, how));
-        });
-        unit::iter(&mut g, name, "diesel_raw", || {
-            black_box(raw_w4(conn, how));
-        });
+        pair(
+            &mut g,
+            name,
+            || (),
+            |()| {
+                black_box(fsql_w4(db, how));
+            },
+            || (),
+            |()| {
+                black_box(raw_w4(conn, how));
+            },
+        );
         g.finish();
     }
     for (name, how) in &w5 {
         let mut g = c.benchmark_group(name);
         configure(&mut g);
-        unit::iter(&mut g, name, "fsql", || {
-            black_box(fsql_w5(db, how));
-        });
-        unit::iter(&mut g, name, "diesel_raw", || {
-            black_box(raw_w5(conn, how));
-        });
+        pair(
+            &mut g,
+            name,
+            || (),
+            |()| {
+                black_box(fsql_w5(db, how));
+            },
+            || (),
+            |()| {
+                black_box(raw_w5(conn, how));
+            },
+        );
         g.finish();
     }
 }
@@ -894,10 +948,9 @@ fn w6(c: &mut Criterion, s: &mut Sides) {
     } = s;
     let mut group = c.benchmark_group(&name);
     configure_for(&mut group, Duration::from_secs(6));
-    unit::iter_prepared(
+    pair(
         &mut group,
         &name,
-        "fsql",
         || {
             fsql_admin.batch_execute(RESET_ALL).expect("reset");
             tuples()
@@ -907,11 +960,6 @@ fn w6(c: &mut Criterion, s: &mut Sides) {
             assert!(handles[0].key().is_some());
             black_box(handles);
         },
-    );
-    unit::iter_prepared(
-        &mut group,
-        &name,
-        "diesel_raw",
         || {
             raw_admin.batch_execute(RESET_ALL).expect("reset");
             tuples()
@@ -1103,20 +1151,14 @@ fn w6b(c: &mut Criterion, s: &mut Sides) {
     // (a longer target would only make it run several units per sample).
     let mut group = c.benchmark_group(&update);
     configure(&mut group);
-    unit::iter_prepared(
+    pair(
         &mut group,
         &update,
-        "fsql",
         || {
             fsql_rep += 1;
             (db.session(), fsql_rows(db), color(fsql_rep))
         },
         |(session, rows, color)| fsql_update(session, rows, &color),
-    );
-    unit::iter_prepared(
-        &mut group,
-        &update,
-        "diesel_raw",
         || {
             raw_rep += 1;
             (raw_ids(raw_admin), color(raw_rep))
@@ -1138,25 +1180,35 @@ fn w6b(c: &mut Criterion, s: &mut Sides) {
 
     let mut group = c.benchmark_group(&delete);
     configure(&mut group);
-    unit::iter_prepared(
+    pair(
         &mut group,
         &delete,
-        "fsql",
         || {
             reseed(fsql_admin);
             (db.session(), fsql_rows(db))
         },
         |(session, rows)| fsql_delete(session, rows),
-    );
-    unit::iter_prepared(
-        &mut group,
-        &delete,
-        "diesel_raw",
         || {
             reseed(raw_admin);
             raw_ids(raw_admin)
         },
         |ids| raw_delete(conn, &ids),
+    );
+    // fsql against the same statements written by hand: fsql's own cost per row.
+    interleaved::ratio(
+        &delete,
+        "fsql/diesel_raw_rowwise",
+        unit::harness_mode(),
+        || {
+            reseed(fsql_admin);
+            (db.session(), fsql_rows(db))
+        },
+        |(session, rows)| fsql_delete(session, rows),
+        || {
+            reseed(raw_admin);
+            raw_ids(raw_admin)
+        },
+        |ids| raw_delete_rowwise(conn, &ids),
     );
     unit::iter_prepared(
         &mut group,
