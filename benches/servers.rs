@@ -23,6 +23,8 @@
 //!
 //! Seeding is plain Diesel on both sides (multi-row `INSERT`s of 1 000 rows), untimed: a
 //! network round trip per row would make re-seeding before every W6b delete repetition slow.
+//! On PostgreSQL every seeding ends with `ANALYZE`, so that plans do not depend on when
+//! autovacuum happens to gather statistics (`common/server_postgres.rs` says why it matters).
 //!
 //! Sizes that differ from WORKLOADS.md, the same on both sides: every statement is a network
 //! round trip (40–90 µs to a local server, against ~6.5 µs for a SQLite lookup), so
