@@ -700,3 +700,48 @@ fn lazy_loads_on_one_connection_bind_each_parent() {
         }
     }
 }
+
+/// A session deleting rows of a model with a many-to-many relationship removes their
+/// association rows first, as `Record::delete` does (the association table's foreign keys
+/// would refuse the delete otherwise), whether the deletes run as one `IN` list or alone.
+#[test]
+fn session_deletes_remove_association_rows() {
+    for (t, db) in databases() {
+        eprintln!("backend: {}", t.backend);
+        let tag = Tag {
+            id: 0,
+            name: "shared".into(),
+        }
+        .insert(&db)
+        .unwrap();
+        let pages: Vec<Page> = (0..3)
+            .map(|i| {
+                let p = Page {
+                    id: 0,
+                    title: format!("doomed {i}"),
+                    tags: ManyToMany::new(),
+                }
+                .insert(&db)
+                .unwrap();
+                Page::tags.add(&db, &p, &tag).unwrap();
+                p
+            })
+            .collect();
+        let mut session = db.session();
+        for p in &pages[..2] {
+            session.delete(p.clone());
+        }
+        session.commit().unwrap();
+        let mut alone = db.session();
+        alone.delete(pages[2].clone());
+        alone.commit().unwrap();
+        for p in &pages {
+            assert!(!Page::tags.contains(&db, p, &tag).unwrap(), "{}", p.title);
+            assert!(Page::query().get(&db, p.id).unwrap().is_none());
+        }
+        assert!(
+            Tag::query().get(&db, tag.id).unwrap().is_some(),
+            "the tag stays"
+        );
+    }
+}

@@ -433,7 +433,16 @@ fn a_constraint_violation_on_the_second_bind_leaves_the_first_unchanged() {
 fn many_deletes_run_children_first() {
     for t in dbs() {
         eprintln!("backend: {}", t.backend);
-        let db = &t.db;
+        // The test's database, recording, to see the statements (a new in-memory database on
+        // SQLite, so its tables are created here).
+        let recording = fsql::Database::builder()
+            .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+            .record_queries(true)
+            .registry(Registry::new(TABLES.iter().copied()))
+            .build()
+            .unwrap();
+        recording.create_all().unwrap();
+        let db = &recording;
         let mut setup = db.session();
         let handles = setup.add_all((0..100).map(|i| author(&format!("author {i}"))));
         setup.commit().unwrap();
@@ -456,9 +465,60 @@ fn many_deletes_run_children_first() {
         for b in books {
             session.delete(b);
         }
-        assert_eq!(session.pending().len(), 2_100);
-        session.commit().unwrap();
+        // One entry per run of deletes of one model, holding every row.
+        let pending = session.pending();
+        let runs: Vec<_> = pending.iter().map(|p| (p.table.name, p.rows)).collect();
+        assert_eq!(runs, [("author", 100), ("book", 2_000)], "{pending:?}");
+        // Children first, each model's rows as `IN` lists of at most 1,000 keys: 2 + 1.
+        let ((), statements) = db.record(|| session.commit().unwrap());
+        let deletes: Vec<_> = statements
+            .iter()
+            .filter(|s| s.statement.starts_with("DELETE"))
+            .collect();
+        assert_eq!(deletes.len(), 3, "{deletes:#?}");
+        assert!(deletes[0].statement.contains("book") && deletes[2].statement.contains("author"));
         assert_eq!(Book::query().count(db).unwrap(), 0);
+        assert_eq!(Author::query().count(db).unwrap(), 0);
+    }
+}
+
+/// A batched delete that matches fewer rows than queued fails like a one-row delete of a
+/// missing key (`NotFound`), rolls back everything the flush wrote, and keeps the work queued.
+#[test]
+fn a_batched_delete_of_a_missing_row_rolls_back() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        let mut setup = db.session();
+        let handles = setup.add_all((0..5).map(|i| author(&format!("gone {i}"))));
+        setup.commit().unwrap();
+        let authors: Vec<Author> = handles.iter().map(|h| h.get().unwrap()).collect();
+        // Deleted behind the session's back.
+        authors[3].delete(db).unwrap();
+
+        let mut session = db.session();
+        session.add(author("new one"));
+        for a in &authors {
+            session.delete(a.clone());
+        }
+        let err = session.commit().unwrap_err();
+        assert!(matches!(err, fsql::Error::NotFound { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("expected to delete 5 rows"),
+            "{err}"
+        );
+        // Nothing written: the insert and the other deletes were rolled back.
+        assert_eq!(Author::query().count(db).unwrap(), 4);
+        assert!(session.pending().iter().all(|p| !p.flushed));
+
+        // Queued again without the missing one, they go through.
+        let mut retry = db.session();
+        for (i, a) in authors.iter().enumerate() {
+            if i != 3 {
+                retry.delete(a.clone());
+            }
+        }
+        retry.commit().unwrap();
         assert_eq!(Author::query().count(db).unwrap(), 0);
     }
 }

@@ -88,6 +88,19 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         _ => TokenStream::new(),
     };
     let joined = joined_inheritance(m);
+    // A one-column key: rows by a list of keys, through `SingleKey` (sessions delete queued
+    // rows of one model with one statement per chunk of keys).
+    let filter_keys = (m.primary_key().len() == 1).then(|| {
+        quote! {
+            #[inline]
+            fn __filter_keys<'__a>(
+                query: #private::Query<'__a, Self>,
+                keys: ::std::vec::Vec<<Self as #private::Model>::PrimaryKey>,
+            ) -> ::core::option::Option<#private::Query<'__a, Self>> {
+                ::core::option::Option::Some(<Self as #private::SingleKey>::filter_keys(query, keys))
+            }
+        }
+    });
     let bind_check = m.joined_parent().map(|parent| {
         let message = format!(
             "joined-table inheritance: `{}` and its parent must live in the same bind (their \
@@ -155,6 +168,8 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             fn __inserted_key(&self, assigned: u64) -> <Self as #private::Model>::PrimaryKey {
                 #inserted_key
             }
+
+            #filter_keys
 
             #[inline]
             fn __filter_primary_key<'__a>(

@@ -161,4 +161,10 @@ where
     fn delete(_: &mut DB::Conn, _: &M::PrimaryKey) -> fsql_core::Result<usize> {
         Err(error())
     }
+    fn delete_where(
+        _: &mut DB::Conn,
+        _: &crate::model::query::Query<'_, M>,
+    ) -> fsql_core::Result<usize> {
+        Err(error())
+    }
 }

@@ -123,6 +123,20 @@ pub trait ModelHooks: Sized {
         Vec::new()
     }
 
+    /// Rows whose key is among `keys` (`key IN (..)`), for a model with a one-column key;
+    /// `None` for a composite key, whose rows are then written one by one.
+    #[doc(hidden)]
+    fn __filter_keys<'a>(
+        query: Query<'a, Self>,
+        keys: Vec<<Self as Model>::PrimaryKey>,
+    ) -> Option<Query<'a, Self>>
+    where
+        Self: Model,
+    {
+        let _ = (query, keys);
+        None
+    }
+
     #[doc(hidden)]
     fn __filter_primary_key<'a>(
         query: Query<'a, Self>,

@@ -89,6 +89,10 @@ pub trait ModelOn<DB: FsqlBackend>: Sized + 'static {
     fn delete(conn: &mut DB::Conn, pk: &<Self as Model>::PrimaryKey) -> Result<usize>
     where
         Self: Model;
+    /// `DELETE .. WHERE <the query's filters>`; the number of rows deleted.
+    fn delete_where(conn: &mut DB::Conn, q: &Query<'_, Self>) -> Result<usize>
+    where
+        Self: Model;
 }
 
 /// The row writes of a model on one backend. Their Diesel types depend on the model's
@@ -180,6 +184,10 @@ where
     #[inline]
     fn delete(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<usize> {
         <M::__Ops as ReadOn<M, DB>>::delete(conn, pk)
+    }
+    #[inline]
+    fn delete_where(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<usize> {
+        <M::__Ops as ReadOn<M, DB>>::delete_where(conn, q)
     }
 }
 

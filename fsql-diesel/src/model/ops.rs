@@ -37,6 +37,7 @@ use fsql_core::Result;
 
 type TableOf<M> = <M as Model>::Table;
 type ColumnsOf<M> = <TableOf<M> as Table>::AllColumns;
+type BoxedDelete<'q, M, DB> = diesel::query_builder::BoxedDeleteStatement<'q, DB, TableOf<M>>;
 type ByKey<M> = Find<TableOf<M>, <M as Model>::PrimaryKey>;
 type Counted<'q, M, DB> =
     BoxedSelectStatement<'q, diesel::sql_types::BigInt, FromClause<TableOf<M>>, DB>;
@@ -76,6 +77,8 @@ pub trait ReadOn<M: Model, DB: FsqlBackend> {
     fn table() -> Fragment<'static, DB>;
     /// `DELETE .. WHERE pk = ?`.
     fn delete(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<usize>;
+    /// `DELETE FROM t WHERE <the query's filters>`; how many rows it deleted.
+    fn delete_where(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<usize>;
 }
 
 /// The operations of a model whose derive succeeded.
@@ -119,6 +122,7 @@ where
     TableOf<M>: FindDsl<M::PrimaryKey>
         + for<'q> BoxedDsl<'q, DB, Output = Boxed<'q, M, DB>>
         + SelectDsl<CountStar>
+        + IntoUpdateTarget
         + QueryFragment<DB>,
     diesel::dsl::Select<TableOf<M>, CountStar>:
         for<'c> LoadQuery<'c, DB::Conn, i64> + QueryFragment<DB>,
@@ -126,6 +130,10 @@ where
     SqlTypeOf<ColumnsOf<M>>: TypedExpressionType,
     ByKey<M>: for<'c> LoadQuery<'c, DB::Conn, M> + IntoUpdateTarget + QueryFragment<DB>,
     diesel::dsl::delete<ByKey<M>>: ExecuteDsl<DB::Conn> + QueryFragment<DB>,
+    diesel::dsl::delete<TableOf<M>>: for<'q> BoxedDsl<'q, DB, Output = BoxedDelete<'q, M, DB>>,
+    for<'q> BoxedDelete<'q, M, DB>: FilterDsl<BoxedPredicate<'q, TableOf<M>, DB>, Output = BoxedDelete<'q, M, DB>>
+        + ExecuteDsl<DB::Conn>
+        + QueryFragment<DB>,
     for<'q> Boxed<'q, M, DB>: FilterDsl<BoxedPredicate<'q, TableOf<M>, DB>, Output = Boxed<'q, M, DB>>
         + ThenOrderDsl<BoxedOrdering<'q, TableOf<M>, DB>, Output = Boxed<'q, M, DB>>
         + SelectDsl<PreRendered<SqlTypeOf<ColumnsOf<M>>>, Output = Boxed<'q, M, DB>>
@@ -259,6 +267,19 @@ where
     #[inline]
     fn delete(conn: &mut DB::Conn, pk: &M::PrimaryKey) -> Result<usize> {
         let build = || diesel::delete(FindDsl::find(TableOf::<M>::default(), pk.clone()));
+        build()
+            .execute(conn)
+            .map_err(|e| statement_error::<DB, _>(e, M::META, &build()))
+    }
+    #[inline]
+    fn delete_where(conn: &mut DB::Conn, q: &Query<'_, M>) -> Result<usize> {
+        let build = || {
+            let mut delete = BoxedDsl::internal_into_boxed(diesel::delete(TableOf::<M>::default()));
+            for f in q.__filters() {
+                delete = FilterDsl::filter(delete, DB::predicate(&**f));
+            }
+            delete
+        };
         build()
             .execute(conn)
             .map_err(|e| statement_error::<DB, _>(e, M::META, &build()))

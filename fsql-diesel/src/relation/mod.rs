@@ -305,7 +305,7 @@ macro_rules! __relationship_fetch_links {
                 // only bound, as hand-written Diesel's `belonging_to` is.
                 if query.__filters().len() == 1 && query.__base().is_none() {
                     use ::diesel::ExpressionMethods as _;
-                    let one = || $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLink), _>::new(
+                    let one = || $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLinkUnboxed), _>::new(
                         $crate::relation::sql::WhereOne::<_, _, _, $crate::relation::load::SqlTypeOf<$target>> {
                             columns: <<$target as $crate::model::Model>::Table as ::diesel::Table>::all_columns(),
                             from: <<$target as $crate::model::Model>::Table as ::core::default::Default>::default(),

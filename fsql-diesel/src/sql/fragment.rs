@@ -366,6 +366,12 @@ impl<C, DB> QueryId for InQuery<'_, C, DB> {
 #[doc(hidden)]
 pub struct OneLink;
 
+/// Marks the unboxed one-link form ([`WhereOne`]) of a relationship's statement in
+/// [`StaticId`], apart from its boxed form: the two render different text, so they must never
+/// share a prepared statement.
+#[doc(hidden)]
+pub struct OneLinkUnboxed;
+
 /// A statement whose SQL depends only on the type `Id` names: Diesel caches its prepared
 /// statement by that type, without rendering the SQL to look it up. Only for statements whose
 /// text is fixed per `Id` (the caller's promise).

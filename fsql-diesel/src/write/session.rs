@@ -221,11 +221,54 @@ impl<M: Model + Clone> Unit for Insert<M> {
     }
 }
 
-/// An update or a delete of one row.
+/// An update of one row, or deletes of rows of one model queued one after another.
 struct Write<M> {
-    row: M,
+    rows: Vec<M>,
     operation: Operation,
     flushed: bool,
+}
+
+/// Keys per `DELETE .. WHERE key IN (..)`: SQLAlchemy's page size for multi-row statements,
+/// well under every backend's bound-parameter limit.
+const DELETE_CHUNK: usize = 1_000;
+
+impl<M: Model + Clone> Write<M> {
+    fn missing(&self, row: &M) -> Error {
+        Error::not_found_with(format!(
+            "cannot {} {}: no row in table `{}` has primary key {:?}",
+            self.operation,
+            M::META.model,
+            M::TABLE_NAME,
+            row.primary_key()
+        ))
+    }
+
+    /// Deletes `rows` with one statement, when the model allows it (a one-column key, no
+    /// parent row of a joined-inheritance child to delete with each). `None`: delete them one
+    /// by one.
+    fn delete_chunk(conn: &mut AnyConnection, rows: &[M]) -> Option<Result<()>> {
+        if M::__JOINED_PARENT || rows.len() < 2 {
+            return None;
+        }
+        let keys: Vec<M::PrimaryKey> = rows.iter().map(Model::primary_key).collect();
+        let query = M::__filter_keys(crate::model::query::Query::new(), keys)?;
+        let deleted = dispatch!(conn, |c, DB| {
+            <M as crate::model::ModelOn<DB>>::delete_where(c, &query)
+        });
+        Some(deleted.and_then(|n| {
+            if n == rows.len() {
+                return Ok(());
+            }
+            // SQLAlchemy's StaleDataError: the statement cannot say which key was missing.
+            Err(Error::not_found_with(format!(
+                "cannot delete {}: expected to delete {} rows of table `{}` by primary key, \
+                 but {n} matched (a row was deleted already, queued twice, or its key changed)",
+                M::META.model,
+                rows.len(),
+                M::TABLE_NAME,
+            )))
+        }))
+    }
 }
 
 impl<M: Model + Clone> Unit for Write<M> {
@@ -239,25 +282,38 @@ impl<M: Model + Clone> Unit for Write<M> {
         &[]
     }
     fn rows(&self) -> usize {
-        1
+        self.rows.len()
     }
     fn is_flushed(&self) -> bool {
         self.flushed
     }
     fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        let row = &self.row;
-        let n = match self.operation {
-            Operation::Update => row.__update_on(conn)?,
-            _ => M::__delete_on(conn, &row.primary_key())?,
-        };
-        if n == 0 {
-            return Err(Error::not_found_with(format!(
-                "cannot {} {}: no row in table `{}` has primary key {:?}",
-                self.operation,
-                M::META.model,
-                M::TABLE_NAME,
-                row.primary_key()
-            )));
+        if self.operation == Operation::Update {
+            for row in &self.rows {
+                if row.__update_on(conn)? == 0 {
+                    return Err(self.missing(row));
+                }
+            }
+            self.flushed = true;
+            return Ok(());
+        }
+        let cleanups = crate::relation::association::has_cleanups::<M>();
+        for chunk in self.rows.chunks(DELETE_CHUNK) {
+            // Association rows first, as `Record::delete` does.
+            if cleanups {
+                for row in chunk {
+                    crate::relation::association::clean_up::<M>(conn, &row.primary_key())?;
+                }
+            }
+            if let Some(done) = Self::delete_chunk(conn, chunk) {
+                done?;
+                continue;
+            }
+            for row in chunk {
+                if M::__delete_on(conn, &row.primary_key())? == 0 {
+                    return Err(self.missing(row));
+                }
+            }
         }
         self.flushed = true;
         Ok(())
@@ -266,7 +322,9 @@ impl<M: Model + Clone> Unit for Write<M> {
         self.flushed = false;
     }
     fn changes(&self, out: &mut Vec<Change>) {
-        out.push(Change::new(self.operation, self.row.clone()));
+        for row in &self.rows {
+            out.push(Change::new(self.operation, row.clone()));
+        }
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
@@ -445,24 +503,36 @@ impl Session {
     /// that key.
     pub fn update<M: Model + Clone>(&mut self, row: M) {
         self.units.push(Box::new(Write {
-            row,
+            rows: vec![row],
             operation: Operation::Update,
             flushed: false,
         }));
     }
 
-    /// Queues a `DELETE` of the row with `row`'s primary key. The flush fails with `NotFound`
-    /// if there is none.
+    /// Queues a `DELETE` of the row with `row`'s primary key (and of its rows in association
+    /// tables, as [`Record::delete`](crate::Record::delete) does). The flush fails with
+    /// `NotFound` if there is none. Deletes of one model queued one after another run as one
+    /// `DELETE .. WHERE key IN (..)` per 1,000 rows (one statement per row for composite keys
+    /// and joined-inheritance children).
     pub fn delete<M: Model + Clone>(&mut self, row: M) {
+        if let Some(last) = self.units.last_mut() {
+            if let Some(w) = last.as_any_mut().downcast_mut::<Write<M>>() {
+                if w.operation == Operation::Delete && !w.flushed {
+                    w.rows.push(row);
+                    return;
+                }
+            }
+        }
         self.units.push(Box::new(Write {
-            row,
+            rows: vec![row],
             operation: Operation::Delete,
             flushed: false,
         }));
     }
 
-    /// The queued work since the last commit or rollback, in the order it was queued (one
-    /// entry per model for inserts, one per row for updates and deletes).
+    /// The queued work since the last commit or rollback, in the order it was queued: one
+    /// entry per model for inserts, one per update, and one per run of deletes of one model
+    /// queued one after another.
     pub fn pending(&self) -> Vec<PendingWork> {
         self.units
             .iter()
