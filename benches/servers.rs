@@ -35,10 +35,10 @@
 //!   1 000 parents, so the lazy variants run 1 + 1 000 statements; W6/W6b: 10 000 rows).
 //!
 //! W6b as in `w6b_session_update_delete.rs`: fsql's session sends one `UPDATE` (of every
-//! column) resp. one `DELETE` per row; `diesel_raw` updates `hair_color` row by row and deletes
-//! with one `IN` list per 1 000 ids; `W6b_delete_*` has a third variant,
-//! `diesel_raw_rowwise` (10 000 single-row `DELETE`s by hand), which separates the cost of
-//! one round trip per row from fsql's own. The checked repetitions print fsql's statements.
+//! column) per row and one `DELETE … IN (…)` per 1 000 rows; `diesel_raw` updates `hair_color`
+//! row by row and deletes with one `IN` list per 1 000 ids; `W6b_delete_*` has a third
+//! variant, `diesel_raw_rowwise` (10 000 single-row `DELETE`s by hand), the cost of one round
+//! trip per row. The checked repetitions print fsql's statements.
 //! Diesel 2.3 prepares every `UPDATE` anew on both sides (its `UpdateStatement` is never put
 //! in the statement cache).
 //!

@@ -20,12 +20,12 @@
 //! against 208 M instructions per unit, of which +41 M preparing, +47 M executing (index
 //! lookups included) and +33 M building the longer SQL.
 //! - `W6b_delete/fsql`: the rows are loaded untimed, then `session.delete(row)` for each and
-//!   `commit` (one `DELETE … WHERE id = ?` per row).
+//!   `commit` (deletes of one model queued in a row run as one `DELETE … WHERE id IN (…)` per
+//!   1 000 rows, as the raw side's).
 //! - `W6b_delete/diesel_raw`: one transaction, `DELETE … WHERE id IN (…)` per 1 000 ids.
 //! - `W6b_delete/diesel_raw_rowwise`: one transaction of 10 000 single-row
-//!   `diesel::delete(user.find(id))`, the statements fsql's session sends, written by hand:
-//!   `fsql` against it is fsql's own cost, `diesel_raw_rowwise` against `diesel_raw` the cost
-//!   of one statement per row.
+//!   `diesel::delete(user.find(id))`, what fsql's session sent before it batched deletes:
+//!   `diesel_raw_rowwise` against `diesel_raw` is the cost of one statement per row.
 //!
 //! The checked repetitions print the statements fsql's session sent (`record_queries`). Under
 //! criterion, each group first runs its fsql and raw units alternately and prints the ratio of
@@ -147,9 +147,9 @@ fn raw_delete(conn: &mut SqliteConnection, ids: &[i32]) {
     assert_eq!(deleted, ids.len(), "every row deleted");
 }
 
-/// `diesel_raw_rowwise`, timed part of `W6b_delete`: what fsql's session sends, written by
-/// hand — one transaction of single-row `DELETE … WHERE id = ?` (cached statement) — to tell
-/// the cost of one statement per row from fsql's own cost.
+/// `diesel_raw_rowwise`, timed part of `W6b_delete`: one transaction of single-row
+/// `DELETE … WHERE id = ?` (cached statement), what fsql's session sent before it batched
+/// deletes: the cost of one statement per row.
 fn raw_delete_rowwise(conn: &mut SqliteConnection, ids: &[i32]) {
     conn.transaction::<_, diesel::result::Error, _>(|c| {
         for &id in ids {
@@ -257,7 +257,7 @@ fn bench(c: &mut Criterion) {
     }
 
     // The same file with `record_queries(true)`: the checked repetitions below print fsql's
-    // statements (one per row), which explain the ratios.
+    // statements, which explain the ratios.
     let recording = Database::builder()
         .url(schema::sqlite_url(&fsql_path))
         .record_queries(true)

@@ -1030,9 +1030,9 @@ fn raw_delete(conn: &mut Conn, ids: &[i32]) {
     assert_eq!(deleted, ids.len(), "every row deleted");
 }
 
-/// `diesel_raw_rowwise`, timed part of `W6b_delete`: what fsql's session sends, written by
-/// hand — one transaction of single-row `DELETE … WHERE id = ?` (cached statement) — to tell
-/// the cost of one statement per row from fsql's own cost.
+/// `diesel_raw_rowwise`, timed part of `W6b_delete`: one transaction of single-row
+/// `DELETE … WHERE id = ?` (cached statement), what fsql's session sent before it batched
+/// deletes: the cost of one statement per row.
 fn raw_delete_rowwise(conn: &mut Conn, ids: &[i32]) {
     conn.transaction::<_, diesel::result::Error, _>(|c| {
         for &id in ids {

@@ -192,7 +192,7 @@ macro_rules! __impl_model_on_insert {
                     ::diesel::Insertable::<$($table)::+::table>::values(*row).values,
                 ))
                 .collect();
-            $crate::backend::in_transaction(conn, |conn| {
+            let insert = |conn: &mut <$db as $crate::backend::FsqlBackend>::Conn| {
                 let build = || {
                     $crate::batch::MultiInsert::new($($table)::+::table, &values, $crate::batch::NoReturning)
                 };
@@ -200,16 +200,23 @@ macro_rules! __impl_model_on_insert {
                     let one = $crate::batch::MultiInsert::new($($table)::+::table, &values[..1], $crate::batch::NoReturning);
                     $crate::batch::many_rows($crate::error::statement_error::<$db, _>(e, <Self as $crate::model::Model>::META, &one), values.len())
                 })?;
-                let first = $crate::backend::last_insert_id(conn)?;
-                if <Self as $crate::model::ModelHooks>::__INSERT_RETURNS_INPUT {
-                    // Consecutive keys from `first`, rows as sent: nothing to read back.
-                    let keys = rows
-                        .iter()
-                        .enumerate()
-                        .map(|(i, row)| <Self as $crate::model::ModelHooks>::__inserted_key(row, first + i as u64))
-                        .collect();
-                    return $crate::batch::rows_with_keys(rows, keys);
-                }
+                $crate::backend::last_insert_id(conn)
+            };
+            if <Self as $crate::model::ModelHooks>::__INSERT_RETURNS_INPUT {
+                // Consecutive keys from the first, rows as sent: nothing to read back, so no
+                // transaction either (one INSERT is atomic, and LAST_INSERT_ID() belongs to
+                // this connection): two statements per chunk instead of four.
+                let first = insert(conn)?;
+                let keys = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, row)| <Self as $crate::model::ModelHooks>::__inserted_key(row, first + i as u64))
+                    .collect();
+                return $crate::batch::rows_with_keys(rows, keys);
+            }
+            // The rows are read back by key range: in one transaction with the insert.
+            $crate::backend::in_transaction(conn, |conn| {
+                let first = insert(conn)?;
                 $crate::batch::read_back_mysql(conn, rows, first)
             })
         }
