@@ -522,3 +522,43 @@ fn a_batched_delete_of_a_missing_row_rolls_back() {
         assert_eq!(Author::query().count(db).unwrap(), 0);
     }
 }
+
+/// 2,500 rows added in one session go out as one multi-row `INSERT` per 1,000 rows on every
+/// backend; on MySQL, whose keys come from `LAST_INSERT_ID()`, the server's key settings are
+/// checked once for the whole batch, and no savepoint is needed around a chunk.
+#[test]
+fn a_large_add_all_is_a_few_statements() {
+    for t in dbs() {
+        eprintln!("backend: {}", t.backend);
+        let recording = fsql::Database::builder()
+            .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+            .record_queries(true)
+            .registry(Registry::new(TABLES.iter().copied()))
+            .build()
+            .unwrap();
+        recording.create_all().unwrap();
+        let mut session = recording.session();
+        let handles = session.add_all((0..2_500).map(|i| author(&format!("bulk {i:04}"))));
+        let ((), statements) = recording.record(|| session.commit().unwrap());
+        let count = |prefix: &str| {
+            statements
+                .iter()
+                .filter(|s| s.statement.starts_with(prefix))
+                .count()
+        };
+        assert_eq!(count("INSERT"), 3, "{:#?}", statements.len());
+        assert!(count("SELECT CAST(@@innodb_autoinc_lock_mode") <= 1);
+        assert_eq!(count("SAVEPOINT"), 0);
+        let keys: Vec<i32> = handles.iter().map(|h| h.key().unwrap()).collect();
+        let stored = Author::query()
+            .order_by(Author::id.asc())
+            .all(&recording)
+            .unwrap();
+        assert_eq!(stored.len(), 2_500);
+        for (h, k) in handles.iter().zip(&keys) {
+            let row = h.get().unwrap();
+            assert_eq!(row.id, *k);
+            assert!(stored.iter().any(|s| s.id == *k && s.name == row.name));
+        }
+    }
+}

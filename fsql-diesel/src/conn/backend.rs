@@ -29,7 +29,7 @@ pub use any::MultiBackend;
 #[cfg(feature = "mysql")]
 pub use mysql::{last_insert_id, mysql_consecutive_keys};
 
-mod mysql;
+pub(crate) mod mysql;
 mod postgres;
 mod sqlite;
 

@@ -170,6 +170,26 @@ where
     // `DEFAULT` and every row of a model has the same shape.
     let shaped = DB::KIND == BackendKind::Sqlite;
     let shape = |row: &M| if shaped { row.__insert_shape() } else { 0 };
+    #[cfg(feature = "mysql")]
+    if DB::KIND == BackendKind::Mysql {
+        return crate::conn::backend::mysql::with_key_settings_cached(|| {
+            insert_chunks::<M, DB>(conn, rows, chunk, shape)
+        });
+    }
+    insert_chunks::<M, DB>(conn, rows, chunk, shape)
+}
+
+/// The chunks of [`insert_all`]: runs of one key kind and one shape, `chunk` rows at most.
+fn insert_chunks<M, DB>(
+    conn: &mut DB::Conn,
+    rows: &[&M],
+    chunk: usize,
+    shape: impl Fn(&M) -> u64,
+) -> Result<Vec<M>>
+where
+    M: Model + ModelOn<DB>,
+    DB: FsqlBackend,
+{
     let mut out = Vec::with_capacity(rows.len());
     let mut start = 0;
     while start < rows.len() {

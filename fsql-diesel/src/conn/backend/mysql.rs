@@ -67,10 +67,44 @@ pub fn last_insert_id(conn: &mut MysqlConnection) -> fsql_core::Result<u64> {
     .map_err(|e| crate::conn::error::from_diesel(e, None, Some(format!("SELECT {SQL}"))))
 }
 
+#[cfg(feature = "mysql")]
+thread_local! {
+    /// Inside [`with_key_settings_cached`]: the answer of the batch's first check, once asked.
+    static KEY_SETTINGS: std::cell::Cell<Option<Option<bool>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f`, the chunks of one multi-row insert on one connection, checking the key settings
+/// once for all of them: nothing runs between the chunks that could change the session's
+/// `auto_increment_increment` (`innodb_autoinc_lock_mode` is fixed at server start).
+#[cfg(feature = "mysql")]
+pub(crate) fn with_key_settings_cached<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Option<bool>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            KEY_SETTINGS.with(|k| k.set(self.0));
+        }
+    }
+    let _restore = Restore(KEY_SETTINGS.with(|k| k.replace(Some(None))));
+    f()
+}
+
 /// MySQL: whether a multi-row insert gives consecutive keys on this connection.
 #[cfg(feature = "mysql")]
 #[doc(hidden)]
 pub fn mysql_consecutive_keys(conn: &mut MysqlConnection) -> fsql_core::Result<bool> {
+    let cached = KEY_SETTINGS.with(|k| k.get());
+    if let Some(Some(answer)) = cached {
+        return Ok(answer);
+    }
+    let answer = check_key_settings(conn)?;
+    if cached.is_some() {
+        KEY_SETTINGS.with(|k| k.set(Some(Some(answer))));
+    }
+    Ok(answer)
+}
+
+#[cfg(feature = "mysql")]
+fn check_key_settings(conn: &mut MysqlConnection) -> fsql_core::Result<bool> {
     use diesel::sql_types::BigInt;
     use diesel::RunQueryDsl;
     const SQL: &str =
