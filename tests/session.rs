@@ -56,6 +56,19 @@ fn dbs() -> Vec<TestDb> {
     each_backend(TABLES)
 }
 
+/// The test's database, recording, to see the statements: the same schema on a server, a new
+/// in-memory database on SQLite, so the tables are created here.
+fn recording(t: &TestDb) -> fsql::Database {
+    let db = fsql::Database::builder()
+        .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+        .record_queries(true)
+        .registry(Registry::new(TABLES.iter().copied()))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    db
+}
+
 fn author(name: &str) -> Author {
     Author {
         id: 0,
@@ -433,15 +446,7 @@ fn a_constraint_violation_on_the_second_bind_leaves_the_first_unchanged() {
 fn many_deletes_run_children_first() {
     for t in dbs() {
         eprintln!("backend: {}", t.backend);
-        // The test's database, recording, to see the statements (a new in-memory database on
-        // SQLite, so its tables are created here).
-        let recording = fsql::Database::builder()
-            .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
-            .record_queries(true)
-            .registry(Registry::new(TABLES.iter().copied()))
-            .build()
-            .unwrap();
-        recording.create_all().unwrap();
+        let recording = recording(&t);
         let db = &recording;
         let mut setup = db.session();
         let handles = setup.add_all((0..100).map(|i| author(&format!("author {i}"))));
@@ -530,13 +535,7 @@ fn a_batched_delete_of_a_missing_row_rolls_back() {
 fn a_large_add_all_is_a_few_statements() {
     for t in dbs() {
         eprintln!("backend: {}", t.backend);
-        let recording = fsql::Database::builder()
-            .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
-            .record_queries(true)
-            .registry(Registry::new(TABLES.iter().copied()))
-            .build()
-            .unwrap();
-        recording.create_all().unwrap();
+        let recording = recording(&t);
         let mut session = recording.session();
         let handles = session.add_all((0..2_500).map(|i| author(&format!("bulk {i:04}"))));
         let ((), statements) = recording.record(|| session.commit().unwrap());
