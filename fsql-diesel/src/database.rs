@@ -386,7 +386,13 @@ impl Database {
     fn bind(&self, key: Option<&str>, model: Option<&'static str>) -> Result<&Bind> {
         // `Option<&str>` → `Option<String>` lookup without allocating.
         let found = match key {
-            None => self.inner.binds.get(&None),
+            // `None` sorts first: the default bind, when there is one, is the first entry.
+            None => self
+                .inner
+                .binds
+                .first_key_value()
+                .filter(|(k, _)| k.is_none())
+                .map(|(_, b)| b),
             Some(k) => self
                 .inner
                 .binds

@@ -247,7 +247,9 @@ pub(crate) struct Observer {
     pub(crate) bind: Option<Arc<str>>,
     pub(crate) echo: bool,
     pub(crate) recorder: Option<Arc<Recorder>>,
-    started: Option<Instant>,
+    /// When the running statement started, and whether `fsql::query` events were wanted
+    /// then; `None` when nothing wants it.
+    started: Option<(Instant, bool)>,
     /// Diesel's rendering of the running statement, reused from one statement to the next.
     text: String,
     /// The SQL of each statement shape this connection has run (see [`with_shape`]).
@@ -312,18 +314,19 @@ impl Observer {
 impl Instrumentation for Observer {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
-            InstrumentationEvent::StartQuery { .. }
-                if self.is_needed() || query_events_enabled() =>
-            {
-                self.started = Some(Instant::now());
+            InstrumentationEvent::StartQuery { .. } => {
+                // Whether anything wants this statement is decided once, here: the finish
+                // then costs one check of `started` when nothing does.
+                let debug = query_events_enabled();
+                self.started = (debug || self.is_needed()).then(|| (Instant::now(), debug));
             }
             InstrumentationEvent::FinishQuery { query, error, .. } => {
-                let debug = query_events_enabled();
-                if !debug && !self.is_needed() {
-                    self.started = None;
-                    return;
-                }
-                let started = self.started.take().unwrap_or_else(Instant::now);
+                let (started, debug) = match self.started.take() {
+                    Some(started) => started,
+                    // A finish without its start (no backend does this today).
+                    None if self.is_needed() => (Instant::now(), query_events_enabled()),
+                    None => return,
+                };
                 let duration = started.elapsed();
                 // Scopes (`Database::record`) see statements only where recording is on, as
                 // documented there.
