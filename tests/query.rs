@@ -275,3 +275,56 @@ fn from_boxed_runs_only_on_its_backend() {
         assert!(q.count(&t.db).is_err() && q.paginate(&t.db, PageRequest::new(1)).is_err());
     }
 }
+
+/// Bulk `query.delete()`: one `DELETE` over the filters, the number deleted, nothing else
+/// touched; clauses one `DELETE` cannot express are refused before anything runs; through a
+/// session it runs in the session's transaction, after the session's queued work.
+#[test]
+fn bulk_delete_by_filters() {
+    for t in seeded() {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        for refused in [
+            Book::query().order_by(Book::year.asc()),
+            Book::query().limit(1),
+            Book::query().offset(1),
+            Book::query().distinct(),
+        ] {
+            let err = refused.delete(db).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        }
+        assert_eq!(Book::query().count(db).unwrap(), 4, "nothing deleted");
+
+        let old = Book::query().filter(Book::year.lt(1950));
+        assert_eq!(old.delete(db).unwrap(), 2);
+        assert_eq!(old.count(db).unwrap(), 0);
+        assert_eq!(old.delete(db).unwrap(), 0, "none left to delete");
+        let mut left: Vec<String> = Book::query()
+            .all(db)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.title)
+            .collect();
+        left.sort();
+        assert_eq!(left, ["Beloved", "Dune"]);
+
+        // In a session: the queued insert is flushed first, so the delete sees it; rolled
+        // back with the session.
+        let mut session = db.session();
+        session.add(Book {
+            id: 0,
+            title: "Orlando".into(),
+            year: 1928,
+        });
+        let n = Book::query()
+            .filter(Book::year.lt(1950))
+            .delete(&mut session)
+            .unwrap();
+        assert_eq!(n, 1, "the session's own row");
+        session.rollback().unwrap();
+        assert_eq!(Book::query().count(db).unwrap(), 2);
+
+        assert_eq!(Book::query().delete(db).unwrap(), 2, "the whole table");
+        assert_eq!(Book::query().count(db).unwrap(), 0);
+    }
+}

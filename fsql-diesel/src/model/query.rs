@@ -706,6 +706,66 @@ impl<'a, M: Model> Query<'a, M> {
         })
     }
 
+    /// Deletes every row the filters match with one `DELETE .. WHERE <filters>` and returns how
+    /// many it deleted (Flask-SQLAlchemy's bulk `query.delete()`; `Model::query().delete(..)`
+    /// deletes the whole table).
+    ///
+    /// Like SQLAlchemy's bulk delete it does no per-row work: association-table rows and
+    /// children are left to the database's `ON DELETE` rules (use [`Session::delete`] or
+    /// `Record::delete` for those). A query with `order_by`, `limit`, `offset`, `distinct` or a
+    /// hand-written base is refused without running anything, since one `DELETE` cannot name
+    /// the rows it selects (SQLAlchemy refuses `limit` and `offset` too). Through a
+    /// `&mut Session`, it runs in the session's transaction after its queued work.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Task { #[fsql(primary_key)] pub id: i32, pub done: bool }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # for done in [true, true, false] { Task { id: 0, done }.insert(&db)?; }
+    /// let removed = Task::query().filter(Task::done.eq(true)).delete(&db)?;
+    /// assert_eq!((removed, Task::query().count(&db)?), (2, 1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// [`Session::delete`]: crate::Session::delete
+    #[track_caller]
+    pub fn delete<E: Executor>(&self, exec: E) -> Result<u64> {
+        let clause = if !self.orders.is_empty() {
+            Some("order_by")
+        } else if self.limit.is_some() {
+            Some("limit")
+        } else if self.offset.is_some() {
+            Some("offset")
+        } else if self.distinct {
+            Some("distinct")
+        } else if self.base.is_some() {
+            Some("from_boxed")
+        } else {
+            None
+        };
+        if let Some(clause) = clause {
+            return Err(Error::Config {
+                key: "Query::delete".to_owned(),
+                value: M::META.model.to_owned(),
+                reason: format!(
+                    "a bulk delete runs one DELETE over the query's filters; remove `{clause}` \
+                     from the query, or load the rows and delete each"
+                ),
+            });
+        }
+        let deleted =
+            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
+                exec.run_write(M::META, |conn| {
+                    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::delete_where(c, self))
+                })
+            })?;
+        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+    }
+
     /// How many rows [`all`](Self::all) would return (one `COUNT(*)` statement; limit and
     /// offset are applied to the count).
     #[track_caller]
