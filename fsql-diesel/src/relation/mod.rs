@@ -299,11 +299,11 @@ macro_rules! __relationship_fetch_links {
         ) -> $crate::Result<::std::vec::Vec<(<Self as $crate::relation::Relationship>::Link, $target)>> {
             use ::diesel::RunQueryDsl;
             if let $crate::relation::Links::One(link) = &links {
-                let query = <Self as $crate::relation::Relationship>::targets_of(::core::clone::Clone::clone(*link));
-                // Only the foreign-key filter (no restriction of an inheritance child): the
-                // unboxed `SELECT .. WHERE (fk = ?)`, prepared once per connection and then
-                // only bound, as hand-written Diesel's `belonging_to` is.
-                if query.__filters().len() == 1 && query.__base().is_none() {
+                // A target without a restriction (an inheritance child's discriminator; an
+                // empty query allocates nothing to find out): the unboxed
+                // `SELECT .. WHERE (fk = ?)`, prepared once per connection and then only
+                // bound, as hand-written Diesel's `belonging_to` is.
+                if $crate::query::Query::<$target>::new().__filters().is_empty() {
                     use ::diesel::ExpressionMethods as _;
                     let one = || $crate::relation::sql::StaticId::<($rel, $crate::relation::sql::OneLinkUnboxed), _>::new(
                         $crate::relation::sql::WhereOne::<_, _, _, $crate::relation::load::SqlTypeOf<$target>> {

@@ -122,7 +122,8 @@ pub fn missing_parent(child: &'static str, parent: &'static str, field: &'static
     }
 }
 
-fn missing<M: Model>(pk: &M::PrimaryKey, action: &str) -> Error {
+/// `NotFound` for a write by key that matched no row.
+pub(crate) fn missing<M: Model>(pk: &M::PrimaryKey, action: impl std::fmt::Display) -> Error {
     Error::not_found_with(format!(
         "cannot {action} {}: no row in table `{}` has primary key {pk:?}",
         M::META.model,

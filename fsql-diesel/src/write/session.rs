@@ -234,13 +234,7 @@ const DELETE_CHUNK: usize = 1_000;
 
 impl<M: Model + Clone> Write<M> {
     fn missing(&self, row: &M) -> Error {
-        Error::not_found_with(format!(
-            "cannot {} {}: no row in table `{}` has primary key {:?}",
-            self.operation,
-            M::META.model,
-            M::TABLE_NAME,
-            row.primary_key()
-        ))
+        crate::write::row::missing::<M>(&row.primary_key(), self.operation)
     }
 
     /// Deletes `rows` with one statement, when the model allows it (a one-column key, no
