@@ -38,9 +38,9 @@ pub use fsql_core::naming_convention::NamingConvention;
 pub use fsql_core::pagination::{parse_int, IterPages};
 pub use fsql_core::query_log::{RecordedQuery, UNKNOWN_LOCATION};
 pub use fsql_core::{
-    camel_to_snake, ColumnMeta, ColumnType, CursorKey, DatabaseErrorKind, Error, ForeignKeyMeta,
-    IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest, Pagination, Registry,
-    Result, TableMeta,
+    camel_to_snake, ColumnMeta, ColumnType, CursorKey, DatabaseErrorKind, DialectTypes, EnumType,
+    Error, ForeignKeyMeta, IndexMeta, KeysetPage, KeysetRequest, MetaData, OnDelete, PageRequest,
+    Pagination, Registry, Result, TableMeta,
 };
 /// Declares a table without a model (`page_tags` links pages and tags):
 ///
@@ -83,15 +83,42 @@ pub use fsql_core::{
 /// # }
 /// ```
 pub use fsql_derive::table;
+pub use fsql_derive::Enum;
 pub use fsql_derive::Model;
 pub use fsql_derive::{inherits, mixin, Mixin};
 pub use fsql_diesel::{
-    AnyConnection, BackendKind, Binds, Change, Database, DatabaseBuilder, DatabaseUrl, Executor,
-    KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork, PoolOptions,
-    PoolStatus, PooledConnection, Query, QueryBuilder, Record, Session, QUERY_TARGET,
+    AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
+    Enum, Executor, Json, KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork,
+    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record, Session, QUERY_TARGET,
 };
 
 pub use fsql_diesel::keyset_key;
+
+/// The `uuid` crate whose `Uuid` [`Uuid`] wraps (feature `uuid`).
+#[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
+pub use uuid;
+
+/// The `bigdecimal` crate whose `BigDecimal` [`Decimal`] wraps (feature `decimal`).
+#[cfg(feature = "decimal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "decimal")))]
+pub use bigdecimal;
+
+#[cfg(feature = "decimal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "decimal")))]
+pub use fsql_diesel::Decimal;
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+pub use fsql_diesel::UtcDateTime;
+#[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
+pub use fsql_diesel::Uuid;
+
+/// The SQL types of fsql's column types, for hand-written Diesel over fsql's tables
+/// (`diesel::dsl::sql::<fsql::sql_types::Json>(..)`).
+pub mod sql_types {
+    pub use fsql_diesel::sql_types::{Decimal, Json, TimestampTz, Uuid};
+}
 
 /// DDL rendering, for inspecting what `create_all` runs.
 pub mod ddl {
@@ -101,8 +128,8 @@ pub mod ddl {
 /// Everything a model file needs: `use fsql::prelude::*;`.
 pub mod prelude {
     pub use crate::relation::{
-        joinedload, lazyload, noload, selectinload, subqueryload, BelongsTo, HasMany, HasOne,
-        ManyToMany,
+        joinedload, lazyload, noload, raiseload, selectinload, subqueryload, BelongsTo, HasMany,
+        HasOne, ManyToMany,
     };
     pub use crate::{
         Database, Error, Executor, KeysetRequest, Mixin, Model, PageNavigation, PageRequest,
@@ -117,13 +144,16 @@ pub mod prelude {
 /// `fsql-derive` that emits paths into it (see `fsql-derive/src/private.rs`).
 #[doc(hidden)]
 pub mod __private_v0_1_0 {
+    pub use crate::sql_types;
     pub use fsql_core::inventory;
     pub use fsql_core::metadata::same_bind;
+    pub use fsql_core::EnumType;
     pub use fsql_core::{
         ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, ModelRegistration, OnDelete, TableMeta,
     };
     pub use fsql_derive::inject_mixins;
     pub use fsql_diesel::backend::{AnyConnection, FsqlBackend};
+    pub use fsql_diesel::impl_enum_column;
     pub use fsql_diesel::model::ops::Derived as DerivedOps;
     pub use fsql_diesel::model::ModelHooks;
     pub use fsql_diesel::record::{delete_on, insert_on, missing_parent, update_on};
@@ -134,19 +164,20 @@ pub mod __private_v0_1_0 {
         under, AssociationLink, BelongsTo, ForeignKey, HasMany, HasOne, JoinTo, Lazy, LoadOption,
         ManyToMany, Relationship, SingleKey, Slot, WithSlot,
     };
-    pub use fsql_diesel::sql_types::DateTimeValue;
+    pub use fsql_diesel::sql_types::{same_sql_type, DateTimeValue};
     pub use fsql_diesel::{
         fallback_model, impl_model_backends, impl_relationship_backends, Model, Query,
     };
+    pub use fsql_diesel::{ColumnValue, Enum};
 }
 
 /// Relationships: slots, loader options and strategies (see [`fsql_diesel::relation`]).
 pub mod relation {
     pub use fsql_diesel::relation::load::Eager;
     pub use fsql_diesel::relation::{
-        joinedload, lazyload, noload, selectinload, subqueryload, AssociationLink, BelongsTo,
-        ForeignKey, HasMany, HasOne, Lazy, LoadOption, ManyToMany, Relationship, SingleKey,
-        WithSlot,
+        joinedload, lazyload, noload, raiseload, selectinload, subqueryload, AssociationLink,
+        BelongsTo, ForeignKey, HasMany, HasOne, Lazy, LoadOption, ManyToMany, Relationship,
+        SingleKey, WithSlot,
     };
 }
 

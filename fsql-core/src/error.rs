@@ -97,6 +97,21 @@ pub enum Error {
     /// never added, a commit that could only partly complete ...). The message says which.
     #[error("session: {0}")]
     Session(String),
+
+    /// A relationship that does not load on access (`lazy = "raise"`, or a query's
+    /// `raiseload(..)`) was used before it was loaded: SQLAlchemy's raiseload, which turns a
+    /// hidden statement per row (an N+1) into an error that a test catches.
+    #[error(
+        "`{relationship}` is not loaded, and it does not load on access (lazy = \"raise\"); \
+         load it with the query that reads the rows, `.options(selectinload({option}))` or \
+         `joinedload({option})`, or allow loading on access with `lazyload({option})`"
+    )]
+    NotLoaded {
+        /// The relationship, as `Model.field`.
+        relationship: &'static str,
+        /// The relationship as a loader option takes it, `Model::field`.
+        option: String,
+    },
 }
 
 fn format_binds(available: &[Option<String>]) -> String {
@@ -271,12 +286,21 @@ mod from_diesel {
                     };
                     (kind, info.message().to_owned())
                 }
-                DieselError::DeserializationError(e) => (
-                    DatabaseErrorKind::Deserialization,
-                    format!(
-                        "{e} (does the model's field type match the column's type in the database?)"
-                    ),
-                ),
+                DieselError::DeserializationError(e) => {
+                    // Diesel's "Error deserializing field 'x'" keeps what went wrong (a JSON
+                    // document of another shape, an unknown enum name) in its source.
+                    let mut message = e.to_string();
+                    let mut cause = e.source();
+                    while let Some(c) = cause {
+                        message.push_str(": ");
+                        message.push_str(&c.to_string());
+                        cause = c.source();
+                    }
+                    message.push_str(
+                        " (does the model's field type match the column's type in the database?)",
+                    );
+                    (DatabaseErrorKind::Deserialization, message)
+                }
                 DieselError::SerializationError(e) => {
                     (DatabaseErrorKind::Serialization, e.to_string())
                 }

@@ -31,7 +31,8 @@ pub mod table_name;
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use keyset::{CursorKey, KeysetPage, KeysetRequest};
 pub use metadata::{
-    foreign_key_id, ColumnMeta, ColumnType, ForeignKeyMeta, IndexMeta, OnDelete, TableMeta,
+    foreign_key_id, ColumnMeta, ColumnType, DialectTypes, EnumType, ForeignKeyMeta, IndexMeta,
+    OnDelete, TableMeta,
 };
 pub use pagination::{IterPages, PageRequest, Pagination};
 pub use registry::{MetaData, ModelRegistration, Registry};

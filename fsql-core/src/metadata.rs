@@ -138,6 +138,24 @@ pub enum ColumnType {
     Time,
     /// A date and time without zone (`chrono::NaiveDateTime`).
     Timestamp,
+    /// A date and time with zone, stored in UTC (`fsql::UtcDateTime`): `TIMESTAMP WITH TIME
+    /// ZONE` on PostgreSQL, `DATETIME` elsewhere (SQLAlchemy's `DateTime(timezone=True)`).
+    TimestampTz,
+    /// A JSON document (`fsql::Json<T>`): `JSONB` on PostgreSQL, `JSON` on MySQL, `TEXT` on
+    /// SQLite.
+    Json,
+    /// A UUID (`fsql::Uuid`): `UUID` on PostgreSQL, `CHAR(32)` of hex digits elsewhere, as
+    /// SQLAlchemy's `Uuid` stores it.
+    Uuid,
+    /// A fixed-point decimal (`fsql::Decimal`), `NUMERIC(precision, scale)`; `None` is the backend's widest
+    /// (`NUMERIC` on PostgreSQL and SQLite, `DECIMAL(65, 30)` on MySQL, whose bare `DECIMAL`
+    /// would keep no fraction).
+    Numeric(Option<(u32, u32)>),
+    /// An enum stored by its variants' names (`#[derive(fsql::Enum)]`).
+    Enum(&'static EnumType),
+    /// A type spelled differently per dialect, for a column type of the user's own
+    /// (`impl fsql::ColumnValue`).
+    PerDialect(&'static DialectTypes),
     /// A type written verbatim into the DDL (`#[fsql(sql_type = .., ddl_type = "..")]`).
     Custom(&'static str),
 }
@@ -147,6 +165,49 @@ impl ColumnType {
     pub fn is_integer(self) -> bool {
         matches!(self, Self::SmallInt | Self::Integer | Self::BigInt)
     }
+}
+
+/// An enum column's type: its SQL name and the names its values are stored as.
+///
+/// Stored as `VARCHAR(n)`, `n` the longest name, unless `native`: then MySQL's
+/// `ENUM('a', 'b')` (PostgreSQL and SQLite keep the `VARCHAR`, see `#[derive(fsql::Enum)]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnumType {
+    /// The enum's SQL name (`"mood"`, its Rust name in snake_case unless renamed).
+    pub name: &'static str,
+    /// The stored name of each variant, in declaration order.
+    pub variants: &'static [&'static str],
+    /// A native `ENUM` type where the backend has one inline (MySQL).
+    pub native: bool,
+}
+
+impl EnumType {
+    /// The length of the `VARCHAR` that holds every name (at least 1).
+    pub fn max_len(&self) -> u32 {
+        let longest = self.variants.iter().map(|v| v.chars().count()).max();
+        u32::try_from(longest.unwrap_or(1).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A column type's DDL spelling on each dialect.
+///
+/// ```
+/// use fsql_core::{ColumnType, DialectTypes};
+/// const CITEXT: ColumnType = ColumnType::PerDialect(&DialectTypes {
+///     sqlite: "TEXT COLLATE NOCASE",
+///     postgres: "CITEXT",
+///     mysql: "VARCHAR(255)",
+/// });
+/// # let _ = CITEXT;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DialectTypes {
+    /// On SQLite.
+    pub sqlite: &'static str,
+    /// On PostgreSQL.
+    pub postgres: &'static str,
+    /// On MySQL and MariaDB.
+    pub mysql: &'static str,
 }
 
 /// What the database does to referring rows when the referred row is deleted.

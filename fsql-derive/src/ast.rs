@@ -8,6 +8,7 @@ use syn::{Data, DeriveInput, Fields, Ident, Type, Visibility};
 
 use crate::attr::{ContainerAttrs, FieldAttrs, RelationAttrs};
 use crate::ctxt::Ctxt;
+use crate::private::private;
 use crate::types::{self, Scalar};
 
 pub struct Model<'a> {
@@ -341,7 +342,10 @@ impl<'a> Field<'a> {
         let base = match (self.attrs.sql_type.get(), self.scalar) {
             (Some(t), _) => quote!(#t),
             (None, Some(s)) => s.diesel_type(),
-            // Reported by valid.rs; keep generating so one error does not hide others.
+            // A type fsql does not know by name (an `fsql::Enum`, a user's `ColumnValue`) is
+            // text unless the field says otherwise; `expand/meta.rs` checks at compile time that
+            // its `ColumnValue::SqlType` agrees. Not `<T as ColumnValue>::SqlType` itself:
+            // inside `diesel::table!`'s generic impls the compiler cannot see through it.
             (None, None) => quote!(::diesel::sql_types::Text),
         };
         if self.sql_nullable() {
@@ -349,6 +353,15 @@ impl<'a> Field<'a> {
         } else {
             base
         }
+    }
+
+    /// `<T as ColumnValue>` for a field type fsql does not map by name, spanned at the type so
+    /// that a type with no column mapping is reported there.
+    pub fn column_value(&self) -> TokenStream {
+        let inner = self.inner;
+        let span = syn::spanned::Spanned::span(inner);
+        let path = private.at(span);
+        quote::quote_spanned!(span=> #inner as #path::ColumnValue)
     }
 
     /// The Rust type Diesel reads the column into.

@@ -1,4 +1,5 @@
-//! One typed struct per attribute site: `#[fsql(..)]` on the struct, and on a field.
+//! One typed struct per attribute site: `#[fsql(..)]` on the struct, on a field, and on an
+//! `#[derive(Enum)]` enum and its variants.
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -88,6 +89,9 @@ pub struct FieldAttrs {
     pub unique: Attr<()>,
     pub index: Attr<()>,
     pub length: Attr<u32>,
+    /// `precision = P, scale = S`: `NUMERIC(P, S)` for an `fsql::Decimal`.
+    pub precision: Attr<u32>,
+    pub scale: Attr<u32>,
     pub column: Attr<String>,
     pub default: Attr<String>,
     pub default_fn: Attr<syn::Path>,
@@ -230,11 +234,80 @@ impl RelationAttrs {
     }
 }
 
+/// `#[fsql(..)]` on an `#[derive(Enum)]` enum.
+pub struct EnumAttrs {
+    /// The enum's SQL name (a native type's name); the enum's name in snake_case by default.
+    pub name: Attr<String>,
+    /// MySQL's native `ENUM(..)` column type instead of a `VARCHAR`.
+    pub native: Attr<()>,
+}
+
+impl EnumAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut a = Self {
+            name: Attr::none(NAME),
+            native: Attr::none(NATIVE),
+        };
+        for attr in attrs.iter().filter(|at| at.path() == FSQL) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.path == NAME {
+                    if let Some(v) = string(cx, &meta, NAME, "\"mood\"")? {
+                        a.name.set(cx, &meta.path, v);
+                    }
+                } else if meta.path == NATIVE {
+                    flag(cx, &meta, NATIVE)?;
+                    a.native.set(cx, &meta.path, ());
+                } else {
+                    return unknown(cx, &meta, ENUM_ATTRS, "enum");
+                }
+                Ok(())
+            });
+            if let Err(e) = parsed {
+                cx.syn_error(e);
+            }
+        }
+        a
+    }
+}
+
+/// `#[fsql(..)]` on a variant of an `#[derive(Enum)]` enum.
+pub struct VariantAttrs {
+    /// The name the variant is stored as; the variant's own name by default.
+    pub rename: Attr<String>,
+}
+
+impl VariantAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut a = Self {
+            rename: Attr::none(RENAME),
+        };
+        for attr in attrs.iter().filter(|at| at.path() == FSQL) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                if meta.path == RENAME {
+                    if let Some(v) = string(cx, &meta, RENAME, "\"archived\"")? {
+                        a.rename.set(cx, &meta.path, v);
+                    }
+                } else {
+                    return unknown(cx, &meta, VARIANT_ATTRS, "variant");
+                }
+                Ok(())
+            });
+            if let Err(e) = parsed {
+                cx.syn_error(e);
+            }
+        }
+        a
+    }
+}
+
 /// Reports an unknown attribute on a `site` ("struct", "field", "table", "column"), listing the
 /// valid ones.
 fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) -> syn::Result<()> {
     let name = meta.path.to_token_stream().to_string().replace(' ', "");
     let what = match cx.syntax() {
+        Syntax::Derive if site.starts_with('e') => {
+            format!("unknown fsql attribute `{name}` on an {site}")
+        }
         Syntax::Derive => format!("unknown fsql attribute `{name}` on a {site}"),
         Syntax::TableMacro => format!("unknown attribute `{name}` on a {site} of fsql::table!"),
     };
@@ -298,6 +371,36 @@ fn function_path(
             Ok(None)
         }
     }
+}
+
+/// An integer value of at least `min`. `Ok(None)` when the value was there but wrong: the
+/// error is recorded.
+fn integer(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    name: Symbol,
+    min: u32,
+    example: &str,
+) -> syn::Result<Option<u32>> {
+    let expr = value_expr(meta)?;
+    let n = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<u32>().ok().filter(|n| *n >= min),
+        _ => None,
+    };
+    if n.is_none() {
+        let kind = if min == 0 {
+            "an integer"
+        } else {
+            "a positive integer"
+        };
+        cx.error_spanned_by(
+            &expr,
+            format!("`{name}` must be {kind}, e.g. `{name} = {example}`"),
+        );
+    }
+    Ok(n)
 }
 
 /// A string value. `Ok(None)` when the value was there but wrong: the error is recorded and
@@ -438,6 +541,8 @@ impl FieldAttrs {
             unique: Attr::none(UNIQUE),
             index: Attr::none(INDEX),
             length: Attr::none(LENGTH),
+            precision: Attr::none(PRECISION),
+            scale: Attr::none(SCALE),
             column: Attr::none(COLUMN),
             default: Attr::none(DEFAULT),
             default_fn: Attr::none(DEFAULT_FN),
@@ -483,19 +588,16 @@ impl FieldAttrs {
             flag(cx, meta, INDEX)?;
             self.index.set(cx, p, ());
         } else if p == LENGTH {
-            let expr = value_expr(meta)?;
-            let n = match &expr {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Int(i), ..
-                }) => i.base10_parse::<u32>().ok().filter(|n| *n > 0),
-                _ => None,
-            };
-            match n {
-                Some(n) => self.length.set(cx, p, n),
-                None => cx.error_spanned_by(
-                    &expr,
-                    "`length` must be a positive integer, e.g. `length = 80`",
-                ),
+            if let Some(n) = integer(cx, meta, LENGTH, 1, "80")? {
+                self.length.set(cx, p, n);
+            }
+        } else if p == PRECISION {
+            if let Some(n) = integer(cx, meta, PRECISION, 1, "10")? {
+                self.precision.set(cx, p, n);
+            }
+        } else if p == SCALE {
+            if let Some(n) = integer(cx, meta, SCALE, 0, "2")? {
+                self.scale.set(cx, p, n);
             }
         } else if p == COLUMN {
             if let Some(v) = string(cx, meta, COLUMN, "\"user_name\"")? {

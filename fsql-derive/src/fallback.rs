@@ -40,11 +40,11 @@ pub fn expand(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenStream {
             Scalar::Float => "float",
             Scalar::Double => "double",
             Scalar::Bool => "bool_",
-            Scalar::Text => "text",
+            Scalar::Text | Scalar::Json | Scalar::Uuid | Scalar::Decimal => "text",
             Scalar::Binary => "binary",
             Scalar::Date => "date",
             Scalar::Time => "time",
-            Scalar::Timestamp => "timestamp",
+            Scalar::Timestamp | Scalar::TimestampTz => "timestamp",
         };
         let column = if f.sql_nullable() {
             format_ident!("nullable_{}", base)

@@ -10,6 +10,7 @@
 mod ast;
 mod attr;
 mod ctxt;
+mod enumeration;
 mod expand;
 mod fallback;
 mod mixin;
@@ -27,6 +28,14 @@ use proc_macro::TokenStream;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive_model(&input).into()
+}
+
+/// A fieldless enum as a column, stored by its variants' names (`VARCHAR`, or MySQL's native
+/// `ENUM` with `#[fsql(native)]`). See `fsql::Enum`.
+#[proc_macro_derive(Enum, attributes(fsql))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    enumeration::derive(&input).into()
 }
 
 /// A struct of shared columns that models take in with [`macro@mixin`]: the seeds'

@@ -35,6 +35,8 @@ pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
 pub const UNIQUE: Symbol = Symbol("unique");
 pub const INDEX: Symbol = Symbol("index");
 pub const LENGTH: Symbol = Symbol("length");
+pub const PRECISION: Symbol = Symbol("precision");
+pub const SCALE: Symbol = Symbol("scale");
 pub const COLUMN: Symbol = Symbol("column");
 pub const DEFAULT: Symbol = Symbol("default");
 pub const DEFAULT_FN: Symbol = Symbol("default_fn");
@@ -44,6 +46,11 @@ pub const DDL_TYPE: Symbol = Symbol("ddl_type");
 pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
+
+// `#[derive(Enum)]`: on the enum, and on a variant.
+pub const NAME: Symbol = Symbol("name");
+pub const NATIVE: Symbol = Symbol("native");
+pub const RENAME: Symbol = Symbol("rename");
 
 // Relationship field attributes.
 pub const LAZY: Symbol = Symbol("lazy");
@@ -67,6 +74,8 @@ pub const FIELD_ATTRS: &[Symbol] = &[
     UNIQUE,
     INDEX,
     LENGTH,
+    PRECISION,
+    SCALE,
     COLUMN,
     DEFAULT,
     DEFAULT_FN,
@@ -90,8 +99,13 @@ pub const RELATION_ATTRS: &[Symbol] = &[
 
 /// The values of `lazy` and `backref_lazy`.
 pub const LAZY_VALUES: &[&str] = &[
-    "select", "joined", "subquery", "selectin", "dynamic", "noload",
+    "select", "joined", "subquery", "selectin", "dynamic", "noload", "raise",
 ];
+
+/// `#[derive(Enum)]` on the enum.
+pub const ENUM_ATTRS: &[Symbol] = &[NAME, NATIVE];
+/// `#[derive(Enum)]` on a variant.
+pub const VARIANT_ATTRS: &[Symbol] = &[RENAME];
 
 /// `fsql::table!`: on the table, the same as on a model's struct.
 pub const TABLE_ATTRS: &[Symbol] = &[TABLE_NAME, BIND];
@@ -102,6 +116,8 @@ pub const TABLE_COLUMN_ATTRS: &[Symbol] = &[
     UNIQUE,
     INDEX,
     LENGTH,
+    PRECISION,
+    SCALE,
     COLUMN,
     DEFAULT,
     SQL_TYPE,

@@ -6,7 +6,12 @@ use syn::{GenericArgument, PathArguments, Type};
 
 use crate::private::private;
 
-/// The Rust types fsql maps by itself.
+/// The Rust types fsql maps by name; any other goes through `fsql::ColumnValue`.
+pub const SUPPORTED: &str = "i16, i32, i64, f32, f64, bool, String, Vec<u8>, chrono::NaiveDate, \
+     chrono::NaiveTime, chrono::NaiveDateTime (feature `chrono`), fsql::Json<T> (any serde \
+     type), an enum with #[derive(fsql::Enum)], a type implementing fsql::ColumnValue, and \
+     Option<T> of these";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {
     SmallInt,
@@ -20,15 +25,25 @@ pub enum Scalar {
     Date,
     Time,
     Timestamp,
+    /// `fsql::Json<T>`.
+    Json,
+    /// `fsql::UtcDateTime`.
+    TimestampTz,
+    /// `fsql::Uuid`.
+    Uuid,
+    /// `fsql::Decimal`.
+    Decimal,
 }
-
-pub const SUPPORTED: &str = "i16, i32, i64, f32, f64, bool, String, Vec<u8>, chrono::NaiveDate, \
-     chrono::NaiveTime, chrono::NaiveDateTime (feature `chrono`), and Option<T> of these";
 
 impl Scalar {
     /// The Diesel SQL type.
     pub fn diesel_type(self) -> TokenStream {
+        let own = |name: TokenStream| quote!(#private::sql_types::#name);
         let name = match self {
+            Self::Json => return own(quote!(Json)),
+            Self::TimestampTz => return own(quote!(TimestampTz)),
+            Self::Uuid => return own(quote!(Uuid)),
+            Self::Decimal => return own(quote!(Decimal)),
             Self::SmallInt => quote!(SmallInt),
             Self::Integer => quote!(Integer),
             Self::BigInt => quote!(BigInt),
@@ -61,12 +76,21 @@ impl Scalar {
             Self::Date => quote!(Date),
             Self::Time => quote!(Time),
             Self::Timestamp => quote!(Timestamp),
+            Self::Json => quote!(Json),
+            Self::TimestampTz => quote!(TimestampTz),
+            Self::Uuid => quote!(Uuid),
+            Self::Decimal => quote!(Numeric(::core::option::Option::None)),
         };
         quote!(#private::ColumnType::#variant)
     }
 
     pub fn is_integer(self) -> bool {
         matches!(self, Self::SmallInt | Self::Integer | Self::BigInt)
+    }
+
+    /// A type that is `Clone` whatever the model is (`Json<T>` is only when `T` is).
+    pub fn is_always_clone(self) -> bool {
+        self != Self::Json
     }
 
     /// The scalar of a Rust type, by its last path segment.
@@ -84,12 +108,84 @@ impl Scalar {
             "NaiveDate" => Self::Date,
             "NaiveTime" => Self::Time,
             "NaiveDateTime" => Self::Timestamp,
+            "Json" => {
+                single_generic(seg)?;
+                Self::Json
+            }
+            "UtcDateTime" => Self::TimestampTz,
+            "Uuid" => Self::Uuid,
+            "Decimal" => Self::Decimal,
             "Vec" => match single_generic(seg)? {
                 Type::Path(p) if p.path.is_ident("u8") => Self::Binary,
                 _ => return None,
             },
             _ => return None,
         })
+    }
+
+    /// The fsql type to use for a type of another crate that fsql wraps (`uuid::Uuid` is
+    /// bound as `fsql::Uuid`, which derefs to it).
+    pub fn wrapper_for(ty: &Type) -> Option<&'static str> {
+        let Type::Path(p) = ty else { return None };
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        match segments
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [.., "DateTime"] => Some("fsql::UtcDateTime"),
+            [.., "BigDecimal"] => Some("fsql::Decimal"),
+            ["uuid", .., "Uuid"] => Some("fsql::Uuid"),
+            _ => None,
+        }
+    }
+
+    /// A type no crate but fsql could make a column (`ColumnValue` is fsql's trait, these
+    /// are the standard library's), so the derive says what to use instead rather than leave
+    /// a missing trait impl to the compiler: unsigned and 128-bit integers, `char`, references,
+    /// tuples, arrays, collections, boxes.
+    pub fn never_a_column(ty: &Type) -> bool {
+        match ty {
+            Type::Path(p) if p.qself.is_none() => {
+                let Some(seg) = p.path.segments.last() else {
+                    return true;
+                };
+                matches!(
+                    seg.ident.to_string().as_str(),
+                    "u8" | "u16"
+                        | "u32"
+                        | "u64"
+                        | "u128"
+                        | "usize"
+                        | "i8"
+                        | "i128"
+                        | "isize"
+                        | "char"
+                        | "str"
+                        | "Vec"
+                        | "VecDeque"
+                        | "HashMap"
+                        | "BTreeMap"
+                        | "HashSet"
+                        | "BTreeSet"
+                        | "Box"
+                        | "Rc"
+                        | "Arc"
+                        | "Cow"
+                        | "Option"
+                        | "Result"
+                )
+            }
+            Type::Group(g) => Self::never_a_column(&g.elem),
+            Type::Paren(p) => Self::never_a_column(&p.elem),
+            _ => true,
+        }
     }
 
     /// The scalar of a Diesel SQL type given with `sql_type = ..`, for the DDL.
@@ -190,6 +286,11 @@ mod tests {
             (parse_quote!(Vec<u8>), Some(Scalar::Binary)),
             (parse_quote!(Vec<i32>), None),
             (parse_quote!(chrono::NaiveDateTime), Some(Scalar::Timestamp)),
+            (parse_quote!(fsql::Json<Profile>), Some(Scalar::Json)),
+            (parse_quote!(Json), None),
+            (parse_quote!(fsql::UtcDateTime), Some(Scalar::TimestampTz)),
+            (parse_quote!(Uuid), Some(Scalar::Uuid)),
+            (parse_quote!(fsql::Decimal), Some(Scalar::Decimal)),
             (parse_quote!(u32), None),
             (parse_quote!(&str), None),
         ];

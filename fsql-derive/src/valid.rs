@@ -149,6 +149,13 @@ fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {
              `foreign_key` does not apply",
         ));
     }
+    if a.backref_lazy.get().is_some_and(|l| l == "raise") {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.backref_lazy),
+            "a backref has no field to hold loaded rows, so `raise` would refuse every access; \
+             declare the other side as a field with `back_populates` and give it `lazy = \"raise\"`",
+        ));
+    }
     if a.backref_lazy.is_set() && !a.backref.is_set() {
         cx.syn_error(syn::Error::new(
             span_of(&a.backref_lazy),
@@ -333,21 +340,36 @@ fn check_no_column_hides_a_generated_item(cx: &Ctxt, model: &Model<'_>) {
 fn check_field(cx: &Ctxt, f: &Field<'_>) {
     let a = &f.attrs;
     let syntax = cx.syntax();
-    if f.scalar.is_none() && a.sql_type.get().is_none() {
+    let wrapper = Scalar::wrapper_for(f.inner).filter(|_| a.sql_type.get().is_none());
+    if let Some(wrapper) = wrapper {
+        cx.error_spanned_by(
+            f.inner,
+            format!(
+                "use `{wrapper}` for column `{}`: it derefs to `{}` and converts to and from it \
+                 with `From`. Diesel lets only itself and the type's own crate bind `{}`, so \
+                 fsql binds its own type",
+                f.column,
+                crate::types::display(f.inner),
+                crate::types::display(f.inner),
+            ),
+        );
+    } else if f.scalar.is_none() && a.sql_type.get().is_none() && Scalar::never_a_column(f.inner) {
         cx.error_spanned_by(
             f.inner,
             format!(
                 "unsupported {} type `{}` for column `{}`; supported: {SUPPORTED}; for any \
-                 other type give its Diesel SQL type, e.g. {}",
+                 other type give its Diesel SQL type and DDL, e.g. {}",
                 syntax.item(),
                 crate::types::display(f.inner),
                 f.column,
-                syntax.attr("sql_type = diesel::sql_types::Text")
+                syntax.attr("sql_type = diesel::sql_types::Text, ddl_type = \"TEXT\"")
             ),
         );
     }
+    // A type fsql maps by name has no `ColumnValue` to take the DDL from.
     if let Some(ty) = a.sql_type.get() {
-        if Scalar::of_diesel(ty).is_none() && a.ddl_type.get().is_none() {
+        let no_column_value = f.scalar.is_some() || Scalar::never_a_column(f.inner);
+        if Scalar::of_diesel(ty).is_none() && a.ddl_type.get().is_none() && no_column_value {
             cx.error_spanned_by(
                 ty,
                 format!(
@@ -357,6 +379,34 @@ fn check_field(cx: &Ctxt, f: &Field<'_>) {
                 ),
             );
         }
+    }
+    let numeric = |cx: &Ctxt, attr: &crate::attr::Attr<u32>, name: &str| {
+        if attr.is_set() && f.ddl_scalar() != Some(Scalar::Decimal) {
+            cx.syn_error(syn::Error::new(
+                span_of(attr),
+                format!(
+                    "`{name}` applies to fsql::Decimal columns only; `{}` is `{}`",
+                    f.ident,
+                    crate::types::display(f.ty)
+                ),
+            ));
+        }
+    };
+    numeric(cx, &a.precision, "precision");
+    numeric(cx, &a.scale, "scale");
+    if let (Some(p), Some(s)) = (a.precision.get(), a.scale.get()) {
+        if s > p {
+            cx.syn_error(syn::Error::new(
+                span_of(&a.scale),
+                format!("`scale` ({s}) cannot exceed `precision` ({p}): NUMERIC({p}, {s})"),
+            ));
+        }
+    }
+    if a.scale.is_set() && !a.precision.is_set() {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.scale),
+            "`scale` needs a `precision`, e.g. #[fsql(precision = 10, scale = 2)]",
+        ));
     }
     if a.length.is_set() && f.ddl_scalar() != Some(Scalar::Text) {
         cx.syn_error(syn::Error::new(

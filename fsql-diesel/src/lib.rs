@@ -31,6 +31,17 @@ pub mod batch {
     pub use crate::sql::insert::*;
     pub use crate::write::batch::*;
 }
+#[doc(hidden)]
+pub use fsql_core::ColumnType as __ColumnType;
+#[cfg(feature = "decimal")]
+pub use sql::types::decimal::Decimal;
+pub use sql::types::enumeration::Enum;
+pub use sql::types::json::Json;
+#[cfg(feature = "chrono")]
+pub use sql::types::timestamptz::UtcDateTime;
+#[cfg(feature = "uuid")]
+pub use sql::types::uuid::Uuid;
+pub use sql::types::ColumnValue;
 pub use sql::{ddl, types as sql_types};
 pub use write::{row as record, session, tracking};
 

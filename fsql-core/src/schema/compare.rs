@@ -157,6 +157,19 @@ fn types_match(table: &TableSchema, d: &ColumnSchema, r: &ColumnSchema) -> bool 
         (Some(dt), Some(T::Integer)) if d.autoincrement && r.autoincrement => dt.is_integer(),
         // MySQL: TEXT cannot be indexed without a prefix, so keyed text is VARCHAR(255).
         (Some(T::Text), Some(T::Varchar(255))) => table.is_keyed(&d.name),
+        // Where the backend has no type of its own: JSON is text (SQLite; MariaDB's JSON is
+        // LONGTEXT), a zoned timestamp a UTC DATETIME, a UUID CHAR(32), MySQL's widest
+        // decimal DECIMAL(65, 30).
+        (Some(T::Json), Some(T::Text)) | (Some(T::TimestampTz), Some(T::Timestamp)) => true,
+        (Some(T::Uuid), None) => same_spelling(&r.raw_type, "char(32)"),
+        (Some(T::Numeric(None)), Some(T::Numeric(Some((65, 30))))) => true,
+        (Some(T::Enum(e)), Some(T::Varchar(n))) => n == e.max_len(),
+        (Some(T::Enum(e)), None) => {
+            e.native && r.raw_type.to_ascii_lowercase().starts_with("enum(")
+        }
+        (Some(T::PerDialect(t)), rt) => [t.sqlite, t.postgres, t.mysql]
+            .iter()
+            .any(|s| same_spelling(s, &r.raw_type) || (rt.is_some() && parse_type(s) == rt)),
         (None, None) => same_spelling(&d.raw_type, &r.raw_type),
         _ => false,
     }

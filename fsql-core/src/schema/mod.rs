@@ -281,6 +281,13 @@ pub fn type_name(ty: ColumnType) -> String {
         ColumnType::Date => "DATE".to_owned(),
         ColumnType::Time => "TIME".to_owned(),
         ColumnType::Timestamp => "TIMESTAMP".to_owned(),
+        ColumnType::TimestampTz => "TIMESTAMP WITH TIME ZONE".to_owned(),
+        ColumnType::Json => "JSON".to_owned(),
+        ColumnType::Uuid => "UUID".to_owned(),
+        ColumnType::Numeric(None) => "NUMERIC".to_owned(),
+        ColumnType::Numeric(Some((p, s))) => format!("NUMERIC({p}, {s})"),
+        ColumnType::Enum(e) => format!("VARCHAR({})", e.max_len()),
+        ColumnType::PerDialect(d) => d.postgres.to_owned(),
         ColumnType::Custom(s) => s.to_owned(),
     }
 }
@@ -289,7 +296,7 @@ pub fn type_name(ty: ColumnType) -> String {
 /// `format_type`, MySQL's `COLUMN_TYPE`) as an fsql [`ColumnType`]; `None` when none fits.
 ///
 /// Case and spacing do not matter. MySQL display widths (`int(11)`) and precisions of times
-/// (`datetime(6)`) are ignored; `unsigned`, `zerofill` and time zones make it `None`.
+/// (`datetime(6)`) are ignored; `unsigned` and `zerofill` make it `None`.
 /// `FLOAT` and `REAL` are 32-bit (what MySQL reports and what fsql creates on SQLite and
 /// PostgreSQL); `tinyint(1)` is a boolean (MySQL's `BOOL`).
 ///
@@ -297,7 +304,9 @@ pub fn type_name(ty: ColumnType) -> String {
 /// use fsql_core::{schema::parse_type, ColumnType};
 /// assert_eq!(parse_type("character varying(80)"), Some(ColumnType::Varchar(80)));
 /// assert_eq!(parse_type("tinyint(1)"), Some(ColumnType::Bool));
-/// assert_eq!(parse_type("jsonb"), None);
+/// assert_eq!(parse_type("numeric(10,2)"), Some(ColumnType::Numeric(Some((10, 2)))));
+/// assert_eq!(parse_type("jsonb"), Some(ColumnType::Json));
+/// assert_eq!(parse_type("point"), None);
 /// ```
 pub fn parse_type(raw: &str) -> Option<ColumnType> {
     let lower = raw.trim().to_ascii_lowercase();
@@ -343,6 +352,19 @@ pub fn parse_type(raw: &str) -> Option<ColumnType> {
         "date" => T::Date,
         "time" => T::Time,
         "timestamp" | "datetime" => T::Timestamp,
+        "timestamp with time zone" | "timestamptz" => T::TimestampTz,
+        "json" | "jsonb" => T::Json,
+        "uuid" => T::Uuid,
+        "numeric" | "decimal" => match params {
+            None => T::Numeric(None),
+            Some(p) => {
+                let (precision, scale) = match p.split_once(',') {
+                    Some((p, s)) => (p.trim().parse().ok()?, s.trim().parse().ok()?),
+                    None => (p.parse().ok()?, 0),
+                };
+                T::Numeric(Some((precision, scale)))
+            }
+        },
         _ => return None,
     };
     Some(ty)

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use crate::ast::{Field, Model};
 use crate::attr::OnDelete;
 use crate::private::private;
+use crate::types::Scalar;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let model_name = &m.model_name;
@@ -56,8 +57,13 @@ fn column(f: &Field<'_>, autoincrement: bool) -> TokenStream {
             let s = ddl;
             quote!(#private::ColumnType::Custom(#s))
         }
+        (None, Some(Scalar::Decimal)) if f.attrs.precision.is_set() => {
+            let p = f.attrs.precision.get().copied().unwrap_or_default();
+            let s = f.attrs.scale.get().copied().unwrap_or_default();
+            quote!(#private::ColumnType::Numeric(::core::option::Option::Some((#p, #s))))
+        }
         (None, Some(scalar)) => scalar.column_type(f.attrs.length.get().copied()),
-        (None, None) => quote!(#private::ColumnType::Text),
+        (None, None) => column_value_type(f),
     };
     let nullable = f.sql_nullable();
     let primary_key = f.is_primary_key();
@@ -75,6 +81,28 @@ fn column(f: &Field<'_>, autoincrement: bool) -> TokenStream {
             unique: #unique,
             index: #index,
             server_default: #server_default,
+        }
+    }
+}
+
+/// The DDL type of a field whose type fsql does not know by name, from its `ColumnValue`,
+/// with a check (in a function body, where the compiler normalizes it) that the SQL type the
+/// column was given is the one that `ColumnValue` binds and reads.
+fn column_value_type(f: &Field<'_>) -> TokenStream {
+    let span = f.inner.span();
+    let value = f.column_value();
+    let runtime = private.at(span);
+    let declared = match f.attrs.sql_type.get() {
+        Some(t) => quote!(#t),
+        None => quote!(::diesel::sql_types::Text),
+    };
+    quote_spanned! {span=>
+        {
+            #[allow(dead_code)]
+            fn __fsql_same_sql_type() {
+                #runtime::same_sql_type::<<#value>::SqlType, #declared>();
+            }
+            <#value>::COLUMN_TYPE
         }
     }
 }

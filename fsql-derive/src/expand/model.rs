@@ -5,6 +5,7 @@ use quote::quote;
 
 use crate::ast::Model;
 use crate::private::private;
+use crate::types::Scalar;
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let ident = m.ident;
@@ -377,7 +378,7 @@ fn stored_as(m: &Model<'_>) -> TokenStream {
             !f.attrs.default.is_set()
                 && !f.attrs.default_fn.is_set()
                 && f.attrs.sql_type.get().is_none()
-                && f.scalar.is_some()
+                && f.scalar.is_some_and(Scalar::is_always_clone)
         });
     if !plain {
         return TokenStream::new();

@@ -143,6 +143,7 @@ fn lazy_variant(lazy: Option<&String>) -> TokenStream {
         "selectin" => quote!(Selectin),
         "dynamic" => quote!(Dynamic),
         "noload" => quote!(NoLoad),
+        "raise" => quote!(Raise),
         _ => quote!(Select),
     };
     quote!(#private::Lazy::#v)
@@ -454,7 +455,11 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 }
             }
         } else {
-            let doc = format!("The rows of `{name_str}`: loaded with one statement on first use, then kept in the field.");
+            let doc = if s.lazy.map(String::as_str) == Some("raise") {
+                format!("The rows of `{name_str}` loaded with the query (`lazy = \"raise\"`: an `Error::NotLoaded` naming the loader option when they were not).")
+            } else {
+                format!("The rows of `{name_str}`: loaded with one statement on first use, then kept in the field.")
+            };
             quote! {
                 #[doc = #doc]
                 #[track_caller]

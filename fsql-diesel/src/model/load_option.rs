@@ -26,6 +26,10 @@ pub enum Lazy {
     Dynamic,
     /// Never loaded; the slot stays empty.
     NoLoad,
+    /// Never loaded on access: using the relationship before a loader option filled it is an
+    /// error naming the option that would ([`Error::NotLoaded`](fsql_core::Error::NotLoaded);
+    /// SQLAlchemy's `lazy="raise"`).
+    Raise,
 }
 
 impl Lazy {

@@ -5,6 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
+use super::slot::Access;
 use super::{Lazy, Links, RelOnAllBackends, Relationship, RelationshipOn, Slot, WithSlot};
 use crate::conn::backend::{dispatch, AnyConnection, FsqlBackend};
 use crate::model::query::Query;
@@ -114,6 +115,40 @@ option_fn!(
     /// Does not load the relationship.
     noload,
     NoLoad
+);
+option_fn!(
+    /// Makes the relationship refuse to load on access for the rows this query returns:
+    /// using it is an error ([`Error::NotLoaded`](fsql_core::Error::NotLoaded)) that names the
+    /// option to add, so a test catches an N+1 (SQLAlchemy's `raiseload`). The same as
+    /// declaring `lazy = "raise"`, for one query.
+    ///
+    /// ```
+    /// use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Author {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub books: HasMany<Book>,
+    /// # }
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Book {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     #[fsql(references = Author)]
+    /// #     pub author_id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # Author { id: 1, books: Default::default() }.insert(&db)?;
+    /// let authors = Author::query().options(raiseload(Author::books)).all(&db)?;
+    /// let err = authors[0].load_books(&db).unwrap_err();
+    /// assert!(err.to_string().contains("selectinload(Author::books)"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    raiseload,
+    Raise
 );
 
 fn default_chunk(backend: crate::conn::url::BackendKind) -> usize {
@@ -251,7 +286,17 @@ where
         parents: &mut [R::Parent],
     ) -> Result<()> {
         match (self.strategy, source) {
-            (Lazy::Select | Lazy::Dynamic | Lazy::NoLoad, _) => Ok(()),
+            (Lazy::Dynamic | Lazy::NoLoad, _) => Ok(()),
+            (Lazy::Select | Lazy::Raise, _) => {
+                let access = match self.strategy {
+                    Lazy::Raise => Access::Raise,
+                    _ => Access::Load,
+                };
+                for p in parents {
+                    R::slot_mut(p).set_access(access);
+                }
+                Ok(())
+            }
             (Lazy::Subquery, Some(source)) => {
                 let pairs = fetch_links::<R>(conn, Links::Under(source))?;
                 let nested_source = if self.nested.is_empty() {
@@ -478,6 +523,17 @@ where
     let slot = R::slot(parent);
     if let Some(owned) = slot.cell().get() {
         return Ok(<R::Slot as Slot>::view(owned));
+    }
+    let raise = match slot.access() {
+        Access::Raise => true,
+        Access::Load => false,
+        Access::Declared => R::LAZY == Lazy::Raise,
+    };
+    if raise {
+        return Err(fsql_core::Error::NotLoaded {
+            relationship: R::NAME,
+            option: R::NAME.replace('.', "::"),
+        });
     }
     let rows = related_rows::<R, E>(parent, exec)?;
     let owned = <R::Slot as Slot>::collect(rows, R::NAME)?;

@@ -29,7 +29,9 @@ pub use crate::sql::fragment as sql;
 use std::fmt::Debug;
 use std::hash::Hash;
 
-pub use load::{joinedload, lazyload, noload, selectinload, subqueryload, LoadOption, Loader};
+pub use load::{
+    joinedload, lazyload, noload, raiseload, selectinload, subqueryload, LoadOption, Loader,
+};
 pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
 
 use crate::conn::backend::FsqlBackend;

@@ -9,6 +9,19 @@ use std::sync::OnceLock;
 
 use fsql_core::{Error, Result};
 
+/// Whether a slot that was not loaded loads on access, as the query that read its row said.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Access {
+    /// As the relationship declares (`lazy = ..`).
+    #[default]
+    Declared,
+    /// Loads on access (`lazyload(..)`), even under `lazy = "raise"`.
+    Load,
+    /// Refuses to load on access (`raiseload(..)`).
+    Raise,
+}
+
 /// What every slot type does for the loaders.
 #[doc(hidden)]
 pub trait Slot: Default + Send + Sync {
@@ -30,6 +43,10 @@ pub trait Slot: Default + Send + Sync {
     fn cell_mut(&mut self) -> &mut OnceLock<Self::Owned>;
     /// A view of an owned value.
     fn view(owned: &Self::Owned) -> Self::View<'_>;
+    /// Whether the slot loads on access when nothing was loaded.
+    fn access(&self) -> Access;
+    /// Sets it, for the query's loader options.
+    fn set_access(&mut self, access: Access);
 }
 
 macro_rules! slot {
@@ -59,6 +76,12 @@ macro_rules! slot {
             }
             fn view(owned: &Vec<T>) -> &[T] {
                 owned
+            }
+            fn access(&self) -> Access {
+                self.access
+            }
+            fn set_access(&mut self, access: Access) {
+                self.access = access;
             }
         }
     };
@@ -93,23 +116,30 @@ macro_rules! slot {
             fn view(owned: &Option<T>) -> Option<&T> {
                 owned.as_ref()
             }
+            fn access(&self) -> Access {
+                self.access
+            }
+            fn set_access(&mut self, access: Access) {
+                self.access = access;
+            }
         }
     };
     (@common $(#[$doc:meta])* $name:ident, $owned:ty) => {
         $(#[$doc])*
         pub struct $name<T> {
             loaded: OnceLock<$owned>,
+            access: Access,
         }
 
         impl<T> $name<T> {
             /// An empty slot: nothing loaded.
             pub const fn new() -> Self {
-                Self { loaded: OnceLock::new() }
+                Self { loaded: OnceLock::new(), access: Access::Declared }
             }
 
             /// A slot holding `value`, as if it had been loaded.
             pub fn loaded(value: $owned) -> Self {
-                Self { loaded: OnceLock::from(value) }
+                Self { loaded: OnceLock::from(value), access: Access::Declared }
             }
 
             /// Whether the relationship was loaded.
@@ -131,7 +161,7 @@ macro_rules! slot {
 
         impl<T: Clone> Clone for $name<T> {
             fn clone(&self) -> Self {
-                Self { loaded: self.loaded.clone() }
+                Self { loaded: self.loaded.clone(), access: self.access }
             }
         }
 

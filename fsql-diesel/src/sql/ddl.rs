@@ -86,9 +86,8 @@ impl<B: SchemaBuilder + Default> SchemaRender for B {
 ///   (`TIME(6)`, `DATETIME(6)`): MySQL would otherwise drop them silently.
 pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> String {
     use ColumnType as T;
-    if let T::Custom(s) = column.ty {
-        return s.to_owned();
-    }
+    let numeric = |name: &str, p: u32, s: u32| format!("{name}({p}, {s})");
+    let varchar = |e: &fsql_core::EnumType| format!("VARCHAR({})", e.max_len());
     match dialect.0 {
         BackendKind::Sqlite => match column.ty {
             _ if column.autoincrement => "INTEGER".to_owned(),
@@ -103,7 +102,15 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
             T::Binary => "BLOB".to_owned(),
             T::Date => "DATE".to_owned(),
             T::Time => "TIME".to_owned(),
-            T::Timestamp => "DATETIME".to_owned(),
+            T::Timestamp | T::TimestampTz => "DATETIME".to_owned(),
+            // TEXT, not SQLAlchemy's `JSON`: that name gives NUMERIC affinity, which would
+            // turn the document `12345678901234567890` into a float.
+            T::Json => "TEXT".to_owned(),
+            T::Uuid => "CHAR(32)".to_owned(),
+            T::Numeric(None) => "NUMERIC".to_owned(),
+            T::Numeric(Some((p, s))) => numeric("NUMERIC", p, s),
+            T::Enum(e) => varchar(e),
+            T::PerDialect(t) => t.sqlite.to_owned(),
             T::Custom(s) => s.to_owned(),
         },
         BackendKind::Postgres => match column.ty {
@@ -122,6 +129,13 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
             T::Date => "DATE".to_owned(),
             T::Time => "TIME".to_owned(),
             T::Timestamp => "TIMESTAMP".to_owned(),
+            T::TimestampTz => "TIMESTAMP WITH TIME ZONE".to_owned(),
+            T::Json => "JSONB".to_owned(),
+            T::Uuid => "UUID".to_owned(),
+            T::Numeric(None) => "NUMERIC".to_owned(),
+            T::Numeric(Some((p, s))) => numeric("NUMERIC", p, s),
+            T::Enum(e) => varchar(e),
+            T::PerDialect(t) => t.postgres.to_owned(),
             T::Custom(s) => s.to_owned(),
         },
         BackendKind::Mysql => match column.ty {
@@ -138,10 +152,26 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
             T::Binary => "BLOB".to_owned(),
             T::Date => "DATE".to_owned(),
             T::Time => "TIME(6)".to_owned(),
-            T::Timestamp => "DATETIME(6)".to_owned(),
+            T::Timestamp | T::TimestampTz => "DATETIME(6)".to_owned(),
+            T::Json => "JSON".to_owned(),
+            T::Uuid => "CHAR(32)".to_owned(),
+            // A bare DECIMAL is DECIMAL(10, 0): every fraction would be rounded away.
+            T::Numeric(None) => "DECIMAL(65, 30)".to_owned(),
+            T::Numeric(Some((p, s))) => numeric("DECIMAL", p, s),
+            T::Enum(e) if e.native => {
+                let names: Vec<String> = e.variants.iter().map(|v| sql_string(v)).collect();
+                format!("ENUM({})", names.join(", "))
+            }
+            T::Enum(e) => varchar(e),
+            T::PerDialect(t) => t.mysql.to_owned(),
             T::Custom(s) => s.to_owned(),
         },
     }
+}
+
+/// A string literal in DDL, quotes doubled.
+fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Part of a key, a unique constraint, an index or a foreign key.
@@ -187,8 +217,30 @@ pub fn validate(table: &TableMeta) -> Result<()> {
         if matches!(c.ty, ColumnType::Varchar(0)) {
             return err(format!("column `{}` has length 0", c.name));
         }
-        if matches!(c.ty, ColumnType::Custom(s) if s.trim().is_empty()) {
+        let blank = |s: &str| s.trim().is_empty();
+        let empty_ddl = match c.ty {
+            ColumnType::Custom(s) => blank(s),
+            ColumnType::PerDialect(t) => blank(t.sqlite) || blank(t.postgres) || blank(t.mysql),
+            _ => false,
+        };
+        if empty_ddl {
             return err(format!("column `{}` has an empty DDL type", c.name));
+        }
+        match c.ty {
+            ColumnType::Numeric(Some((p, s))) if p == 0 || s > p || p > 1000 => {
+                return err(format!(
+                    "column `{}` is NUMERIC({p}, {s}); the precision must be 1 to 1000 and the \
+                     scale at most the precision",
+                    c.name
+                ));
+            }
+            ColumnType::Enum(e) if e.variants.is_empty() || e.variants.iter().any(|v| blank(v)) => {
+                return err(format!(
+                    "column `{}`: enum `{}` needs at least one variant, each with a non-empty name",
+                    c.name, e.name
+                ));
+            }
+            _ => {}
         }
     }
     if table.primary_key.is_empty() {

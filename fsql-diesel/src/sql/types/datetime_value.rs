@@ -102,7 +102,7 @@ bind_as_column_type!("sqlite", diesel::sqlite::Sqlite);
 bind_as_column_type!("postgres", diesel::pg::Pg);
 
 #[cfg(all(feature = "mysql", feature = "chrono"))]
-mod mysql {
+pub(super) mod mysql {
     use super::*;
     use diesel::mysql::Mysql;
     use diesel::query_builder::{AstPass, QueryFragment};
@@ -134,7 +134,7 @@ mod mysql {
     /// MySQL's `DATETIME` holds years 1000 to 9999 by the manual; MariaDB and MySQL store
     /// years from 1 through the binary protocol. Anything else would come back as a zero
     /// date or NULL: refuse it, with the value.
-    fn in_range(value: &chrono::NaiveDateTime) -> serialize::Result {
+    pub(in crate::sql::types) fn in_range(value: &chrono::NaiveDateTime) -> serialize::Result {
         use chrono::Datelike;
         if (1..=9999).contains(&value.year()) {
             return Ok(IsNull::No);
