@@ -14,6 +14,7 @@ mod on;
 pub mod ops;
 pub mod paginate;
 pub mod query;
+pub mod update;
 
 #[doc(hidden)]
 pub use hooks::ModelHooks;

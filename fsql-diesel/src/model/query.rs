@@ -734,6 +734,74 @@ impl<'a, M: Model> Query<'a, M> {
     /// [`Session::delete`]: crate::Session::delete
     #[track_caller]
     pub fn delete<E: Executor>(&self, exec: E) -> Result<u64> {
+        self.refuse_clauses_of_bulk("delete", "DELETE")?;
+        let deleted =
+            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
+                exec.run_write(M::META, |conn| {
+                    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::delete_where(c, self))
+                })
+            })?;
+        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+    }
+
+    /// Sets columns of every row the query's filters select, with one `UPDATE` statement,
+    /// and returns how many rows matched (Flask-SQLAlchemy's `query.update({...})`). The
+    /// values are SQL expressions, so a column can be set from itself.
+    ///
+    /// Nothing is loaded: rows already read keep their old values, and `onupdate` columns are
+    /// not written (name them in the changeset). A query with `order_by`, `limit`, `offset`,
+    /// `distinct` or a hand-written base is refused before anything runs.
+    ///
+    /// ```
+    /// use fsql::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Post {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    ///     pub published: bool,
+    ///     pub views: i64,
+    /// }
+    ///
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder().url("sqlite://").build()?;
+    /// db.create_all()?;
+    /// for _ in 0..3 {
+    ///     Post { id: 0, published: false, views: 1 }.insert(&db)?;
+    /// }
+    /// let changed = Post::query()
+    ///     .filter(Post::id.le(2))
+    ///     .update(&db, (Post::published.eq(true), Post::views.eq(Post::views + 10)))?;
+    /// assert_eq!(changed, 2);
+    /// assert_eq!(Post::query().filter(Post::views.eq(11)).count(&db)?, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn update<E, V>(&self, exec: E, values: V) -> Result<u64>
+    where
+        E: Executor,
+        V: crate::model::update::Changeset<M>,
+    {
+        self.refuse_clauses_of_bulk("update", "UPDATE")?;
+        let updated =
+            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
+                exec.run_write(M::META, |conn| {
+                    dispatch!(conn, |c, DB| {
+                        <V as crate::model::update::ChangesetOn<M, DB>>::update_where(
+                            values.clone(),
+                            c,
+                            self,
+                        )
+                    })
+                })
+            })?;
+        Ok(u64::try_from(updated).unwrap_or(u64::MAX))
+    }
+
+    /// A bulk statement runs over the filters alone: any other clause would be silently
+    /// dropped, so it is refused.
+    fn refuse_clauses_of_bulk(&self, method: &str, statement: &str) -> Result<()> {
         let clause = if !self.orders.is_empty() {
             Some("order_by")
         } else if self.limit.is_some() {
@@ -747,23 +815,17 @@ impl<'a, M: Model> Query<'a, M> {
         } else {
             None
         };
-        if let Some(clause) = clause {
-            return Err(Error::Config {
-                key: "Query::delete".to_owned(),
+        match clause {
+            Some(clause) => Err(Error::Config {
+                key: format!("Query::{method}"),
                 value: M::META.model.to_owned(),
                 reason: format!(
-                    "a bulk delete runs one DELETE over the query's filters; remove `{clause}` \
-                     from the query, or load the rows and delete each"
+                    "a bulk {method} runs one {statement} over the query's filters; remove \
+                     `{clause}` from the query, or load the rows and {method} each"
                 ),
-            });
+            }),
+            None => Ok(()),
         }
-        let deleted =
-            crate::conn::instrument::with_location(std::panic::Location::caller(), || {
-                exec.run_write(M::META, |conn| {
-                    dispatch!(conn, |c, DB| <M as ModelOn<DB>>::delete_where(c, self))
-                })
-            })?;
-        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
     }
 
     /// How many rows [`all`](Self::all) would return (one `COUNT(*)` statement; limit and
