@@ -199,20 +199,33 @@ fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {
             }
         }
     }
-    if types_equal_self(model, r.target) {
+    if let syn::Type::Path(tp) = r.target {
+        if tp.qself.is_none() && tp.path.is_ident("Self") {
+            cx.error_spanned_by(
+                r.target,
+                format!(
+                    "write the model's name, `{kind}<{}>`: the relationship's generated code is \
+                     not inside the model's impl, where `Self` would mean the model",
+                    model.ident
+                ),
+            );
+        }
+    }
+    if r.kind == RelationKind::ManyToMany && types_equal_self(model, r.target) {
         cx.error_spanned_by(
             r.target,
             format!(
-                "`{}` relates `{}` to itself; self-referential relationships are not supported \
-                 yet (the joined and subquery statements would need table aliases); query the \
-                 foreign key with a filter instead",
-                r.ident, model.ident
+                "`{}` is a many-to-many from `{}` to itself, which is not supported yet (its \
+                 association table's two columns to `{}` would need to say which side is \
+                 which); a one-to-many to itself (`HasMany<{}>` with `foreign_key = ..`) is",
+                r.ident, model.ident, model.ident, model.ident
             ),
         );
     }
 }
 
-fn types_equal_self(model: &Model<'_>, ty: &syn::Type) -> bool {
+/// The relationship's target is the model itself (`HasMany<Category>` on `Category`).
+pub(crate) fn types_equal_self(model: &Model<'_>, ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Path(tp) if tp.qself.is_none() => {
             tp.path.is_ident("Self") || tp.path.is_ident(model.ident)

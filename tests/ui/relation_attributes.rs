@@ -21,7 +21,9 @@ pub struct User {
     pub tags: ManyToMany<Post>,
     #[fsql(foreign_key = nowhere)]
     pub boss: BelongsTo<Post>,
-    pub reports: HasMany<User>,
+    pub reports: HasMany<Self>,
+    #[fsql(secondary = follows)]
+    pub following: ManyToMany<User>,
 }
 
 fn main() {}

@@ -236,6 +236,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let rel = &s.rel;
     let name_str = format!("{}.{}", parent.to_string().replace(' ', ""), s.name);
     let lazy = lazy_variant(s.lazy);
+    let self_referential = crate::valid::types_equal_self(m, r.target);
     // The model holding the foreign key, the model it references, and which key.
     let fk_field = r.attrs.foreign_key.get();
     let fk_id = fk_field.map_or(0, |f| fsql_core::foreign_key_id(&f.to_string()));
@@ -419,7 +420,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
         name_str.replace('.', "::")
     );
     let doc_query = format!("The rows of `{name_str}` for this row, as a query to refine.");
-    let owned = quote!(<<#rel as #private::Relationship>::Slot as #private::Slot>::Owned);
+    let owned = quote!(<<#rel as #private::Relationship>::Slot as #private::Slot>::Value);
     let view = quote!(<<#rel as #private::Relationship>::Slot as #private::Slot>::View<'_>);
     // Flask-SQLAlchemy's `relationship(.., query_class=..)`: the related rows' query comes
     // as the class named, converted from the `Query` it wraps.
@@ -561,6 +562,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             type Slot = #slot;
             const NAME: &'static str = #name_str;
             const LAZY: #private::Lazy = #lazy;
+            const SELF_REFERENTIAL: bool = #self_referential;
             #body
         }
 

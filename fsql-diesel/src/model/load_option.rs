@@ -80,6 +80,11 @@ pub trait Loader<P: Model>: Send + Sync {
     fn relationship(&self) -> &'static str;
     /// The strategy.
     fn strategy(&self) -> Lazy;
+    /// Whether this option replaces the parent's statement with a join (`joined`, but for a
+    /// self-referential relationship, which loads like `selectin`).
+    fn joins(&self) -> bool {
+        self.strategy() == Lazy::Joined
+    }
     /// Fills the slots of `parents` (all strategies but a top-level `joined`). `source` is the
     /// query that returned them, for `subquery`.
     fn load_into(

@@ -279,6 +279,10 @@ where
         self.strategy
     }
 
+    fn joins(&self) -> bool {
+        self.strategy == Lazy::Joined && !R::SELF_REFERENTIAL
+    }
+
     fn load_into(
         &self,
         conn: &mut AnyConnection,
@@ -381,7 +385,7 @@ pub(crate) fn load_with_options<M: Model>(
     query: &Query<'_, M>,
     options: &[LoadOption<M>],
 ) -> Result<Vec<M>> {
-    let joined = options.iter().position(|o| o.strategy() == Lazy::Joined);
+    let joined = options.iter().position(|o| o.loader().joins());
     let mut rows = match joined {
         Some(i) => options[i].loader().load_joined(conn, query)?,
         None => dispatch!(conn, |c, DB| <M as crate::model::ModelOn<DB>>::load(
@@ -407,7 +411,7 @@ pub(crate) fn load_pairs<R>(
 where
     R: Relationship + RelOnAllBackends,
 {
-    if strategy == Lazy::Joined {
+    if strategy == Lazy::Joined && !R::SELF_REFERENTIAL {
         let rows = dispatch!(conn, |c, DB| <R as RelationshipOn<DB>>::fetch_joined(
             c, query
         ))?;
@@ -415,7 +419,7 @@ where
         return parents
             .into_iter()
             .zip(groups)
-            .map(|(p, g)| Ok((p, <R::Slot as Slot>::collect(g, R::NAME)?)))
+            .map(|(p, g)| Ok((p, value_of::<R>(g)?)))
             .collect();
     }
     let parents = dispatch!(conn, |c, DB| {
@@ -431,7 +435,7 @@ where
     parents
         .into_iter()
         .zip(rows)
-        .map(|(p, rows)| Ok((p, <R::Slot as Slot>::collect(rows, R::NAME)?)))
+        .map(|(p, rows)| Ok((p, value_of::<R>(rows)?)))
         .collect()
 }
 
@@ -497,7 +501,7 @@ where
 /// A row with what a relationship leads to, as [`Query::all_with`] returns it.
 pub type WithRelated<R> = (
     <R as Relationship>::Parent,
-    <<R as Relationship>::Slot as Slot>::Owned,
+    <<R as Relationship>::Slot as Slot>::Value,
 );
 
 /// The SQL type of a joined row: the parent's columns, then the target's or NULLs.
@@ -544,12 +548,17 @@ where
 /// The accessor of a backref, which has no field: the related rows, loaded on each call.
 #[doc(hidden)]
 #[track_caller]
-pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Owned>
+pub fn load_backref<R, E>(parent: &R::Parent, exec: E) -> Result<<R::Slot as Slot>::Value>
 where
     R: Relationship + RelOnAllBackends,
     E: crate::conn::executor::Executor,
 {
-    <R::Slot as Slot>::collect(related_rows::<R, E>(parent, exec)?, R::NAME)
+    value_of::<R>(related_rows::<R, E>(parent, exec)?)
+}
+
+/// The rows of one parent as a caller owns them: all of them, or the one (an error for more).
+fn value_of<R: Relationship>(rows: Vec<R::Target>) -> Result<<R::Slot as Slot>::Value> {
+    <R::Slot as Slot>::collect(rows, R::NAME).map(<R::Slot as Slot>::into_value)
 }
 
 /// The rows one parent is related to, with one statement kept prepared: through the

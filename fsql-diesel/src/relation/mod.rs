@@ -108,6 +108,11 @@ pub trait Relationship: Copy + Send + Sync + 'static {
     /// table's key) rather than through the target's own query.
     const LOADS_BY_LINKS: bool = false;
 
+    /// The parent and the target are the same model (an adjacency list: a category's
+    /// children, a comment's replies). A `joined` load of it runs as `selectin`: joining a
+    /// table to itself would need an alias for every column the target reads.
+    const SELF_REFERENTIAL: bool = false;
+
     /// The parent's link value; `None` for a NULL foreign key.
     fn link(parent: &Self::Parent) -> Option<Self::Link>;
     /// The targets of one parent.

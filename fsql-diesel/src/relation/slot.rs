@@ -31,12 +31,17 @@ pub trait Slot: Default + Send + Sync {
     type View<'s>
     where
         Self: 's;
-    /// The owned form of what was loaded: `Vec<T>` or `Option<T>`.
+    /// What the slot stores: `Vec<T>`, or `Option<Box<T>>` (boxed, so that a model can hold a
+    /// row of its own type: a parent category, the comment a reply answers).
     type Owned;
+    /// What was loaded, as a caller owns it: `Vec<T>` or `Option<T>`.
+    type Value;
 
-    /// Turns the rows loaded for one parent into the owned form (a to-one slot refuses more
+    /// Turns the rows loaded for one parent into the stored form (a to-one slot refuses more
     /// than one row rather than keep an arbitrary one).
     fn collect(rows: Vec<Self::Target>, relationship: &'static str) -> Result<Self::Owned>;
+    /// The stored form as a caller owns it.
+    fn into_value(owned: Self::Owned) -> Self::Value;
     /// The loaded value, if any.
     fn cell(&self) -> &OnceLock<Self::Owned>;
     /// Replaces the cell.
@@ -51,7 +56,7 @@ pub trait Slot: Default + Send + Sync {
 
 macro_rules! slot {
     ($(#[$doc:meta])* $name:ident, many) => {
-        slot!(@common $(#[$doc])* $name, Vec<T>);
+        slot!(@common $(#[$doc])* $name, Vec<T>, Vec<T>, |v: Vec<T>| v, |o: Vec<T>| o);
 
         impl<T> $name<T> {
             /// The loaded rows, or `None` when nothing was loaded yet.
@@ -64,9 +69,13 @@ macro_rules! slot {
             type Target = T;
             type View<'s> = &'s [T] where T: 's;
             type Owned = Vec<T>;
+            type Value = Vec<T>;
 
             fn collect(rows: Vec<T>, _: &'static str) -> Result<Vec<T>> {
                 Ok(rows)
+            }
+            fn into_value(owned: Vec<T>) -> Vec<T> {
+                owned
             }
             fn cell(&self) -> &OnceLock<Vec<T>> {
                 &self.loaded
@@ -86,35 +95,39 @@ macro_rules! slot {
         }
     };
     ($(#[$doc:meta])* $name:ident, one) => {
-        slot!(@common $(#[$doc])* $name, Option<T>);
+        slot!(@common $(#[$doc])* $name, Option<Box<T>>, Option<T>, |v: Option<T>| v.map(Box::new), |o: Option<Box<T>>| o.map(|b| *b));
 
         impl<T> $name<T> {
             /// `Some(row)` or `Some(None)` once loaded; `None` when nothing was loaded yet.
             pub fn get(&self) -> Option<Option<&T>> {
-                self.loaded.get().map(Option::as_ref)
+                self.loaded.get().map(Option::as_deref)
             }
         }
 
         impl<T: Send + Sync> Slot for $name<T> {
             type Target = T;
             type View<'s> = Option<&'s T> where T: 's;
-            type Owned = Option<T>;
+            type Owned = Option<Box<T>>;
+            type Value = Option<T>;
 
-            fn collect(rows: Vec<T>, relationship: &'static str) -> Result<Option<T>> {
+            fn collect(rows: Vec<T>, relationship: &'static str) -> Result<Option<Box<T>>> {
                 let mut rows = rows.into_iter();
                 match (rows.next(), rows.next()) {
                     (Some(_), Some(_)) => Err(Error::MultipleResultsFound { model: relationship }),
-                    (row, _) => Ok(row),
+                    (row, _) => Ok(row.map(Box::new)),
                 }
             }
-            fn cell(&self) -> &OnceLock<Option<T>> {
+            fn into_value(owned: Option<Box<T>>) -> Option<T> {
+                owned.map(|b| *b)
+            }
+            fn cell(&self) -> &OnceLock<Option<Box<T>>> {
                 &self.loaded
             }
-            fn cell_mut(&mut self) -> &mut OnceLock<Option<T>> {
+            fn cell_mut(&mut self) -> &mut OnceLock<Option<Box<T>>> {
                 &mut self.loaded
             }
-            fn view(owned: &Option<T>) -> Option<&T> {
-                owned.as_ref()
+            fn view(owned: &Option<Box<T>>) -> Option<&T> {
+                owned.as_deref()
             }
             fn access(&self) -> Access {
                 self.access
@@ -124,7 +137,7 @@ macro_rules! slot {
             }
         }
     };
-    (@common $(#[$doc:meta])* $name:ident, $owned:ty) => {
+    (@common $(#[$doc:meta])* $name:ident, $owned:ty, $value:ty, $store:expr, $unstore:expr) => {
         $(#[$doc])*
         pub struct $name<T> {
             loaded: OnceLock<$owned>,
@@ -138,8 +151,8 @@ macro_rules! slot {
             }
 
             /// A slot holding `value`, as if it had been loaded.
-            pub fn loaded(value: $owned) -> Self {
-                Self { loaded: OnceLock::from(value), access: Access::Declared }
+            pub fn loaded(value: $value) -> Self {
+                Self { loaded: OnceLock::from(($store)(value)), access: Access::Declared }
             }
 
             /// Whether the relationship was loaded.
@@ -148,8 +161,8 @@ macro_rules! slot {
             }
 
             /// Takes what was loaded out, leaving the slot empty.
-            pub fn take(&mut self) -> Option<$owned> {
-                self.loaded.take()
+            pub fn take(&mut self) -> Option<$value> {
+                self.loaded.take().map($unstore)
             }
         }
 
