@@ -229,3 +229,119 @@ fn a_self_referential_backref_and_default_strategy() {
         assert!(all[0].load_parent(db).unwrap().is_none());
     }
 }
+
+fsql::table! {
+    /// Who follows whom: two columns referencing the same model.
+    follows {
+        #[primary_key, references = Member]
+        follower_id: i32,
+        #[primary_key, references = Member]
+        followed_id: i32,
+    }
+}
+
+/// Users following users (the microblog's `followed`/`followers`).
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Member {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 40)]
+    pub name: String,
+    #[fsql(
+        secondary = follows,
+        primaryjoin = follower_id,
+        secondaryjoin = followed_id,
+        backref = "followers",
+        backref_lazy = "dynamic"
+    )]
+    pub following: ManyToMany<Member>,
+}
+
+const SOCIAL: [&fsql::TableMeta; 2] = [Member::META, follows::table::META];
+
+fn members(db: &Database) -> Vec<Member> {
+    ["ann", "bob", "cat"]
+        .into_iter()
+        .map(|name| {
+            Member {
+                id: 0,
+                name: name.into(),
+                following: Default::default(),
+            }
+            .insert(db)
+            .unwrap()
+        })
+        .collect()
+}
+
+fn member_names(rows: &[Member]) -> Vec<&str> {
+    let mut out: Vec<&str> = rows.iter().map(|m| m.name.as_str()).collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn members_follow_members_through_one_association_table() {
+    for t in each_backend(&SOCIAL) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        let m = members(db);
+        let (ann, bob, cat) = (&m[0], &m[1], &m[2]);
+        Member::following.add(db, ann, bob).unwrap();
+        Member::following.add(db, ann, cat).unwrap();
+        Member::following.add(db, cat, ann).unwrap();
+        assert!(Member::following.contains(db, ann, bob).unwrap());
+        assert!(
+            !Member::following.contains(db, bob, ann).unwrap(),
+            "one direction only"
+        );
+
+        let ann = Member::query().get(db, ann.id).unwrap().unwrap();
+        assert_eq!(
+            member_names(ann.load_following(db).unwrap()),
+            ["bob", "cat"]
+        );
+        // The backref reads the other column: who follows ann.
+        let followers = ann.load_followers().all(db).unwrap();
+        assert_eq!(member_names(&followers), ["cat"]);
+        let bob_followers = bob.load_followers().all(db).unwrap();
+        assert_eq!(member_names(&bob_followers), ["ann"]);
+        // `with_parent` and every strategy.
+        let followed = Member::query()
+            .with_parent(&ann, Member::following)
+            .all(db)
+            .unwrap();
+        assert_eq!(member_names(&followed), ["bob", "cat"]);
+        let options: [fsql::relation::LoadOption<Member>; 3] = [
+            selectinload(Member::following).into(),
+            subqueryload(Member::following).into(),
+            joinedload(Member::following).into(),
+        ];
+        for option in options {
+            let all = Member::query()
+                .options(option)
+                .order_by(Member::id.asc())
+                .all(db)
+                .unwrap();
+            let loaded: Vec<Vec<&str>> = all
+                .iter()
+                .map(|m| member_names(m.following.get().expect("loaded")))
+                .collect();
+            assert_eq!(loaded, [vec!["bob", "cat"], vec![], vec!["ann"]]);
+        }
+
+        assert!(Member::following.remove(db, &ann, bob).unwrap());
+        assert_eq!(
+            member_names(&bob.load_followers().all(db).unwrap()),
+            [] as [&str; 0]
+        );
+        // Deleting a member deletes the follow rows on both sides.
+        ann.delete(db).unwrap();
+        assert!(cat.load_followers().all(db).unwrap().is_empty());
+        let left = Member::query()
+            .options(selectinload(Member::following))
+            .all(db)
+            .unwrap();
+        assert!(left.iter().all(|m| m.following.get().unwrap().is_empty()));
+    }
+}

@@ -118,6 +118,11 @@ pub struct RelationAttrs {
     pub foreign_key: Attr<syn::Ident>,
     /// The association table (`fsql::table!`) of a `ManyToMany`.
     pub secondary: Attr<syn::Path>,
+    /// The association table's column that points at this row (SQLAlchemy's `primaryjoin`),
+    /// when several of its columns reference the same model.
+    pub primaryjoin: Attr<syn::Ident>,
+    /// The association table's column that points at the target (`secondaryjoin`).
+    pub secondaryjoin: Attr<syn::Ident>,
     /// `query_class = MyQuery`: what a `dynamic` relationship's query is returned as.
     pub query_class: Attr<syn::Path>,
 }
@@ -131,6 +136,8 @@ impl RelationAttrs {
             back_populates: Attr::none(BACK_POPULATES),
             foreign_key: Attr::none(FOREIGN_KEY),
             secondary: Attr::none(SECONDARY),
+            primaryjoin: Attr::none(PRIMARYJOIN),
+            secondaryjoin: Attr::none(SECONDARYJOIN),
             query_class: Attr::none(QUERY_CLASS),
         };
         for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
@@ -202,6 +209,31 @@ impl RelationAttrs {
                     other,
                     "`secondary` names an association table declared with fsql::table!, e.g. \
                      `secondary = page_tags`",
+                ),
+            }
+        } else if p == PRIMARYJOIN || p == SECONDARYJOIN {
+            let name = if p == PRIMARYJOIN {
+                PRIMARYJOIN
+            } else {
+                SECONDARYJOIN
+            };
+            let expr = value_expr(meta)?;
+            let ident = match &expr {
+                Expr::Path(ep) => ep.path.get_ident().cloned(),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => s.parse::<syn::Ident>().ok(),
+                _ => None,
+            };
+            match ident {
+                Some(id) if name == PRIMARYJOIN => self.primaryjoin.set(cx, p, id),
+                Some(id) => self.secondaryjoin.set(cx, p, id),
+                None => cx.error_spanned_by(
+                    &expr,
+                    format!(
+                        "`{name}` names a column of the association table, e.g. \
+                         `{name} = follower_id`"
+                    ),
                 ),
             }
         } else if p == QUERY_CLASS {

@@ -58,6 +58,8 @@ pub const BACKREF: Symbol = Symbol("backref");
 pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
 pub const BACK_POPULATES: Symbol = Symbol("back_populates");
 pub const SECONDARY: Symbol = Symbol("secondary");
+pub const PRIMARYJOIN: Symbol = Symbol("primaryjoin");
+pub const SECONDARYJOIN: Symbol = Symbol("secondaryjoin");
 
 pub const CONTAINER_ATTRS: &[Symbol] = &[
     TABLE_NAME,
@@ -95,6 +97,8 @@ pub const RELATION_ATTRS: &[Symbol] = &[
     BACK_POPULATES,
     FOREIGN_KEY,
     SECONDARY,
+    PRIMARYJOIN,
+    SECONDARYJOIN,
 ];
 
 /// The values of `lazy` and `backref_lazy`.

@@ -259,6 +259,15 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
          list it in `fsql::Registry::new([..])` for a registry of your own.",
         m.table_name
     );
+    // A model referenced by two columns (users following users) gets no `AssociationLink`:
+    // which column is whose is for the relationship to say (`primaryjoin`/`secondaryjoin`).
+    let referenced_once = |model: &syn::Path| {
+        m.fields
+            .iter()
+            .filter(|f| f.attrs.references.get() == Some(model))
+            .count()
+            == 1
+    };
     let links = m.fields.iter().filter_map(|f| {
         let model = f.attrs.references.get()?;
         let col = &f.column_ident;
@@ -267,10 +276,15 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
         let link_trait = quote::quote_spanned! {span=>
             #runtime::AssociationLink<#model>
         };
-        Some(quote! {
-            impl #link_trait for #table_mod::table {
-                type Column = #table_mod::#col;
+        let link = referenced_once(model).then(|| {
+            quote! {
+                impl #link_trait for #table_mod::table {
+                    type Column = #table_mod::#col;
+                }
             }
+        });
+        Some(quote! {
+            #link
 
             #private::inventory::submit! {
                 #private::AssociationCleanup {

@@ -211,14 +211,43 @@ fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {
             );
         }
     }
-    if r.kind == RelationKind::ManyToMany && types_equal_self(model, r.target) {
+    let joins = [
+        (&a.primaryjoin, "primaryjoin"),
+        (&a.secondaryjoin, "secondaryjoin"),
+    ];
+    for (attr, name) in joins {
+        if attr.is_set() && r.kind != RelationKind::ManyToMany {
+            cx.syn_error(syn::Error::new(
+                span_of(attr),
+                format!("`{name}` names a column of a ManyToMany's association table"),
+            ));
+        }
+    }
+    if r.kind == RelationKind::ManyToMany && a.primaryjoin.is_set() != a.secondaryjoin.is_set() {
+        let given = if a.primaryjoin.is_set() {
+            &a.primaryjoin
+        } else {
+            &a.secondaryjoin
+        };
+        cx.syn_error(syn::Error::new(
+            span_of(given),
+            "give both `primaryjoin` (the association column pointing at this row) and \
+             `secondaryjoin` (the one pointing at the target)",
+        ));
+    }
+    if r.kind == RelationKind::ManyToMany
+        && types_equal_self(model, r.target)
+        && !a.primaryjoin.is_set()
+        && !a.secondaryjoin.is_set()
+    {
         cx.error_spanned_by(
             r.target,
             format!(
-                "`{}` is a many-to-many from `{}` to itself, which is not supported yet (its \
-                 association table's two columns to `{}` would need to say which side is \
-                 which); a one-to-many to itself (`HasMany<{}>` with `foreign_key = ..`) is",
-                r.ident, model.ident, model.ident, model.ident
+                "`{}` is a many-to-many from `{}` to itself: say which association column \
+                 points at this row and which at the other, e.g. \
+                 #[fsql(secondary = follows, primaryjoin = follower_id, secondaryjoin = \
+                 followed_id)] (SQLAlchemy's primaryjoin/secondaryjoin)",
+                r.ident, model.ident
             ),
         );
     }

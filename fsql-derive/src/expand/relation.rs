@@ -149,6 +149,39 @@ fn lazy_variant(lazy: Option<&String>) -> TokenStream {
     quote!(#private::Lazy::#v)
 }
 
+/// The association table's columns that point at a many-to-many's parent and at its target:
+/// named by `primaryjoin`/`secondaryjoin` (swapped for the backref), else the one column
+/// that references each model.
+fn association_columns(
+    r: &Relation<'_>,
+    reverse: bool,
+    parent: &TokenStream,
+    target: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let secondary = r.attrs.secondary.get();
+    match (
+        secondary,
+        r.attrs.primaryjoin.get(),
+        r.attrs.secondaryjoin.get(),
+    ) {
+        (Some(table), Some(mine), Some(theirs)) => {
+            let (p, t) = if reverse {
+                (theirs, mine)
+            } else {
+                (mine, theirs)
+            };
+            (quote!(#table::#p), quote!(#table::#t))
+        }
+        _ => {
+            let assoc = secondary.map(|t| quote!(#t::table));
+            (
+                quote!(<#assoc as #private::AssociationLink<#parent>>::Column),
+                quote!(<#assoc as #private::AssociationLink<#target>>::Column),
+            )
+        }
+    }
+}
+
 /// One side of a relationship, as generated.
 struct Side<'a> {
     /// The model the relationship is declared on (its accessors go there).
@@ -342,8 +375,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 return TokenStream::new(); // reported by valid.rs
             };
             let assoc = quote!(#secondary::table);
-            let pcol = quote!(<#assoc as #private::AssociationLink<#parent>>::Column);
-            let tcol = quote!(<#assoc as #private::AssociationLink<#target>>::Column);
+            let (pcol, tcol) = association_columns(r, reverse, parent, &target);
             let body = quote! {
                 const LOADS_BY_LINKS: bool = true;
                 #[inline]
@@ -379,7 +411,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 quote!(#private::ManyToMany<#target>),
                 quote!(<#parent as #model_tr>::PrimaryKey),
                 body,
-                quote!(secondary(#assoc)),
+                quote!(secondary(#assoc, #pcol, #tcol)),
                 quote! {
                     #private::JoinTo {
                         right: ::std::boxed::Box::new(#private::Join::<__DB> {
@@ -484,8 +516,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let writes = match (s.kind, r.attrs.secondary.get()) {
         (RelationKind::ManyToMany, Some(secondary)) => {
             let assoc = quote!(#secondary::table);
-            let pcol = quote!(<<#assoc as #private::AssociationLink<#parent>>::Column as ::core::default::Default>::default());
-            let tcol = quote!(<<#assoc as #private::AssociationLink<#target>>::Column as ::core::default::Default>::default());
+            let (pcol_ty, tcol_ty) = association_columns(r, reverse, parent, &target);
+            let pcol = quote!(<#pcol_ty as ::core::default::Default>::default());
+            let tcol = quote!(<#tcol_ty as ::core::default::Default>::default());
             let keys = quote! {
                 let pk = <#parent as #model_tr>::primary_key(parent);
                 let tk = <#target as #model_tr>::primary_key(target);

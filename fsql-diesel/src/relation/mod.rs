@@ -329,15 +329,15 @@ macro_rules! __relationship_fetch_links {
             $crate::relation::fetch_direct::<$rel, $db>(conn, links, $link_of)
         }
     };
-    ($db:ty; $rel:ty; $parent:ty; $target:ty; secondary($assoc:ty)) => {
+    ($db:ty; $rel:ty; $parent:ty; $target:ty; secondary($assoc:ty, $pcol:ty, $tcol:ty)) => {
         #[inline]
         fn fetch_links(
             conn: &mut <$db as $crate::backend::FsqlBackend>::Conn,
             links: $crate::relation::Links<'_, '_, Self>,
         ) -> $crate::Result<::std::vec::Vec<(<Self as $crate::relation::Relationship>::Link, $target)>> {
             use ::diesel::RunQueryDsl;
-            type ParentColumn = <$assoc as $crate::relation::AssociationLink<$parent>>::Column;
-            type TargetColumn = <$assoc as $crate::relation::AssociationLink<$target>>::Column;
+            type ParentColumn = $pcol;
+            type TargetColumn = $tcol;
             type Row = (
                 $crate::relation::load::SqlTypeOf<$target>,
                 <ParentColumn as ::diesel::Expression>::SqlType,
