@@ -158,6 +158,7 @@ pub mod __private_v0_1_0 {
     pub use fsql_diesel::model::ModelHooks;
     pub use fsql_diesel::record::{delete_on, insert_on, missing_parent, update_on};
     pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};
+    pub use fsql_diesel::relation::cascade::{delete_children, CascadeDelete, OrphanRule};
     pub use fsql_diesel::relation::load::{lazy_load, load_backref, Eager};
     pub use fsql_diesel::relation::sql::{InSubquery, Join, JoinKind};
     pub use fsql_diesel::relation::{

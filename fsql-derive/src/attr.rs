@@ -105,6 +105,15 @@ pub struct FieldAttrs {
     pub on_delete: Attr<OnDelete>,
 }
 
+/// What `cascade = ".."` asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cascade {
+    /// `all` or `delete`: deleting the parent deletes its children first.
+    pub delete: bool,
+    /// `delete-orphan`: a child no longer pointing at a parent is deleted at flush.
+    pub delete_orphan: bool,
+}
+
 /// `#[fsql(..)]` on a relationship field.
 pub struct RelationAttrs {
     /// One of [`LAZY_VALUES`].
@@ -123,6 +132,10 @@ pub struct RelationAttrs {
     pub primaryjoin: Attr<syn::Ident>,
     /// The association table's column that points at the target (`secondaryjoin`).
     pub secondaryjoin: Attr<syn::Ident>,
+    /// `cascade = "all, delete-orphan"`: what deleting (or orphaning) rows does to others.
+    pub cascade: Attr<Cascade>,
+    /// `passive_deletes`: the database's `ON DELETE CASCADE` deletes the children.
+    pub passive_deletes: Attr<()>,
     /// `query_class = MyQuery`: what a `dynamic` relationship's query is returned as.
     pub query_class: Attr<syn::Path>,
 }
@@ -138,6 +151,8 @@ impl RelationAttrs {
             secondary: Attr::none(SECONDARY),
             primaryjoin: Attr::none(PRIMARYJOIN),
             secondaryjoin: Attr::none(SECONDARYJOIN),
+            cascade: Attr::none(CASCADE),
+            passive_deletes: Attr::none(PASSIVE_DELETES),
             query_class: Attr::none(QUERY_CLASS),
         };
         for attr in field.attrs.iter().filter(|at| at.path() == FSQL) {
@@ -211,6 +226,29 @@ impl RelationAttrs {
                      `secondary = page_tags`",
                 ),
             }
+        } else if p == CASCADE {
+            if let Some(v) = string(cx, meta, CASCADE, "\"all, delete-orphan\"")? {
+                let mut cascade = Cascade::default();
+                for part in v.split(',').map(str::trim) {
+                    match part {
+                        "all" | "delete" => cascade.delete = true,
+                        "delete-orphan" => cascade.delete_orphan = true,
+                        other => cx.error_spanned_by(
+                            &meta.path,
+                            format!(
+                                "unknown cascade `{other}`; fsql acts on: {} (saving related \
+                                 rows is always explicit in fsql, so SQLAlchemy's `save-update` \
+                                 and `merge` have nothing to do)",
+                                CASCADE_VALUES.join(", ")
+                            ),
+                        ),
+                    }
+                }
+                self.cascade.set(cx, p, cascade);
+            }
+        } else if p == PASSIVE_DELETES {
+            flag(cx, meta, PASSIVE_DELETES)?;
+            self.passive_deletes.set(cx, p, ());
         } else if p == PRIMARYJOIN || p == SECONDARYJOIN {
             let name = if p == PRIMARYJOIN {
                 PRIMARYJOIN

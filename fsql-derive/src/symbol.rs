@@ -59,6 +59,8 @@ pub const BACKREF_LAZY: Symbol = Symbol("backref_lazy");
 pub const BACK_POPULATES: Symbol = Symbol("back_populates");
 pub const SECONDARY: Symbol = Symbol("secondary");
 pub const PRIMARYJOIN: Symbol = Symbol("primaryjoin");
+pub const CASCADE: Symbol = Symbol("cascade");
+pub const PASSIVE_DELETES: Symbol = Symbol("passive_deletes");
 pub const SECONDARYJOIN: Symbol = Symbol("secondaryjoin");
 
 pub const CONTAINER_ATTRS: &[Symbol] = &[
@@ -99,7 +101,12 @@ pub const RELATION_ATTRS: &[Symbol] = &[
     SECONDARY,
     PRIMARYJOIN,
     SECONDARYJOIN,
+    CASCADE,
+    PASSIVE_DELETES,
 ];
+
+/// The parts of `cascade = ".."` fsql acts on (`all` includes `delete`).
+pub const CASCADE_VALUES: &[&str] = &["all", "delete", "delete-orphan"];
 
 /// The values of `lazy` and `backref_lazy`.
 pub const LAZY_VALUES: &[&str] = &[

@@ -211,6 +211,28 @@ fn check_relation(cx: &Ctxt, model: &Model<'_>, r: &crate::ast::Relation<'_>) {
             );
         }
     }
+    let owns = matches!(r.kind, RelationKind::HasMany | RelationKind::HasOne);
+    if a.cascade.is_set() && !owns {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.cascade),
+            format!(
+                "`cascade` goes on the side that owns the rows (HasMany, HasOne); `{}` is a {kind}{}",
+                r.ident,
+                if r.kind == RelationKind::ManyToMany {
+                    ", whose association rows are deleted with either side already"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    if a.passive_deletes.is_set() && !a.cascade.get().is_some_and(|c| c.delete) {
+        cx.syn_error(syn::Error::new(
+            span_of(&a.passive_deletes),
+            "`passive_deletes` leaves a cascade delete to the database's ON DELETE CASCADE: it \
+             goes with `cascade = \"all\"` (and `on_delete = \"cascade\"` on the foreign key)",
+        ));
+    }
     let joins = [
         (&a.primaryjoin, "primaryjoin"),
         (&a.secondaryjoin, "secondaryjoin"),

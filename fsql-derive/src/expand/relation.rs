@@ -581,7 +581,14 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     } else {
         quote!(#model)
     };
+    let cascades = if reverse {
+        TokenStream::new()
+    } else {
+        cascades(r, &rel, &name_str, fk_id)
+    };
     quote! {
+        #cascades
+
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, Debug, Default)]
@@ -618,6 +625,52 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                 #query_expr
             }
         }
+    }
+}
+
+/// The registrations of `cascade = ".."` on a `HasMany`/`HasOne` (checked by valid.rs): the
+/// children deleted before their parent (unless `passive_deletes` leaves it to the database),
+/// and the rule that a child pointing at no parent is an orphan.
+fn cascades(r: &Relation<'_>, rel: &Ident, name_str: &str, fk_id: u64) -> TokenStream {
+    let Some(cascade) = r.attrs.cascade.get() else {
+        return TokenStream::new();
+    };
+    if !matches!(r.kind, RelationKind::HasMany | RelationKind::HasOne) {
+        return TokenStream::new();
+    }
+    let target = r.target;
+    let model_tr = quote!(#private::Model);
+    let delete = (cascade.delete && !r.attrs.passive_deletes.is_set()).then(|| {
+        quote! {
+            #private::inventory::submit! {
+                #private::CascadeDelete {
+                    parent: <<#rel as #private::Relationship>::Parent as #model_tr>::META,
+                    relationship: #name_str,
+                    delete: #private::delete_children::<#rel>,
+                }
+            }
+        }
+    });
+    let orphan = cascade.delete_orphan.then(|| {
+        let fk = quote!(<#target as #private::ForeignKey<<#rel as #private::Relationship>::Parent, #fk_id>>);
+        quote! {
+            #private::inventory::submit! {
+                #private::OrphanRule {
+                    child: <#target as #model_tr>::META,
+                    is_orphan: {
+                        fn is_orphan(row: &dyn ::core::any::Any) -> bool {
+                            row.downcast_ref::<#target>()
+                                .is_some_and(|t| #fk::parent_key(t).is_none())
+                        }
+                        is_orphan
+                    },
+                }
+            }
+        }
+    });
+    quote! {
+        #delete
+        #orphan
     }
 }
 

@@ -34,13 +34,16 @@ fn cleanups<M: Model>() -> impl Iterator<Item = &'static AssociationCleanup> {
         .filter(|c| same_table(c.model, M::META) && c.table.bind == M::META.bind)
 }
 
-/// Whether deleting a row of `M` also deletes association rows.
+/// Whether deleting a row of `M` also deletes other rows: association rows, or what its
+/// cascading relationships own.
 pub(crate) fn has_cleanups<M: Model>() -> bool {
-    cleanups::<M>().next().is_some()
+    cleanups::<M>().next().is_some() || super::cascade::has_cascades::<M>()
 }
 
-/// Deletes the association rows pointing at `pk`.
+/// Deletes what must go before the row with key `pk`: the rows it owns through cascading
+/// relationships (each with what it owns), then the association rows pointing at it.
 pub(crate) fn clean_up<M: Model>(conn: &mut AnyConnection, pk: &M::PrimaryKey) -> Result<()> {
+    super::cascade::delete_owned::<M>(conn, pk)?;
     for c in cleanups::<M>() {
         (c.delete)(conn, pk)?;
     }

@@ -20,6 +20,7 @@
 //! - `dynamic`: nothing loaded; the accessor returns a [`Query`] to refine.
 
 pub mod association;
+pub mod cascade;
 pub mod load;
 pub mod slot;
 // Re-exported at its old path: generated code and the facade name `relation::sql::..`.

@@ -283,7 +283,17 @@ impl<M: Model + Clone> Unit for Write<M> {
     }
     fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
         if self.operation == Operation::Update {
+            let orphans_go = crate::relation::cascade::has_orphan_rules::<M>();
             for row in &self.rows {
+                // `delete-orphan`: a child updated to point at no parent is deleted instead.
+                if orphans_go && crate::relation::cascade::is_orphan(row) {
+                    let pk = row.primary_key();
+                    crate::relation::association::clean_up::<M>(conn, &pk)?;
+                    if M::__delete_on(conn, &pk)? == 0 {
+                        return Err(self.missing(row));
+                    }
+                    continue;
+                }
                 if row.__update_on(conn)? == 0 {
                     return Err(self.missing(row));
                 }
