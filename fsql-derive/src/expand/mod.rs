@@ -329,6 +329,20 @@ mod tests {
     }
 
     #[test]
+    fn self_referential_with_cascade() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            pub struct Category {
+                #[fsql(primary_key)]
+                pub id: i32,
+                #[fsql(references = Category)]
+                pub parent_id: Option<i32>,
+                #[fsql(foreign_key = parent_id, cascade = "all, delete-orphan", backref = "parent")]
+                pub children: HasMany<Category>,
+            }
+        }));
+    }
+
+    #[test]
     fn errors_come_with_a_fallback_impl() {
         insta::assert_snapshot!(pretty(parse_quote! {
             pub struct Broken {

@@ -269,7 +269,12 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let rel = &s.rel;
     let name_str = format!("{}.{}", parent.to_string().replace(' ', ""), s.name);
     let lazy = lazy_variant(s.lazy);
-    let self_referential = crate::valid::types_equal_self(m, r.target);
+    // Emitted only when true: the trait's default is false, and every line is compiled per model.
+    let self_referential = crate::valid::types_equal_self(m, r.target).then(|| {
+        quote!(
+            const SELF_REFERENTIAL: bool = true;
+        )
+    });
     // The model holding the foreign key, the model it references, and which key.
     let fk_field = r.attrs.foreign_key.get();
     let fk_id = fk_field.map_or(0, |f| fsql_core::foreign_key_id(&f.to_string()));
@@ -602,7 +607,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
             type Slot = #slot;
             const NAME: &'static str = #name_str;
             const LAZY: #private::Lazy = #lazy;
-            const SELF_REFERENTIAL: bool = #self_referential;
+            #self_referential
             #body
         }
 
