@@ -86,6 +86,7 @@ pub use fsql_derive::table;
 pub use fsql_derive::Enum;
 pub use fsql_derive::Model;
 pub use fsql_derive::{inherits, mixin, Mixin};
+pub use fsql_diesel::query::AnyOf;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
     Enum, Executor, Json, KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork,
@@ -129,7 +130,7 @@ pub mod ddl {
 pub mod prelude {
     pub use crate::relation::{
         joinedload, lazyload, noload, raiseload, selectinload, subqueryload, BelongsTo, HasMany,
-        HasOne, ManyToMany,
+        HasOne, InQueryExt, ManyToMany,
     };
     pub use crate::{
         Database, Error, Executor, KeysetRequest, Mixin, Model, PageNavigation, PageRequest,
@@ -177,8 +178,8 @@ pub mod relation {
     pub use fsql_diesel::relation::load::Eager;
     pub use fsql_diesel::relation::{
         joinedload, lazyload, noload, raiseload, selectinload, subqueryload, AssociationLink,
-        BelongsTo, ForeignKey, HasMany, HasOne, Lazy, LoadOption, ManyToMany, Relationship,
-        SingleKey, WithSlot,
+        BelongsTo, ForeignKey, HasMany, HasOne, InQueryExt, Lazy, LoadOption, ManyToMany,
+        Relationship, SingleKey, Under, WithSlot,
     };
 }
 

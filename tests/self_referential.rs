@@ -345,3 +345,53 @@ fn members_follow_members_through_one_association_table() {
         assert!(left.iter().all(|m| m.following.get().unwrap().is_empty()));
     }
 }
+
+/// A post of a member: the timeline's rows.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Note {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(references = Member)]
+    pub member_id: i32,
+    #[fsql(length = 40)]
+    pub text: String,
+}
+
+#[test]
+fn a_timeline_is_the_followed_members_posts_and_ones_own() {
+    let tables = [Member::META, follows::table::META, Note::META];
+    for t in each_backend(&tables) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        let m = members(db);
+        let (ann, bob, cat) = (&m[0], &m[1], &m[2]);
+        Member::following.add(db, ann, bob).unwrap();
+        for (id, member, text) in [
+            (1, ann, "ann 1"),
+            (2, bob, "bob 1"),
+            (3, cat, "cat 1"),
+            (4, bob, "bob 2"),
+        ] {
+            Note {
+                id,
+                member_id: member.id,
+                text: text.into(),
+            }
+            .insert(db)
+            .unwrap();
+        }
+        let followed = Member::query().with_parent(ann, Member::following);
+        let page = Note::query()
+            .filter(
+                Note::member_id
+                    .in_query(followed)
+                    .or(Note::member_id.eq(ann.id)),
+            )
+            .order_by(Note::id.desc())
+            .paginate(db, fsql::PageRequest::new(1).per_page(2))
+            .unwrap();
+        assert_eq!(page.total(), Some(3), "ann's and bob's, not cat's");
+        let texts: Vec<&str> = page.items().iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["bob 2", "bob 1"]);
+    }
+}

@@ -50,6 +50,38 @@ where
     }
 }
 
+/// Either of two filters (`a OR b`), for filters that are not Diesel expressions (an
+/// [`in_query`](crate::relation::InQueryExt::in_query)); Diesel's own combine with `.or(..)`.
+#[derive(Clone)]
+pub struct AnyOf<A, B>(A, B);
+
+impl<A, B> AnyOf<A, B> {
+    /// `a OR b`.
+    pub fn new(a: A, b: B) -> Self {
+        Self(a, b)
+    }
+
+    /// This filter or `other` too.
+    pub fn or<P>(self, other: P) -> AnyOf<Self, P> {
+        AnyOf(self, other)
+    }
+}
+
+impl<'a, T, DB, A, B> PredicateOn<'a, T, DB> for AnyOf<A, B>
+where
+    DB: diesel::backend::Backend + 'a,
+    T: 'a,
+    A: PredicateOn<'a, T, DB>,
+    B: PredicateOn<'a, T, DB>,
+    diesel::dsl::Or<BoxedPredicate<'a, T, DB>, BoxedPredicate<'a, T, DB>>:
+        BoxableExpression<T, DB, SqlType = Nullable<Bool>> + 'a,
+{
+    fn boxed(&self) -> BoxedPredicate<'a, T, DB> {
+        use diesel::BoolExpressionMethods;
+        Box::new(self.0.boxed().or(self.1.boxed()))
+    }
+}
+
 /// An ordering boxed for one backend. Implemented for `column.asc()` / `column.desc()`.
 #[doc(hidden)]
 pub trait OrderingOn<'a, T, DB: diesel::backend::Backend> {

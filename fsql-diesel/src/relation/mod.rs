@@ -418,13 +418,79 @@ macro_rules! impl_relationship_backends {
 }
 
 /// `column IN (SELECT selected FROM (<source query>) AS source_table)` as a filter of any
-/// backend: the source query is rendered for the backend the filter runs on.
-#[doc(hidden)]
+/// backend: the source query is rendered for the backend the filter runs on. Built by
+/// [`InQueryExt::in_query`]; combine with another filter by [`or`](Self::or).
+#[derive(Clone)]
 pub struct Under<'a, S: Model, C, Sel> {
     column: C,
     selected: Sel,
     source: Query<'a, S>,
 }
+
+impl<'a, S: Model, C, Sel> Under<'a, S, C, Sel> {
+    /// This filter or `other` (`a OR b`).
+    pub fn or<P>(self, other: P) -> crate::model::query::AnyOf<Self, P> {
+        crate::model::query::AnyOf::new(self, other)
+    }
+}
+
+/// Filters by the rows of another query: `column IN (SELECT key FROM <query>)`, SQL's
+/// semi-join (SQLAlchemy's `column.in_(select(..))`), on any model's query with its filters,
+/// relationships and limit. The statement is written by fsql for each backend, so no
+/// `allow_tables_to_appear_in_same_query!` is needed.
+///
+/// ```
+/// use fsql::prelude::*;
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Author {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+///     pub active: bool,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Book {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+///     #[fsql(references = Author)]
+///     pub author_id: i32,
+/// }
+///
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// # Author { id: 1, active: true }.insert(&db)?;
+/// # Author { id: 2, active: false }.insert(&db)?;
+/// # Book { id: 1, author_id: 1 }.insert(&db)?;
+/// # Book { id: 2, author_id: 2 }.insert(&db)?;
+/// let active = Author::query().filter(Author::active.eq(true));
+/// let books = Book::query().filter(Book::author_id.in_query(active)).all(&db)?;
+/// assert_eq!(books.len(), 1);
+/// // With another condition: theirs, or book 2.
+/// let active = Author::query().filter(Author::active.eq(true));
+/// let either = Book::query()
+///     .filter(Book::author_id.in_query(active).or(Book::id.eq(2)))
+///     .count(&db)?;
+/// assert_eq!(either, 2);
+/// # Ok(())
+/// # }
+/// ```
+pub trait InQueryExt: diesel::Column + Default + Copy + Send + Sync + Sized {
+    /// `self IN (SELECT <source's key> FROM <source>)`.
+    fn in_query<'a, S>(self, source: Query<'a, S>) -> Under<'a, S, Self, S::KeyColumn>
+    where
+        S: SingleKey,
+        Self::SqlType: diesel::sql_types::IntoNullable<
+            Nullable = <<S::KeyColumn as diesel::Expression>::SqlType as diesel::sql_types::IntoNullable>::Nullable,
+        >,
+        <S::KeyColumn as diesel::Expression>::SqlType: diesel::sql_types::IntoNullable,
+    {
+        under(self, S::KeyColumn::default(), source)
+    }
+}
+
+impl<C: diesel::Column + Default + Copy + Send + Sync> InQueryExt for C {}
 
 /// Builds an [`Under`] filter.
 #[doc(hidden)]
