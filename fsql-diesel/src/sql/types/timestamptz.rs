@@ -6,7 +6,7 @@
 //! with naive UTC times read back), and read back as UTC. A stored text with an offset
 //! (`2026-12-07 10:00:00+02:00`, what Diesel's own SQLite type writes) is converted to UTC.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 
@@ -95,6 +95,7 @@ mod postgres {
 #[cfg(feature = "mysql")]
 mod mysql {
     use super::*;
+    use chrono::NaiveDateTime;
     use diesel::mysql::{Mysql, MysqlValue};
     use diesel::sql_types::Datetime;
 
