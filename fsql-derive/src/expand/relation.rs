@@ -589,7 +589,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
     let cascades = if reverse {
         TokenStream::new()
     } else {
-        cascades(r, &rel, &name_str, fk_id)
+        cascades(r, rel, &name_str, fk_id)
     };
     quote! {
         #cascades
