@@ -453,6 +453,37 @@ mod zoned {
     }
 
     #[test]
+    fn keyset_pages_newest_first_by_a_zoned_time() {
+        use fsql::KeysetRequest;
+        for t in each_backend(&[Login::META]) {
+            eprintln!("backend: {}", t.backend);
+            let db = &t.db;
+            let base = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+            for i in 0..5 {
+                Login {
+                    id: 0,
+                    at: (base + chrono::Duration::minutes(i)).into(),
+                    logout: None,
+                }
+                .insert(db)
+                .unwrap();
+            }
+            let newest = fsql::keyset_key!(Login::at, Login::id => |l: &Login| (l.at, l.id));
+            let first = Login::query()
+                .keyset_by(db, KeysetRequest::first(2).descending(true), &newest)
+                .unwrap();
+            let ids: Vec<i32> = first.items().iter().map(|l| l.id).collect();
+            assert_eq!(ids, [5, 4]);
+            let next = KeysetRequest::at(first.next_cursor().unwrap())
+                .per_page(2)
+                .descending(true);
+            let second = Login::query().keyset_by(db, next, &newest).unwrap();
+            let ids: Vec<i32> = second.items().iter().map(|l| l.id).collect();
+            assert_eq!(ids, [3, 2]);
+        }
+    }
+
+    #[test]
     fn a_time_stored_with_an_offset_reads_as_utc_on_sqlite() {
         let db = sqlite_memory(&[Login::META]);
         raw_execute(

@@ -46,7 +46,7 @@ macro_rules! int_key {
         }
     )*};
 }
-int_key!(i16, i32, i64, u16, u32, u64);
+int_key!(i16, i32, i64, u16, u32, u64, u128);
 
 impl CursorKey for bool {
     fn encode(&self, out: &mut Vec<u8>) {

@@ -52,6 +52,16 @@ impl ColumnValue for UtcDateTime {
 
 column_value!(TimestampTz, [] UtcDateTime);
 
+/// Keyset pages by a zoned time ("newest first"), as by a `DateTime<Utc>`.
+impl fsql_core::CursorKey for UtcDateTime {
+    fn encode(&self, out: &mut Vec<u8>) {
+        fsql_core::CursorKey::encode(&self.0, out);
+    }
+    fn decode(input: &mut &[u8]) -> Option<Self> {
+        <DateTime<Utc> as fsql_core::CursorKey>::decode(input).map(Self)
+    }
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;

@@ -46,6 +46,16 @@ impl ColumnValue for Uuid {
 
 column_value!(UuidSql, [] Uuid);
 
+/// Keyset pages by a UUID key (time-ordered UUIDs, version 7, page in insertion order).
+impl fsql_core::CursorKey for Uuid {
+    fn encode(&self, out: &mut Vec<u8>) {
+        fsql_core::CursorKey::encode(&self.0.as_u128(), out);
+    }
+    fn decode(input: &mut &[u8]) -> Option<Self> {
+        <u128 as fsql_core::CursorKey>::decode(input).map(|v| Self(uuid::Uuid::from_u128(v)))
+    }
+}
+
 /// A UUID stored as text or as 16 bytes.
 #[cfg(any(feature = "sqlite", feature = "mysql"))]
 fn parse(bytes: &[u8]) -> deserialize::Result<Uuid> {
