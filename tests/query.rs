@@ -279,17 +279,22 @@ fn from_boxed_runs_only_on_its_backend() {
 /// Bulk `query.delete()`: one `DELETE` over the filters, the number deleted, nothing else
 /// touched; clauses one `DELETE` cannot express are refused before anything runs; through a
 /// session it runs in the session's transaction, after the session's queued work.
+/// Queries whose clauses a bulk `DELETE` or `UPDATE` could not honour.
+fn not_bulk() -> [Query<'static, Book>; 4] {
+    [
+        Book::query().order_by(Book::year.asc()),
+        Book::query().limit(1),
+        Book::query().offset(1),
+        Book::query().distinct(),
+    ]
+}
+
 #[test]
 fn bulk_delete_by_filters() {
     for t in seeded() {
         eprintln!("backend: {}", t.backend);
         let db = &t.db;
-        for refused in [
-            Book::query().order_by(Book::year.asc()),
-            Book::query().limit(1),
-            Book::query().offset(1),
-            Book::query().distinct(),
-        ] {
+        for refused in not_bulk() {
             let err = refused.delete(db).unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{err:?}");
         }
@@ -334,12 +339,7 @@ fn bulk_update_by_filters() {
     for t in seeded() {
         eprintln!("backend: {}", t.backend);
         let db = &t.db;
-        for refused in [
-            Book::query().order_by(Book::year.asc()),
-            Book::query().limit(1),
-            Book::query().offset(1),
-            Book::query().distinct(),
-        ] {
+        for refused in not_bulk() {
             let err = refused.update(db, Book::year.eq(0)).unwrap_err();
             assert!(err.to_string().contains("bulk update"), "{err}");
         }

@@ -15,8 +15,9 @@ pub struct Category {
     pub name: String,
     #[fsql(references = Category)]
     pub parent_id: Option<i32>,
-    /// The "many" side: the rows whose `parent_id` is this row's key.
-    #[fsql(foreign_key = parent_id, back_populates = "parent")]
+    /// The "many" side: the rows whose `parent_id` is this row's key; deleting a category
+    /// deletes its subtree.
+    #[fsql(foreign_key = parent_id, back_populates = "parent", cascade = "all")]
     pub children: HasMany<Category>,
     /// The "one" side: the row this row's `parent_id` points at.
     #[fsql(foreign_key = parent_id, back_populates = "children")]
@@ -104,6 +105,25 @@ fn children_and_parent_load_on_access() {
             .all(db)
             .unwrap();
         assert_eq!(names(&fiction), ["fiction"]);
+    }
+}
+
+#[test]
+fn deleting_a_category_deletes_its_subtree() {
+    for t in each_backend(&[Category::META, Comment::META]) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        tree(db);
+        let fiction = Category::query().get(db, 2).unwrap().unwrap();
+        fiction.delete(db).unwrap();
+        let mut left: Vec<i32> = Category::query()
+            .all(db)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        left.sort_unstable();
+        assert_eq!(left, [1, 3], "fiction, novels and classics are gone");
     }
 }
 
