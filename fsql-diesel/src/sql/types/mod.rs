@@ -2,13 +2,16 @@
 //! type a column.
 //!
 //! `#[derive(Model)]` maps fsql's built-in scalars (`i32`, `String`, `chrono::NaiveDateTime`
-//! ..., and `fsql::Json<T>`) by their names, which costs nothing to compile. Every other field
-//! type goes through [`ColumnValue`], which gives its DDL and the SQL type its values are bound
-//! and read as: every `#[derive(fsql::Enum)]`, and a user's own types.
+//! ..., and fsql's `Json<T>`, `UtcDateTime`, `Uuid`, `Decimal`) by their names, which costs
+//! nothing to compile. Every other field type goes through [`ColumnValue`], which gives its DDL
+//! and the SQL type its values are bound and read as: every `#[derive(fsql::Enum)]`, and a
+//! user's own types.
 //!
-//! The SQL type [`Json`] exists because Diesel's differ per backend (`Jsonb` is PostgreSQL's
-//! only): it is one type on every backend, bound and read the way that backend stores it, so a
-//! model compiles once for all of them.
+//! The SQL types here ([`Json`], [`TimestampTz`], [`Uuid`], [`Decimal`]) exist because Diesel's
+//! differ per backend (`Jsonb` is PostgreSQL's only, `Timestamptz` has no MySQL counterpart):
+//! each is one type on every backend, bound and read the way that backend stores it, so a model
+//! compiles once for all of them. The Rust types for the last three are newtypes, because
+//! Diesel's coherence rules let only Diesel and a type's own crate bind `uuid::Uuid` itself.
 
 mod datetime_value;
 #[cfg(feature = "decimal")]
@@ -37,7 +40,7 @@ sql_type! {
 
 sql_type! {
     /// A fixed-point decimal, `NUMERIC(p, s)`: exact on PostgreSQL and MySQL; on SQLite bound
-    /// as text, which SQLite keeps exact up to 15 significant digits and as text beyond. The
+    /// as text, which SQLite keeps exact up to 15 significant digits (more is an error). The
     /// column type of [`fsql::Decimal`](decimal::Decimal).
     Decimal { sqlite: diesel::sql_types::Text, postgres: diesel::sql_types::Numeric, mysql: diesel::sql_types::Numeric }
 }
