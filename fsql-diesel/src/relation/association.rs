@@ -21,7 +21,9 @@ pub struct AssociationCleanup {
 
 fsql_core::inventory::collect!(AssociationCleanup);
 
-fn same_table(a: &TableMeta, b: &TableMeta) -> bool {
+/// The same table of the same model in the same bind: how registrations (association
+/// cleanups, cascades) are matched to a model.
+pub(crate) fn same_table(a: &TableMeta, b: &TableMeta) -> bool {
     a.model == b.model && a.name == b.name && a.bind == b.bind
 }
 

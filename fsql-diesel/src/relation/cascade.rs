@@ -10,7 +10,7 @@
 
 use std::any::Any;
 
-use super::association;
+use super::association::{self, same_table};
 use super::{RelOnAllBackends, Relationship};
 use crate::conn::backend::{dispatch, AnyConnection};
 use crate::model::{Model, ModelOn};
@@ -41,10 +41,6 @@ pub struct OrphanRule {
 }
 
 fsql_core::inventory::collect!(OrphanRule);
-
-fn same_table(a: &TableMeta, b: &TableMeta) -> bool {
-    a.model == b.model && a.name == b.name && a.bind == b.bind
-}
 
 fn cascades<M: Model>() -> impl Iterator<Item = &'static CascadeDelete> {
     fsql_core::inventory::iter::<CascadeDelete>
