@@ -7,9 +7,10 @@
 //! - comment threads (a one-to-many from `Comment` to itself) loaded to a chosen depth with one
 //!   statement per level;
 //! - the timeline: posts by the people I follow, plus mine, newest first, paginated, through a
-//!   semi-join (`in_query`) in one statement plus the count;
-//! - follower counts per user, with Diesel's `group_by` on the same tables (hand-written Diesel
-//!   runs on any fsql connection);
+//!   join inside a join and a union, in one statement plus the count;
+//! - post counts of the people I follow, through `group_by` on the same join; follower counts
+//!   with Diesel's `group_by` on the association table (hand-written Diesel runs on any fsql
+//!   connection);
 //! - `lazy = "raise"` catching an N+1;
 //! - deleting a user deletes their posts, the comments on them and the replies to those
 //!   (`cascade = "all, delete-orphan"`), and their follow rows, in one transaction.
@@ -20,7 +21,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use fsql::prelude::*;
-use fsql::{Json, PageRequest};
+use fsql::{func, Json, PageRequest};
 
 /// What a user says about themselves, stored as one JSON document.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Default)]
@@ -61,7 +62,7 @@ pub struct User {
         backref_lazy = "dynamic"
     )]
     pub following: ManyToMany<User>,
-    #[fsql(cascade = "all, delete-orphan", lazy = "raise")]
+    #[fsql(cascade = "all, delete-orphan", lazy = "raise", backref = "author")]
     pub posts: HasMany<Post>,
 }
 
@@ -180,14 +181,17 @@ fn main() -> fsql::Result<()> {
     let reply = comment(&db, &bobs_first, Some(&top), "it is a heron")?;
     comment(&db, &bobs_first, Some(&reply), "a grey heron, even")?;
 
-    // The timeline: the people ann follows, plus ann, newest first, two per page.
-    let followed = User::query().with_parent(&ann, User::following);
-    let page = Post::query()
-        .filter(
-            Post::user_id
-                .in_query(followed)
-                .or(Post::user_id.eq(ann.id)),
-        )
+    // The timeline: posts whose author ann follows, plus ann's own, newest first, two per
+    // page (the microblog's `followed.union(own).order_by(Post.timestamp.desc())`).
+    let timeline = |me: &User| {
+        let followed = Post::query().join(Post::author, |author| {
+            author.join(User::followers, |follower| {
+                follower.filter(User::id.eq(me.id))
+            })
+        });
+        followed.union(Post::query().filter(Post::user_id.eq(me.id)))
+    };
+    let page = timeline(&ann)
         .order_by(Post::created.desc())
         .order_by(Post::id.desc())
         .paginate(&db, PageRequest::new(1).per_page(2))?;
@@ -198,14 +202,17 @@ fn main() -> fsql::Result<()> {
     );
     let bodies: Vec<&str> = page.items().iter().map(|p| p.body.as_str()).collect();
     assert_eq!(bodies, ["cat #3", "cat #2"]);
-    let bobs_timeline = Post::query()
+    assert_eq!(timeline(&bob).count(&db)?, 6, "bob's and ann's");
+    // The same through `in_query`, the semi-join written by hand.
+    let followed = User::query().with_parent(&ann, User::following);
+    let by_hand = Post::query()
         .filter(
             Post::user_id
-                .in_query(User::query().with_parent(&bob, User::following))
-                .or(Post::user_id.eq(bob.id)),
+                .in_query(followed)
+                .or(Post::user_id.eq(ann.id)),
         )
         .count(&db)?;
-    assert_eq!(bobs_timeline, 6, "bob's and ann's");
+    assert_eq!(by_hand, 9);
     println!("ann's timeline, page 1 of {}: {bodies:?}", page.pages());
 
     // The thread under bob's first post, three levels, one statement per level.
@@ -225,14 +232,30 @@ fn main() -> fsql::Result<()> {
         threads[0].body, level2.body, level3.body
     );
 
-    // Follower counts: Diesel's group_by over the same tables, on an fsql connection.
-    let counts: Vec<(i32, i64)> = follows::table
+    // Post counts of the people ann follows, busiest first, through `group_by` on a join.
+    let counts: Vec<(i32, i64)> = Post::query()
+        .join(Post::author, |author| {
+            author.join(User::followers, |follower| {
+                follower.filter(User::id.eq(ann.id))
+            })
+        })
+        .group_by(Post::user_id)
+        .select((Post::user_id, func::count_star()))
+        .order_by(func::count_star().desc())
+        .order_by(Post::user_id.asc())
+        .load(&db)?;
+    assert_eq!(counts, [(bob.id, 3), (cat.id, 3)]);
+    println!("posts per followed user: {counts:?}");
+
+    // Follower counts: Diesel's group_by over the association table, on an fsql connection
+    // (an `fsql::table!` is a Diesel table).
+    let followers: Vec<(i32, i64)> = follows::table
         .group_by(follows::followed_id)
         .select((follows::followed_id, diesel::dsl::count_star()))
         .order_by(follows::followed_id)
         .load(&mut *db.connection()?)?;
-    assert_eq!(counts, [(ann.id, 1), (bob.id, 1), (cat.id, 1)]);
-    println!("followers per user: {counts:?}");
+    assert_eq!(followers, [(ann.id, 1), (bob.id, 1), (cat.id, 1)]);
+    println!("followers per user: {followers:?}");
 
     // `lazy = "raise"`: reading posts without loading them is an error that names the fix.
     let users = User::query().all(&db)?;

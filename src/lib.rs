@@ -86,6 +86,7 @@ pub use fsql_derive::table;
 pub use fsql_derive::Enum;
 pub use fsql_derive::Model;
 pub use fsql_derive::{inherits, mixin, Mixin};
+pub use fsql_diesel::model::aggregate::{func, Aggregate, Grouped};
 pub use fsql_diesel::query::AnyOf;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
@@ -175,11 +176,12 @@ pub mod __private_v0_1_0 {
 
 /// Relationships: slots, loader options and strategies (see [`fsql_diesel::relation`]).
 pub mod relation {
+    pub use fsql_diesel::relation::join::{Filters, Inner, Nested, Orders, Outer};
     pub use fsql_diesel::relation::load::Eager;
     pub use fsql_diesel::relation::{
         joinedload, lazyload, noload, raiseload, selectinload, subqueryload, AssociationLink,
-        BelongsTo, ForeignKey, HasMany, HasOne, InQueryExt, Lazy, LoadOption, ManyToMany,
-        Relationship, SingleKey, Under, WithSlot,
+        BelongsTo, ColumnOrdering, ForeignKey, HasMany, HasOne, InQueryExt, Join, JoinFrom, Lazy,
+        LoadOption, ManyToMany, Relationship, SingleKey, ToOne, Under, WithSlot,
     };
 }
 

@@ -113,6 +113,40 @@ pub trait FsqlBackend: Backend + Default + 'static {
     type Conn: Connection<Backend = Self> + WriteBegin;
     /// Which backend this is.
     const KIND: crate::conn::url::BackendKind;
+
+    /// What stands for "no limit" before an `OFFSET`: SQLite and MySQL take an offset only
+    /// after a limit, and each documents its own largest one.
+    const NO_LIMIT: &'static str;
+}
+
+/// ` LIMIT ? OFFSET ?` (either may be absent) for a statement fsql writes itself.
+pub(crate) fn push_limit_offset<'b, DB>(
+    limit: &'b Option<i64>,
+    offset: &'b Option<i64>,
+    mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+) -> diesel::QueryResult<()>
+where
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    DB: FsqlBackend + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>,
+{
+    use diesel::sql_types::BigInt;
+    match (limit, offset) {
+        (None, None) => {}
+        (Some(limit), None) => {
+            out.push_sql(" LIMIT ");
+            out.push_bind_param::<BigInt, i64>(limit)?;
+        }
+        (limit, Some(offset)) => {
+            out.push_sql(" LIMIT ");
+            match limit {
+                Some(limit) => out.push_bind_param::<BigInt, i64>(limit)?,
+                None => out.push_sql(DB::NO_LIMIT),
+            }
+            out.push_sql(" OFFSET ");
+            out.push_bind_param::<BigInt, i64>(offset)?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs `$body` with `$c` bound to the concrete connection inside an [`AnyConnection`] and

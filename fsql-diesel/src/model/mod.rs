@@ -7,6 +7,7 @@
 //! run the write layer's.
 
 #[doc(hidden)]
+pub mod aggregate;
 pub mod fallback;
 mod hooks;
 pub(crate) mod load_option;

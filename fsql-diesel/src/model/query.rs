@@ -960,6 +960,16 @@ impl<'a, M: Model> Query<'a, M> {
             && self.offset.is_none()
     }
 
+    /// Appends orderings built elsewhere in the crate (a join's, over another table).
+    pub(crate) fn push_orders(&mut self, orders: Vec<Arc<dyn Ordering<'a, M::Table>>>) {
+        self.orders.extend(orders);
+    }
+
+    /// Takes the loader options given with `options()`, leaving none.
+    pub(crate) fn take_loads(&mut self) -> Vec<LoadOption<M>> {
+        std::mem::take(&mut self.loads)
+    }
+
     // Accessors for the generated per-backend code.
 
     #[doc(hidden)]

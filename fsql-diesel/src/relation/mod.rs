@@ -21,6 +21,7 @@
 
 pub mod association;
 pub mod cascade;
+pub mod join;
 pub mod load;
 pub mod slot;
 // Re-exported at its old path: generated code and the facade name `relation::sql::..`.
@@ -30,6 +31,7 @@ pub use crate::sql::fragment as sql;
 use std::fmt::Debug;
 use std::hash::Hash;
 
+pub use join::{ColumnOrdering, Join, JoinFrom, ToOne};
 pub use load::{
     joinedload, lazyload, noload, raiseload, selectinload, subqueryload, LoadOption, Loader,
 };

@@ -407,3 +407,123 @@ impl<Id, Q: diesel::query_builder::Query> diesel::query_builder::Query for Stati
 }
 
 impl<Id, Q, Conn> diesel::RunQueryDsl<Conn> for StaticId<Id, Q> {}
+
+/// What fsql's own fragments are to Diesel's type checks: an expression fsql built from a
+/// relationship's metadata, valid on any table, never an aggregate, never selected.
+macro_rules! fsql_expression {
+    ($name:ident) => {
+        impl<DB> Expression for $name<'_, DB> {
+            type SqlType = diesel::expression::expression_types::NotSelectable;
+        }
+        impl<DB, QS> AppearsOnTable<QS> for $name<'_, DB> {}
+        impl<DB, QS> SelectableExpression<QS> for $name<'_, DB> {}
+        impl<DB, GB> ValidGrouping<GB> for $name<'_, DB> {
+            type IsAggregate = is_aggregate::Never;
+        }
+    };
+}
+
+/// A fragment fsql built from a relationship's own columns, usable where Diesel asks for an
+/// expression on the query's table: the column of a join condition (`"post"."author_id"`) in
+/// a filter of `post`. Diesel cannot check it, so only relationship metadata is wrapped.
+pub struct Correlated<'a, DB>(pub Fragment<'a, DB>);
+
+fsql_expression!(Correlated);
+
+impl<DB: Backend> QueryFragment<DB> for Correlated<'_, DB> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+/// `(SELECT <column> FROM <from> WHERE <on_left> = <on_right> LIMIT 1) ASC|DESC`: an ordering
+/// by a column of the row a to-one relationship leads to, NULL (sorted as the backend sorts
+/// NULL) when there is none, as `LEFT OUTER JOIN .. ORDER BY` sorts, without a join that
+/// would change the `FROM` of the model's query.
+pub struct ScalarOrder<'a, DB> {
+    pub column: Fragment<'a, DB>,
+    pub from: Fragment<'a, DB>,
+    pub on_left: Fragment<'a, DB>,
+    pub on_right: Fragment<'a, DB>,
+    pub descending: bool,
+}
+
+fsql_expression!(ScalarOrder);
+
+impl<DB: Backend> QueryFragment<DB> for ScalarOrder<'_, DB> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(SELECT ");
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM ");
+        self.from.walk_ast(out.reborrow())?;
+        out.push_sql(" WHERE ");
+        self.on_left.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        self.on_right.walk_ast(out.reborrow())?;
+        // A has-one whose foreign key is not unique could match several rows; the first one
+        // orders, where PostgreSQL would otherwise refuse the statement.
+        out.push_sql(" LIMIT 1)");
+        out.push_sql(if self.descending { " DESC" } else { " ASC" });
+        Ok(())
+    }
+}
+
+/// `SELECT <columns> FROM <from> [WHERE ..] [GROUP BY ..] [HAVING ..] [ORDER BY ..]
+/// [LIMIT .. OFFSET ..]`, read as rows of SQL type `ST`: an aggregate over a model's query.
+pub struct GroupedSelect<'a, DB, ST> {
+    pub columns: Fragment<'a, DB>,
+    pub from: Fragment<'a, DB>,
+    /// Conditions on `from`, joined with `AND`.
+    pub filters: Vec<Fragment<'a, DB>>,
+    pub group_by: Option<Fragment<'a, DB>>,
+    /// Conditions on the groups, joined with `AND`.
+    pub having: Vec<Fragment<'a, DB>>,
+    pub orders: Vec<Fragment<'a, DB>>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    pub sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<DB, ST> QueryFragment<DB> for GroupedSelect<'_, DB, ST>
+where
+    DB: crate::conn::backend::FsqlBackend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM ");
+        self.from.walk_ast(out.reborrow())?;
+        for (i, filter) in self.filters.iter().enumerate() {
+            out.push_sql(if i == 0 { " WHERE (" } else { " AND (" });
+            filter.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+        }
+        if let Some(group_by) = &self.group_by {
+            out.push_sql(" GROUP BY ");
+            group_by.walk_ast(out.reborrow())?;
+        }
+        for (i, having) in self.having.iter().enumerate() {
+            out.push_sql(if i == 0 { " HAVING (" } else { " AND (" });
+            having.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+        }
+        for (i, o) in self.orders.iter().enumerate() {
+            out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
+            o.walk_ast(out.reborrow())?;
+        }
+        crate::conn::backend::push_limit_offset(&self.limit, &self.offset, out)
+    }
+}
+
+impl<DB, ST> QueryId for GroupedSelect<'_, DB, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB, ST: 'static> diesel::query_builder::Query for GroupedSelect<'_, DB, ST> {
+    type SqlType = ST;
+}
+
+impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for GroupedSelect<'_, DB, ST> {}

@@ -18,6 +18,9 @@ use super::{Mysql, MysqlConnection};
 impl FsqlBackend for Mysql {
     type Conn = MysqlConnection;
     const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Mysql;
+
+    // the largest unsigned 64-bit number, as MySQL documents.
+    const NO_LIMIT: &'static str = "18446744073709551615";
 }
 
 #[cfg(feature = "mysql")]

@@ -18,6 +18,9 @@ use super::{Pg, PgConnection};
 impl FsqlBackend for Pg {
     type Conn = PgConnection;
     const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Postgres;
+
+    // `LIMIT ALL`.
+    const NO_LIMIT: &'static str = "ALL";
 }
 
 #[cfg(feature = "postgres")]

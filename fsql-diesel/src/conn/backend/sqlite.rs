@@ -16,6 +16,9 @@ use super::{Sqlite, SqliteConnection};
 impl FsqlBackend for Sqlite {
     type Conn = SqliteConnection;
     const KIND: crate::conn::url::BackendKind = crate::conn::url::BackendKind::Sqlite;
+
+    // -1 is "no limit".
+    const NO_LIMIT: &'static str = "-1";
 }
 
 #[cfg(feature = "sqlite")]
