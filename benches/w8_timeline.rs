@@ -10,7 +10,10 @@
 //!   `.items()` and `.total()`; `diesel_raw`: `post::table.filter(post::user_id.eq_any(
 //!   followers::table.select(followers::followed_id).filter(followers::follower_id.eq(u)))
 //!   .or(post::user_id.eq(u))).order((created.desc(), id.desc())).limit(20).offset(off).load`
-//!   + the same filter's `count().get_result::<i64>`.
+//!   and the same filter's `count().get_result::<i64>`. `fsql_join` is the fsql call written
+//!   as Flask's microblog writes it: `Post::query().join(Post::author, |a| a.join(User::followers,
+//!   |f| f.filter(User::id.eq(u.id)))).union(Post::query().filter(Post::user_id.eq(u.id)))`,
+//!   ordered and paginated the same way.
 //!
 //! Data (the same rows on both sides, each seeded untimed in one transaction): user row `i`
 //! (0-based) has id `i + 1` and name `user{i:04}`; user `u` follows `(u + k) mod 1000` for
@@ -114,7 +117,8 @@ mod models {
         #[fsql(
             secondary = followers,
             primaryjoin = follower_id,
-            secondaryjoin = followed_id
+            secondaryjoin = followed_id,
+            backref = "followers"
         )]
         pub following: ManyToMany<User>,
     }
@@ -129,6 +133,7 @@ mod models {
         pub title: String,
         #[fsql(index)]
         pub created: chrono::NaiveDateTime,
+        pub author: BelongsTo<User>,
     }
 }
 use models::{followers, Post, User};
@@ -279,6 +284,7 @@ fn seeded_fsql(url: &str) -> Database {
                         user_id: u,
                         title,
                         created,
+                        author: Default::default(),
                     };
                     let stored = p.insert(&mut *c).expect("insert post");
                     assert_eq!(stored, p);
@@ -375,6 +381,24 @@ fn fsql_page(db: &Database, u: &User, page: u64) -> (Vec<Post>, u64) {
     (p.into_items(), total)
 }
 
+/// fsql's W8 call written as Flask's microblog writes it: posts whose author `u` follows
+/// (a join inside a join), union `u`'s own; the page and the total, 2 statements.
+fn fsql_join_page(db: &Database, u: &User, page: u64) -> (Vec<Post>, u64) {
+    let followed = Post::query().join(Post::author, |author| {
+        author.join(User::followers, |follower| {
+            follower.filter(User::id.eq(u.id))
+        })
+    });
+    let p = followed
+        .union(Post::query().filter(Post::user_id.eq(u.id)))
+        .order_by(Post::created.desc())
+        .order_by(Post::id.desc())
+        .paginate(db, PageRequest::new(page).per_page(PER_PAGE))
+        .expect("paginate");
+    let total = p.total().expect("total");
+    (p.into_items(), total)
+}
+
 /// The raw W8 call: the page and the total, 2 statements.
 fn raw_page(conn: &mut SqliteConnection, u: i32, page: u64) -> (Vec<raw::Post>, i64) {
     use raw::{followers, post};
@@ -447,6 +471,25 @@ fn w8_timeline(c: &mut Criterion) {
             assert_eq!(f_ids, expected, "fsql, user {} page {page}", u.id);
             assert_eq!(r_ids, expected, "raw, user {} page {page}", u.id);
             assert_eq!(f, fsql_page(&db, u, page).0, "recording or not");
+            let ((j, j_total), statements) =
+                recording.record(|| fsql_join_page(&recording, u, page));
+            assert_eq!(
+                statements.len(),
+                2,
+                "fsql_join, user {}: {statements:#?}",
+                u.id
+            );
+            if u.id == 1 && !unit::harness_mode() {
+                for s in &statements {
+                    eprintln!("{name}, fsql_join: {} -- {}", s.statement, s.parameters);
+                }
+            }
+            assert_eq!(
+                (j, j_total),
+                (f.clone(), f_total),
+                "join form, user {}",
+                u.id
+            );
             assert_eq!(
                 (f_total, r_total),
                 (TIMELINE_POSTS as u64, TIMELINE_POSTS),
@@ -461,6 +504,13 @@ fn w8_timeline(c: &mut Criterion) {
         unit::iter(&mut group, group_name, "fsql", || {
             for u in &users {
                 let (items, total) = fsql_page(&db, u, page);
+                assert_eq!((items.len(), total), (20, TIMELINE_POSTS as u64));
+                black_box((items, total));
+            }
+        });
+        unit::iter(&mut group, group_name, "fsql_join", || {
+            for u in &users {
+                let (items, total) = fsql_join_page(&db, u, page);
                 assert_eq!((items.len(), total), (20, TIMELINE_POSTS as u64));
                 black_box((items, total));
             }

@@ -181,7 +181,8 @@ pub mod relation {
     pub use fsql_diesel::relation::{
         joinedload, lazyload, noload, raiseload, selectinload, subqueryload, AssociationLink,
         BelongsTo, ColumnOrdering, ForeignKey, HasMany, HasOne, InQueryExt, Join, JoinFrom, Lazy,
-        LoadOption, ManyToMany, Relationship, SingleKey, ToOne, Under, WithSlot,
+        LoadOption, ManyToMany, PageWith, PagedWith, Relationship, SingleKey, ToOne, Under,
+        WithSlot,
     };
 }
 

@@ -508,3 +508,80 @@ fn sqlite_postgres_and_mariadb_side_by_side() {
         assert!(catalog_tables(&db, key).is_empty(), "{key:?}");
     }
 }
+
+/// SQLAlchemy's `NullPool` (`null_pool`): a connection per use, closed at check-in; and
+/// `echo_pool`: the pool's work logged at `fsql::pool`.
+#[test]
+fn a_null_pool_opens_and_closes_a_connection_per_use_and_echo_pool_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:///{}", dir.path().join("null.db").display());
+    let db = Database::builder()
+        .url(&url)
+        .pool(PoolOptions {
+            null_pool: true,
+            echo_pool: true,
+            ..Default::default()
+        })
+        .registry(Registry::new([Post::META]))
+        .build()
+        .unwrap();
+    assert_eq!(
+        db.pool_status(None).unwrap().open,
+        0,
+        "nothing kept after the URL check"
+    );
+    db.create_all().unwrap();
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        for title in ["a", "b"] {
+            Post {
+                id: 0,
+                title: title.into(),
+            }
+            .insert(&db)
+            .unwrap();
+        }
+        assert_eq!(Post::query().count(&db).unwrap(), 2);
+    });
+    let status = db.pool_status(None).unwrap();
+    assert_eq!((status.open, status.idle), (0, 0), "{status:?}");
+    let events: Vec<String> = capture
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.starts_with("fsql::pool "))
+        .cloned()
+        .collect();
+    let count = |what: &str| events.iter().filter(|e| e.contains(what)).count();
+    assert_eq!(count("message=connect "), 3, "{events:#?}");
+    assert_eq!(count("message=checkout "), 3, "{events:#?}");
+    assert_eq!(count("message=checkin "), 3, "{events:#?}");
+    assert_eq!(count("message=close (null pool) "), 3, "{events:#?}");
+
+    // The same settings from a TOML file; in-memory SQLite keeps its one connection.
+    let file = dir.path().join("fsql.toml");
+    std::fs::write(
+        &file,
+        "url = \"sqlite://\"\n[pool]\nnull_pool = true\necho_pool = true\n",
+    )
+    .unwrap();
+    let memory = DatabaseBuilder::from_toml_file(&file)
+        .unwrap()
+        .registry(Registry::new([Post::META]))
+        .build()
+        .unwrap();
+    memory.create_all().unwrap();
+    Post {
+        id: 0,
+        title: "kept".into(),
+    }
+    .insert(&memory)
+    .unwrap();
+    assert_eq!(
+        Post::query().count(&memory).unwrap(),
+        1,
+        "the data outlives a use"
+    );
+    assert_eq!(memory.pool_status(None).unwrap().idle, 1);
+}

@@ -87,6 +87,66 @@ fn absolute_file_url_persists_across_databases() {
     assert_eq!(Author::query().all(&build()).unwrap()[0].name, "kept");
 }
 
+/// SQLAlchemy's `sqlite:///file:<path>?mode=ro&uri=true`: an SQLite URI filename, its
+/// parameters passed to SQLite.
+#[test]
+fn sqlite_uri_filenames_pass_their_parameters_to_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("uri app.db");
+    let file_uri = format!("file:{}", path.display().to_string().replace(' ', "%20"));
+    let build = |url: &str| {
+        Database::builder()
+            .url(url)
+            .registry(Registry::new([Author::META]))
+            .build()
+            .unwrap_or_else(|e| panic!("{url}: {e}"))
+    };
+    let rw = build(&format!("sqlite:///{file_uri}?uri=true"));
+    rw.create_all().unwrap();
+    Author {
+        id: 0,
+        name: "kept".into(),
+    }
+    .insert(&rw)
+    .unwrap();
+    drop(rw);
+    assert!(path.exists(), "the percent-encoded path names the file");
+    // Read-only: reads work, a write is the driver's error, not a silent no-op.
+    let ro = build(&format!("sqlite:///{file_uri}?mode=ro&uri=true"));
+    assert_eq!(Author::query().all(&ro).unwrap()[0].name, "kept");
+    let err = Author {
+        id: 0,
+        name: "refused".into(),
+    }
+    .insert(&ro)
+    .unwrap_err();
+    assert!(err.to_string().contains("readonly"), "{err}");
+    assert_eq!(Author::query().count(&ro).unwrap(), 1);
+
+    // A named in-memory database with a shared cache: two `Database`s see the same rows.
+    let name = format!(
+        "sqlite:///file:{}?mode=memory&cache=shared&uri=true",
+        unique_name()
+    );
+    let first = build(&name);
+    first.create_all().unwrap();
+    Author {
+        id: 0,
+        name: "shared".into(),
+    }
+    .insert(&first)
+    .unwrap();
+    let second = build(&name);
+    assert_eq!(Author::query().all(&second).unwrap()[0].name, "shared");
+
+    // Without `uri=true` the parameters would be dropped by SQLAlchemy's rule: refused here.
+    let err = Database::builder()
+        .url(format!("sqlite:///{}?mode=ro", path.display()))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("uri=true"), "{err}");
+}
+
 #[test]
 fn relative_file_url_is_relative_to_the_working_directory() {
     // Tests run with the package root as working directory.
@@ -323,4 +383,39 @@ fn binds_route_each_model_to_its_database() {
         debug.contains("auth") && debug.contains("sqlite://"),
         "{debug}"
     );
+}
+
+/// A MySQL URL's `charset` is the connection's (SQLAlchemy's rule); utf8mb4 when none is
+/// given. A charset whose text is not UTF-8 is refused: fsql reads text as UTF-8.
+#[cfg(feature = "mysql")]
+#[test]
+fn a_mysql_url_charset_is_the_connection_charset() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Charset {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        cs: String,
+    }
+    let ns = mysql_namespace();
+    let charset_of = |url: &str| {
+        let db = Database::builder().url(url).build().unwrap();
+        let mut conn = db.connection().unwrap();
+        let rows: Vec<Charset> = diesel::sql_query("SELECT @@character_set_client AS cs")
+            .load(&mut *conn)
+            .unwrap();
+        rows.into_iter().next().unwrap().cs
+    };
+    let sep = if ns.url.contains('?') { '&' } else { '?' };
+    assert_eq!(charset_of(&ns.url), "utf8mb4");
+    assert_eq!(
+        charset_of(&format!("{}{sep}charset=utf8mb4", ns.url)),
+        "utf8mb4"
+    );
+    let old = charset_of(&format!("{}{sep}charset=utf8", ns.url));
+    assert!(old == "utf8mb3" || old == "utf8", "{old}");
+    let err = Database::builder()
+        .url(format!("{}{sep}charset=latin1", ns.url))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("UTF-8"), "{err}");
 }

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use fsql::prelude::*;
-use fsql::KeysetRequest;
+use fsql::{KeysetRequest, Registry};
 
 fsql::table! {
     /// Who follows whom.
@@ -380,5 +380,82 @@ fn a_union_keeps_each_side_s_clauses_and_returns_rows_once() {
         // A union of a query with itself is the query.
         let rust = || Post::query().join(Post::tags, |t| t.filter(Tag::name.eq("rust")));
         assert_eq!(rust().union(rust()).count(db).unwrap(), 2);
+    }
+}
+
+fn recording(t: &TestDb) -> Database {
+    let db = Database::builder()
+        .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
+        .record_queries(true)
+        .registry(Registry::new(TABLES))
+        .build()
+        .unwrap();
+    db.create_all().unwrap();
+    db
+}
+
+#[test]
+fn a_backref_loads_eagerly_in_a_paginated_query() {
+    for t in each_backend(&TABLES) {
+        eprintln!("backend: {}", t.backend);
+        let db = &recording(&t);
+        social(db);
+        // `Post::author` is a backref (no field to fill): each post with its author, the page
+        // and the count in two statements, not one more per row.
+        let query = Post::query()
+            .join(Post::author, |a| a.filter(User::active.eq(true)))
+            .order_by(Post::id.asc());
+        let (page, statements) = db.record(|| {
+            query
+                .paginate_with(
+                    db,
+                    PageRequest::new(1).per_page(3),
+                    joinedload(Post::author),
+                )
+                .unwrap()
+        });
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        let pairs: Vec<(i32, Option<&str>)> = page
+            .items()
+            .iter()
+            .map(|(post, author)| (post.id, author.as_ref().map(|a| a.name.as_str())))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(1, Some("ann")), (2, Some("bob")), (4, Some("ann"))]
+        );
+        assert_eq!((page.total(), page.pages()), (Some(4), 2));
+        // The next page runs the page alone (the total carries over), by `selectin` too.
+        let (next, statements) = db.record(|| page.next(db).unwrap());
+        assert_eq!(statements.len(), 1, "{statements:#?}");
+        assert_eq!(next.items().len(), 1);
+        assert_eq!(next.items()[0].1.as_ref().map(|a| a.id), Some(BOB));
+        let (by_selectin, statements) = db.record(|| {
+            query
+                .paginate_with(
+                    db,
+                    PageRequest::new(2).per_page(3),
+                    selectinload(Post::author),
+                )
+                .unwrap()
+        });
+        assert_eq!(statements.len(), 3, "page, authors, count: {statements:#?}");
+        assert_eq!(by_selectin.items()[0].0.id, 5);
+        // A to-many relationship too: users with their posts.
+        let users = User::query()
+            .order_by(User::id.asc())
+            .paginate_with(
+                db,
+                PageRequest::new(1).per_page(2),
+                selectinload(User::posts),
+            )
+            .unwrap();
+        let counts: Vec<usize> = users.items().iter().map(|(_, posts)| posts.len()).collect();
+        assert_eq!(counts, [2, 2]);
+        // A page past the end is 404, as with `paginate`.
+        let err = query
+            .paginate_with(db, PageRequest::new(9), joinedload(Post::author))
+            .unwrap_err();
+        assert!(matches!(err, fsql::Error::NotFound { .. }), "{err}");
     }
 }

@@ -10,6 +10,7 @@ use fsql::prelude::*;
 use fsql::{BackendKind, DatabaseErrorKind, Operation, Registry};
 
 #[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(repr)]
 pub struct Author {
     #[fsql(primary_key)]
     pub id: i32,
@@ -560,4 +561,46 @@ fn a_large_add_all_is_a_few_statements() {
             assert!(stored.iter().any(|s| s.id == *k && s.name == row.name));
         }
     }
+}
+
+/// Flask-SQLAlchemy's `session.expunge(obj)` of a pending row, and its repr before and after
+/// the flush (`<Author (pending 7)>`, then `<Author 1>`).
+#[test]
+fn expunge_takes_a_queued_row_out_and_pending_rows_show_their_state() {
+    in_shared_databases(TABLES, |db, _backend| {
+        let mut session = db.session();
+        let ann = session.add(author("ann"));
+        let bob = session.add(author("bob"));
+        let cat = session.add(author("cat"));
+        let shown = bob.to_string();
+        assert!(
+            shown.starts_with("<Author (pending ") && shown.ends_with(")>"),
+            "{shown}"
+        );
+        assert_ne!(shown, cat.to_string(), "each handle has its own number");
+        // A child linked to the expunged row fails the flush, naming its parent.
+        let orphan = session.add_with(book("orphan"), &bob, |b, a| b.author_id = a.id);
+        assert!(session.expunge(&bob));
+        assert!(!session.expunge(&bob), "already out");
+        let err = session.flush().unwrap_err();
+        assert!(err.to_string().contains("has not been written"), "{err}");
+        assert!(session.expunge(&orphan));
+        session.commit().unwrap();
+        assert_eq!(bob.key(), None);
+        assert_eq!(ann.to_string(), format!("<Author {}>", ann.key().unwrap()));
+        let mut names: Vec<String> = Author::query()
+            .all(db)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        names.sort();
+        assert_eq!(names, ["ann", "cat"]);
+        // The last row of a model leaves nothing queued.
+        let mut session = db.session();
+        let dan = session.add(author("dan"));
+        assert!(session.expunge(&dan));
+        assert!(session.is_empty());
+        assert!(!session.expunge(&ann), "a written row is not queued");
+    });
 }

@@ -19,6 +19,8 @@
 //! max_lifetime = 3600
 //! validate_after_idle = 0.5             # SELECT 1 before reusing a connection idle this long
 //! echo = true
+//! echo_pool = true                      # log connects, checkouts, check-ins, closes
+//! null_pool = false                     # true: open and close a connection per use (NullPool)
 //! ```
 
 use std::collections::BTreeMap;
@@ -458,6 +460,8 @@ struct PoolConfig {
     max_lifetime: Option<f64>,
     validate_after_idle: Option<f64>,
     echo: Option<bool>,
+    echo_pool: Option<bool>,
+    null_pool: Option<bool>,
 }
 
 #[derive(serde::Deserialize)]
@@ -471,6 +475,8 @@ struct BindTable {
     max_lifetime: Option<f64>,
     validate_after_idle: Option<f64>,
     echo: Option<bool>,
+    echo_pool: Option<bool>,
+    null_pool: Option<bool>,
 }
 
 impl BindTable {
@@ -483,6 +489,8 @@ impl BindTable {
             max_lifetime: self.max_lifetime,
             validate_after_idle: self.validate_after_idle,
             echo: self.echo,
+            echo_pool: self.echo_pool,
+            null_pool: self.null_pool,
         }
     }
 }
@@ -514,6 +522,12 @@ impl PoolConfig {
         }
         if let Some(v) = self.echo {
             o.echo = v;
+        }
+        if let Some(v) = self.echo_pool {
+            o.echo_pool = v;
+        }
+        if let Some(v) = self.null_pool {
+            o.null_pool = v;
         }
         Ok(o)
     }

@@ -122,6 +122,14 @@ pub struct PoolOptions {
     /// Log every statement with its parameters and duration through `tracing` at INFO, target
     /// `fsql::echo` (SQLAlchemy's `echo=True`).
     pub echo: bool,
+    /// Log the pool's work through `tracing` at INFO, target `fsql::pool`: each connection
+    /// opened and closed, each checkout and check-in (SQLAlchemy's `echo_pool`).
+    pub echo_pool: bool,
+    /// Keep no connection between uses: every checkout opens a connection and every check-in
+    /// closes it (SQLAlchemy's `NullPool`, for a SQLite file under a server that forks
+    /// worker processes). `max_size` still bounds how many are open at once. An in-memory
+    /// SQLite database keeps its one connection, which holds the data.
+    pub null_pool: bool,
 }
 
 /// MySQL closes connections idle longer than `wait_timeout` (8 h by default); Flask-SQLAlchemy
@@ -138,6 +146,8 @@ impl Default for PoolOptions {
             max_lifetime: None,
             validate_after_idle: DEFAULT_VALIDATE_AFTER_IDLE,
             echo: false,
+            echo_pool: false,
+            null_pool: false,
         }
     }
 }
@@ -344,6 +354,7 @@ impl Pool {
             options.max_size = 1;
             options.idle_timeout = None;
             options.max_lifetime = None;
+            options.null_pool = false;
         }
         let warm = options.min_idle.clamp(1, options.max_size);
         let pool = Self {
@@ -359,6 +370,12 @@ impl Pool {
         };
         for _ in 0..warm {
             let slot = pool.open_slot()?;
+            if pool.shared.options.null_pool {
+                // Opened only to report a bad URL or an unreachable server now, not at the
+                // first query.
+                pool.echo_pool("close (null pool)");
+                break;
+            }
             let mut state = pool.lock();
             state.open += 1;
             state.opened_total += 1;
@@ -400,7 +417,10 @@ impl Pool {
                 let suspect = matches!((state.lost_at, slot.idle_since), (Some(lost), Some(idle)) if idle <= lost);
                 drop(state);
                 match self.alive(slot, suspect) {
-                    Some(slot) => return Ok(self.guard(slot)),
+                    Some(slot) => {
+                        self.echo_pool("checkout");
+                        return Ok(self.guard(slot));
+                    }
                     None => {
                         self.release_place();
                         state = self.lock();
@@ -418,6 +438,7 @@ impl Pool {
                 let slot = self.open_slot()?;
                 place.taken = false;
                 self.lock().opened_total += 1;
+                self.echo_pool("checkout");
                 return Ok(self.guard(slot));
             }
             let timeout = self.shared.options.connection_timeout;
@@ -538,8 +559,16 @@ impl Pool {
         &self.shared.options
     }
 
+    /// One `echo_pool` event.
+    fn echo_pool(&self, what: &str) {
+        if self.shared.options.echo_pool {
+            tracing::info!(target: "fsql::pool", database = %self.shared.url, bind = %self.bind_name(), "{what}");
+        }
+    }
+
     fn open_slot(&self) -> Result<Slot> {
         let mut conn = establish(&self.shared.url)?;
+        self.echo_pool("connect");
         for hook in &self.shared.on_connect {
             // Before the instrumentation: the hook's statements are connection setup, not the
             // application's, so they are neither echoed nor recorded.
@@ -612,7 +641,15 @@ impl Pool {
     }
 
     fn check_in(&self, mut slot: Slot) {
+        self.echo_pool("checkin");
+        if self.shared.options.null_pool {
+            drop(slot);
+            self.echo_pool("close (null pool)");
+            self.release_place();
+            return;
+        }
         if slot.flags.lost.load(Ordering::Relaxed) {
+            self.echo_pool("close (connection lost)");
             drop(slot);
             let mut state = self.lock();
             state.lost_at = Some(Instant::now());
@@ -620,6 +657,7 @@ impl Pool {
             return;
         }
         if is_broken(&mut slot.conn) {
+            self.echo_pool("close (left in a broken transaction)");
             drop(slot);
             self.release_place();
             return;
@@ -754,7 +792,7 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
         BackendKind::Sqlite => {
             use crate::conn::url::SqliteTarget;
             let path = match url.sqlite_target() {
-                Some(SqliteTarget::File(p)) => p.as_str(),
+                Some(SqliteTarget::File(p) | SqliteTarget::Uri { uri: p, .. }) => p.as_str(),
                 _ => ":memory:",
             };
             let mut conn = diesel::sqlite::SqliteConnection::establish(path).map_err(|e| {
@@ -787,7 +825,8 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
                 .map(AnyConnection::Postgres)
                 .map_err(|e| connection_error(Box::new(e)))
         }
-        // Diesel sets utf8mb4 and UTC on every MySQL connection it opens.
+        // Diesel sets utf8mb4 and UTC on every MySQL connection it opens; a URL's `charset`
+        // (SQLAlchemy's) replaces utf8mb4.
         #[cfg(feature = "mysql")]
         BackendKind::Mysql => {
             let driver_url = url.driver_url().unwrap_or_default();
@@ -802,6 +841,14 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection> {
             // cache.
             #[cfg(feature = "mysql-bundled")]
             conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+            if let Some(charset) = url.mysql_charset() {
+                // One of a fixed list of names, never the URL's own text.
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    &format!("SET NAMES {charset}"),
+                )
+                .map_err(|e| connection_error(Box::new(e)))?;
+            }
             Ok(AnyConnection::Mysql(conn))
         }
         #[allow(unreachable_patterns)]

@@ -6,6 +6,9 @@
 //! - `sqlite:///relative/path.db`: three slashes, a path **relative to the current working
 //!   directory of the process** (not to the source file or the crate).
 //! - `sqlite:////absolute/path.db`: four slashes, an absolute path.
+//! - `sqlite:///file:path.db?mode=ro&cache=shared&uri=true`: an SQLite URI filename, passed to
+//!   SQLite as `file:path.db?mode=ro&cache=shared` (SQLAlchemy's `uri=true`);
+//!   `file::memory:` and `mode=memory` are in memory.
 //!
 //! Other schemes (`postgresql://`, `mysql://` ...) are recognised and rejected with the Cargo
 //! feature that would enable them.
@@ -43,6 +46,35 @@ pub enum SqliteTarget {
     Memory,
     /// A file path, relative to the working directory or absolute.
     File(String),
+    /// An SQLite URI filename (`file:app.db?mode=ro`), as SQLite reads it.
+    Uri {
+        /// The URI, `uri=true` taken out.
+        uri: String,
+        /// `file::memory:` or `mode=memory`: one connection, shared by every handle.
+        memory: bool,
+    },
+}
+
+impl SqliteTarget {
+    /// The file this target names, as a path: a `File`'s path, or the path of a `file:` URI
+    /// (`file:///abs/app.db` and `file:app.db` alike, percent-decoded as SQLite decodes it);
+    /// `None` in memory.
+    pub fn file_path(&self) -> Option<String> {
+        match self {
+            Self::Memory | Self::Uri { memory: true, .. } => None,
+            Self::File(path) => Some(path.clone()),
+            Self::Uri { uri, .. } => {
+                let path = uri.split_once('?').map_or(uri.as_str(), |(p, _)| p);
+                let path = path.strip_prefix("file:").unwrap_or(path);
+                // `file://<authority>/path`: the authority is empty or `localhost`.
+                let path = path
+                    .strip_prefix("//localhost")
+                    .or_else(|| path.strip_prefix("//"))
+                    .unwrap_or(path);
+                Some(String::from_utf8_lossy(&fsql_core::percent::decode(path)).into_owned())
+            }
+        }
+    }
 }
 
 /// A parsed database URL. `Display` and `Debug` mask the password.
@@ -202,9 +234,28 @@ impl DatabaseUrl {
         }
     }
 
+    /// The `charset` of a MySQL URL other than utf8mb4 (which Diesel sets on every
+    /// connection): what `SET NAMES` gives the connection after it opens.
+    #[cfg(feature = "mysql")]
+    pub(crate) fn mysql_charset(&self) -> Option<&'static str> {
+        let Target::Server(url) = &self.target else {
+            return None;
+        };
+        let (_, query) = url.split_once('?')?;
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == "charset")
+            .and_then(|(_, value)| mysql_charset(value))
+            .filter(|charset| *charset != "utf8mb4")
+    }
+
     /// True for an in-memory SQLite database.
     pub fn is_memory(&self) -> bool {
-        matches!(self.target, Target::Sqlite(SqliteTarget::Memory))
+        matches!(
+            self.target,
+            Target::Sqlite(SqliteTarget::Memory | SqliteTarget::Uri { memory: true, .. })
+        )
     }
 }
 
@@ -221,8 +272,8 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 fn parse_sqlite(rest: &str) -> std::result::Result<SqliteTarget, String> {
-    if rest.contains('?') {
-        return Err("query parameters on sqlite URLs are not supported".to_owned());
+    if let Some((path, query)) = rest.split_once('?') {
+        return parse_sqlite_uri(path, query);
     }
     if rest.is_empty() {
         return Ok(SqliteTarget::Memory);
@@ -238,6 +289,54 @@ fn parse_sqlite(rest: &str) -> std::result::Result<SqliteTarget, String> {
         "" | ":memory:" => Ok(SqliteTarget::Memory),
         p => Ok(SqliteTarget::File(p.to_owned())),
     }
+}
+
+/// `sqlite:///<path>?<query>`: only an SQLite URI filename (`uri=true`, as SQLAlchemy's
+/// pysqlite dialect reads it) takes parameters; they go to SQLite with the path.
+fn parse_sqlite_uri(path: &str, query: &str) -> std::result::Result<SqliteTarget, String> {
+    let mut uri = false;
+    let mut params = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some((key, value)) if key.eq_ignore_ascii_case("uri") => {
+                if value.eq_ignore_ascii_case("true") {
+                    uri = true;
+                } else if !value.eq_ignore_ascii_case("false") {
+                    return Err(format!("`uri={value}`: write `uri=true` or leave it out"));
+                }
+            }
+            _ => params.push(pair),
+        }
+    }
+    if !uri {
+        return Err(format!(
+            "query parameters on sqlite URLs are read only with `uri=true`, as SQLAlchemy \
+             reads them: write `sqlite:///file:{}?{query}&uri=true` to pass them to SQLite",
+            path.trim_start_matches('/')
+        ));
+    }
+    let Some(path) = path.strip_prefix('/') else {
+        return Err(format!(
+            "sqlite URLs have no host: write `sqlite:///{path}?{query}` (three slashes)"
+        ));
+    };
+    if path.is_empty() {
+        return Err(
+            "`uri=true` needs a URI filename: `sqlite:///file:app.db?mode=ro&uri=true`".to_owned(),
+        );
+    }
+    if path.contains('\0') || params.iter().any(|p| p.contains('\0')) {
+        return Err("the URI holds a NUL byte".to_owned());
+    }
+    let memory = path == "file::memory:"
+        || path == ":memory:"
+        || params.iter().any(|p| p.eq_ignore_ascii_case("mode=memory"));
+    let uri = if params.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", params.join("&"))
+    };
+    Ok(SqliteTarget::Uri { uri, memory })
 }
 
 /// Query-string keys whose value is a secret (libpq's `password`, `sslpassword`, and the
@@ -407,12 +506,12 @@ fn check_mysql(url: &str) -> std::result::Result<(), String> {
                     ));
                 }
             }
-            // SQLAlchemy URLs often say `?charset=utf8mb4`; fsql always sets utf8mb4.
+            // As SQLAlchemy: the URL's charset is the connection's; utf8mb4 when none is given.
             "charset" => {
-                if !value.eq_ignore_ascii_case("utf8mb4") && !value.eq_ignore_ascii_case("utf8") {
+                if mysql_charset(&value).is_none() {
                     return Err(format!(
-                        "`charset={value}`: fsql always talks utf8mb4 to MySQL; drop the \
-                         parameter or write `charset=utf8mb4`"
+                        "`charset={value}`: fsql reads and writes text as UTF-8, so the \
+                         connection charset is one of utf8mb4 (the default), utf8mb3 or utf8"
                     ));
                 }
             }
@@ -424,6 +523,15 @@ fn check_mysql(url: &str) -> std::result::Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The charsets a MySQL connection may use, as `SET NAMES` spells them: those whose text is
+/// UTF-8 (`utf8` is MySQL's old name of utf8mb3, which stores no 4-byte character).
+#[cfg(feature = "mysql")]
+fn mysql_charset(value: &str) -> Option<&'static str> {
+    ["utf8mb4", "utf8mb3", "utf8"]
+        .into_iter()
+        .find(|c| value.eq_ignore_ascii_case(c))
 }
 
 /// `a=1&password=x` → `a=1&password=***`.
@@ -491,6 +599,33 @@ mod tests {
             t("SQLite+pysqlite:///x.db"),
             SqliteTarget::File("x.db".into())
         );
+        let uri = |uri: &str, memory| SqliteTarget::Uri {
+            uri: uri.into(),
+            memory,
+        };
+        assert_eq!(
+            t("sqlite:///file:app.db?mode=ro&uri=true"),
+            uri("file:app.db?mode=ro", false)
+        );
+        assert_eq!(
+            t("sqlite:///file:/abs/app.db?uri=true&cache=shared"),
+            uri("file:/abs/app.db?cache=shared", false)
+        );
+        assert_eq!(
+            t("sqlite:///file:app.db?uri=true"),
+            uri("file:app.db", false)
+        );
+        assert_eq!(
+            t("sqlite:///file:mem?mode=memory&cache=shared&uri=true"),
+            uri("file:mem?mode=memory&cache=shared", true)
+        );
+        assert_eq!(
+            t("sqlite:///file::memory:?uri=true"),
+            uri("file::memory:", true)
+        );
+        assert!(DatabaseUrl::parse("sqlite:///file:m?mode=memory&uri=true")
+            .unwrap()
+            .is_memory());
     }
 
     #[test]
@@ -502,6 +637,13 @@ mod tests {
             ("://x", "no scheme"),
             ("", "expected `<backend>://"),
             ("sqlite:///a.db?mode=ro", "query parameters"),
+            (
+                "sqlite:///a.db?mode=ro",
+                "sqlite:///file:a.db?mode=ro&uri=true",
+            ),
+            ("sqlite:///file:a.db?uri=yes", "`uri=yes`"),
+            ("sqlite:///?uri=true", "needs a URI filename"),
+            ("sqlite://file:a.db?uri=true", "three slashes"),
         ] {
             let e = DatabaseUrl::parse(url).unwrap_err().to_string();
             assert!(e.contains(&format!("`{url}`")), "{e}");

@@ -42,10 +42,8 @@ impl WriteGate {
     /// The gate of a SQLite file (shared by every `Database` of the process on that file);
     /// `None` for servers and in-memory databases (one connection, nothing to queue).
     pub(crate) fn for_url(url: &DatabaseUrl) -> Option<Arc<Self>> {
-        let Some(SqliteTarget::File(path)) = url.sqlite_target() else {
-            return None;
-        };
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+        let path = url.sqlite_target().and_then(SqliteTarget::file_path)?;
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| PathBuf::from(&path));
         static GATES: OnceLock<Mutex<HashMap<PathBuf, Weak<WriteGate>>>> = OnceLock::new();
         let mut gates = GATES
             .get_or_init(Default::default)

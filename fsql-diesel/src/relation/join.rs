@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 use crate::conn::backend::FsqlBackend;
 use crate::model::query::{AnyOf, Predicate, Query};
-use crate::model::query::{BoxedOrdering, BoxedPredicate, Ordering, OrderingOn, PredicateOn};
+use crate::model::query::{
+    BoxFilters, BoxedOrdering, BoxedPredicate, Ordering, OrderingOn, PredicateOn,
+};
 use crate::model::{Model, ModelOn};
 use crate::relation::slot::{BelongsTo, HasOne};
 use crate::relation::{under, Relationship, RelationshipOn, SingleKey};
@@ -346,10 +348,11 @@ impl<'a, M: Model> Query<'a, M> {
     }
 
     /// The rows of this query or of `other`, each once (SQL's `UNION` of two queries of the
-    /// same model, as Flask-SQLAlchemy's `query.union(other)`): `key IN (<this>) OR key IN
-    /// (<other>)`, so each side keeps its own filters, joins and limit, and the result is a
-    /// query to order, paginate and load like any other. This query's loader options carry
-    /// over; its orderings do not (order the union).
+    /// same model, as Flask-SQLAlchemy's `query.union(other)`), as a query to order,
+    /// paginate and load like any other: `(<this one's filters>) OR (<other's filters>)`, or,
+    /// when a side has a limit, offset, `distinct` or hand-written base, `key IN (<this>) OR
+    /// key IN (<other>)`, so each side keeps its own clauses. This query's loader options
+    /// carry over; orderings of either side do not (order the union).
     ///
     /// ```
     /// # use fsql::prelude::*;
@@ -382,15 +385,70 @@ impl<'a, M: Model> Query<'a, M> {
             crate::relation::Under<'a, M, M::KeyColumn, M::KeyColumn>,
             crate::relation::Under<'a, M, M::KeyColumn, M::KeyColumn>,
         >: Predicate<'a, M::Table>,
+        AnyOf<AllOf<'a, M::Table>, AllOf<'a, M::Table>>: Predicate<'a, M::Table>,
     {
         let loads = self.take_loads();
         other.take_loads();
-        let key = M::KeyColumn::default();
-        let mut union =
-            Query::new().filter(AnyOf::new(under(key, key, self), under(key, key, other)));
+        let flat = |q: &Query<'a, M>| {
+            q.__limit().is_none()
+                && q.__offset().is_none()
+                && !q.__distinct()
+                && q.__base().is_none()
+        };
+        let mut union = if flat(&self) && flat(&other) {
+            // Rows with a key are distinct, so the union is the rows either side's filters
+            // select: one statement level, which planners serve best.
+            match (AllOf::of(&self), AllOf::of(&other)) {
+                (Some(a), Some(b)) => Query::new().filter(AnyOf::new(a, b)),
+                // A side without filters selects every row.
+                _ => Query::new(),
+            }
+        } else {
+            let key = M::KeyColumn::default();
+            Query::new().filter(AnyOf::new(under(key, key, self), under(key, key, other)))
+        };
         for load in loads {
             union = union.options(load);
         }
         union
+    }
+}
+
+/// Every filter of a query, joined with `AND`: one side of a [`Query::union`].
+#[doc(hidden)]
+pub struct AllOf<'a, T> {
+    first: Arc<dyn Predicate<'a, T>>,
+    rest: Vec<Arc<dyn Predicate<'a, T>>>,
+}
+
+impl<'a, T> AllOf<'a, T> {
+    /// The query's filters; `None` when it has none.
+    fn of<M: Model<Table = T>>(query: &Query<'a, M>) -> Option<Self> {
+        let (first, rest) = query.__filters().split_first()?;
+        Some(Self {
+            first: first.clone(),
+            rest: rest.to_vec(),
+        })
+    }
+}
+
+impl<'a, T, DB> PredicateOn<'a, T, DB> for AllOf<'a, T>
+where
+    DB: BoxFilters + 'a,
+    T: 'a,
+    diesel::dsl::And<BoxedPredicate<'a, T, DB>, BoxedPredicate<'a, T, DB>>:
+        diesel::expression::BoxableExpression<
+                T,
+                DB,
+                SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+            > + 'a,
+{
+    fn boxed(&self) -> BoxedPredicate<'a, T, DB> {
+        use diesel::BoolExpressionMethods;
+        self.rest
+            .iter()
+            .fold(DB::predicate(&*self.first), |all, next| {
+                Box::new(all.and(DB::predicate(&**next)))
+            })
     }
 }

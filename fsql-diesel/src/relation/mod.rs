@@ -23,6 +23,7 @@ pub mod association;
 pub mod cascade;
 pub mod join;
 pub mod load;
+pub mod paged;
 pub mod slot;
 // Re-exported at its old path: generated code and the facade name `relation::sql::..`.
 #[doc(hidden)]
@@ -35,6 +36,7 @@ pub use join::{ColumnOrdering, Join, JoinFrom, ToOne};
 pub use load::{
     joinedload, lazyload, noload, raiseload, selectinload, subqueryload, LoadOption, Loader,
 };
+pub use paged::{PageWith, PagedWith};
 pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
 
 use crate::conn::backend::FsqlBackend;

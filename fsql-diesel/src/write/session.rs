@@ -74,6 +74,9 @@ use fsql_core::{Error, Result, TableMeta};
 /// session has flushed. Cheap to clone; all clones see the same row.
 pub struct Pending<M> {
     slot: Slot<M>,
+    /// This handle's number in the process, shown while the row is unwritten (what Python's
+    /// `id(obj)` is in SQLAlchemy's `<User (pending 4362)>`).
+    ticket: u64,
 }
 
 type Slot<M> = Arc<Mutex<Option<M>>>;
@@ -87,6 +90,17 @@ impl<M> Clone for Pending<M> {
     fn clone(&self) -> Self {
         Self {
             slot: Arc::clone(&self.slot),
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<M> Pending<M> {
+    fn new(slot: Slot<M>) -> Self {
+        static TICKETS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self {
+            slot,
+            ticket: TICKETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -113,6 +127,37 @@ impl<M: Model> Pending<M> {
     /// Whether the row has been written (in the session's open transaction or committed).
     pub fn is_flushed(&self) -> bool {
         lock(&self.slot).is_some()
+    }
+}
+
+/// Flask-SQLAlchemy's repr of a row in a session: `<User (pending 7)>` until it is written,
+/// then the row's own `Display` (`<User 1>`, from `#[fsql(repr)]`).
+///
+/// ```
+/// # use fsql::prelude::*;
+/// #[derive(Model, Debug, Clone)]
+/// #[fsql(repr)]
+/// pub struct User {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+/// }
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// let mut session = db.session();
+/// let user = session.add(User { id: 0 });
+/// assert!(user.to_string().starts_with("<User (pending "));
+/// session.commit()?;
+/// assert_eq!(user.to_string(), "<User 1>");
+/// # Ok(())
+/// # }
+/// ```
+impl<M: Model + fmt::Display> fmt::Display for Pending<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*lock(&self.slot) {
+            Some(row) => row.fmt(f),
+            None => write!(f, "<{} (pending {})>", M::META.model, self.ticket),
+        }
     }
 }
 
@@ -410,7 +455,87 @@ impl Session {
         let unit = self.insert_unit::<M>();
         unit.rows.push(row);
         unit.slots.push(Arc::clone(&slot));
-        Pending { slot }
+        Pending::new(slot)
+    }
+
+    /// `M`'s query, Flask-SQLAlchemy's `session.query(User)`: a plain
+    /// [`Query`](crate::Query) (not the model's `query_class`, as in Flask); run it on the session (`.all(&mut session)`) to read its own flushed
+    /// writes.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// let mut session = db.session();
+    /// session.add(User { id: 0 });
+    /// session.flush()?;
+    /// let users = session.query::<User>().all(&mut session)?;
+    /// assert_eq!(users.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query<'a, M: Model>(&self) -> crate::model::query::Query<'a, M> {
+        crate::model::query::Query::new()
+    }
+
+    /// Takes a row queued with [`add`](Self::add) out of the session before it is written
+    /// (Flask-SQLAlchemy's `session.expunge(obj)` of a pending object): the next flush does
+    /// not insert it. Returns whether it was queued and unwritten; a row already flushed is
+    /// written in the session's transaction and stays (roll back to undo it). A row added with
+    /// `add_with` under this one then fails the flush, naming the missing parent.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// let mut session = db.session();
+    /// let kept = session.add(User { id: 0 });
+    /// let dropped = session.add(User { id: 0 });
+    /// assert!(session.expunge(&dropped));
+    /// session.commit()?;
+    /// assert_eq!((kept.key(), dropped.key()), (Some(1), None));
+    /// assert_eq!(User::query().count(&db)?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn expunge<M: Model + Clone>(&mut self, row: &Pending<M>) -> bool {
+        for u in 0..self.units.len() {
+            if self.units[u].is_flushed() {
+                continue;
+            }
+            let Some(insert) = self.units[u].as_any_mut().downcast_mut::<Insert<M>>() else {
+                continue;
+            };
+            let Some(index) = insert.slots.iter().position(|s| Arc::ptr_eq(s, &row.slot)) else {
+                continue;
+            };
+            insert.rows.remove(index);
+            insert.slots.remove(index);
+            insert.links.retain(|(i, _)| *i != index);
+            for (i, _) in &mut insert.links {
+                if *i > index {
+                    *i -= 1;
+                }
+            }
+            if insert.rows.is_empty() {
+                // Nothing left to write: `pending()` no longer lists it.
+                self.units.remove(u);
+            }
+            return true;
+        }
+        false
     }
 
     /// Queues many rows; they are inserted in as few statements as the backend allows (multi-row
@@ -427,7 +552,7 @@ impl Session {
             let slot = Arc::new(Mutex::new(None));
             unit.rows.push(row);
             unit.slots.push(Arc::clone(&slot));
-            handles.push(Pending { slot });
+            handles.push(Pending::new(slot));
         }
         handles
     }
@@ -499,7 +624,7 @@ impl Session {
         if !unit.linked.contains(&P::META) {
             unit.linked.push(P::META);
         }
-        Pending { slot }
+        Pending::new(slot)
     }
 
     /// Queues an `UPDATE` of every column of `row`, by its primary key (SQLAlchemy's dirty
