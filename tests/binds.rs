@@ -585,3 +585,125 @@ fn a_null_pool_opens_and_closes_a_connection_per_use_and_echo_pool_logs_it() {
     );
     assert_eq!(memory.pool_status(None).unwrap().idle, 1);
 }
+
+/// A model in the `auth` bind, and children that name no bind: they live in their parent's
+/// bind, as Flask-SQLAlchemy puts a subclass in its base's.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(bind = "auth")]
+pub struct Member {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 40)]
+    pub name: String,
+}
+
+/// Joined-table inheritance: its own table, in the parent's bind.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(inherits = Member)]
+pub struct Moderator {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(length = 20)]
+    pub level: String,
+    pub member: BelongsTo<Member>,
+}
+
+#[test]
+fn an_inheriting_model_without_a_bind_lives_in_its_parent_s() {
+    assert_eq!(Moderator::META.bind, Some("auth"));
+    let (dbs, _dir) = two_bind_databases("auth", &[Member::META, Moderator::META]);
+    for (name, db, _ns) in &dbs {
+        eprintln!("{name}");
+        let stored = Moderator {
+            id: 0,
+            level: "high".into(),
+            member: BelongsTo::loaded(Some(Member {
+                id: 0,
+                name: "ann".into(),
+            })),
+        }
+        .insert(db)
+        .unwrap();
+        assert_eq!(Moderator::query().count(db).unwrap(), 1);
+        assert_eq!(
+            Member::query().get(db, stored.id).unwrap().unwrap().name,
+            "ann"
+        );
+        // Both tables are in the auth database, none in the default one.
+        let auth = catalog_tables(db, Some("auth"));
+        let default = catalog_tables(db, None);
+        assert!(
+            auth.contains(&"member".to_owned()) && auth.contains(&"moderator".to_owned()),
+            "{name}: {auth:?}"
+        );
+        assert!(
+            !default.contains(&"moderator".to_owned()),
+            "{name}: {default:?}"
+        );
+    }
+}
+
+/// A mixin and an abstract base that carry a bind (Flask-SQLAlchemy's `__bind_key__` on an
+/// abstract base): the models built on them live there unless they name their own.
+#[derive(Mixin)]
+#[fsql(bind = "auth")]
+pub struct AuthStamp {
+    pub issued: i64,
+}
+
+#[fsql::mixin(AuthStamp)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Token {
+    #[fsql(primary_key)]
+    pub id: i32,
+}
+
+#[fsql::mixin(AuthStamp)]
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(bind = "analytics")]
+pub struct ExportedToken {
+    #[fsql(primary_key)]
+    pub id: i32,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(abstract, bind = "auth")]
+pub struct AuthBase {
+    #[fsql(primary_key)]
+    pub id: i32,
+}
+
+#[fsql::mixin(AuthBase)]
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Grant {
+    #[fsql(length = 40)]
+    pub scope: String,
+}
+
+#[test]
+fn a_mixin_or_abstract_base_gives_its_bind_to_the_models_built_on_it() {
+    assert_eq!(Token::META.bind, Some("auth"));
+    assert_eq!(
+        ExportedToken::META.bind,
+        Some("analytics"),
+        "the model's own wins"
+    );
+    assert_eq!(Grant::META.bind, Some("auth"));
+    let (dbs, _dir) = two_bind_databases("auth", &[Token::META, Grant::META]);
+    for (name, db, _ns) in &dbs {
+        eprintln!("{name}");
+        Token { id: 0, issued: 7 }.insert(db).unwrap();
+        Grant {
+            id: 0,
+            scope: "read".into(),
+        }
+        .insert(db)
+        .unwrap();
+        let auth = catalog_tables(db, Some("auth"));
+        assert!(
+            auth.contains(&"token".to_owned()) && auth.contains(&"grant".to_owned()),
+            "{name}: {auth:?}"
+        );
+        assert!(catalog_tables(db, None).is_empty(), "{name}");
+    }
+}

@@ -279,8 +279,13 @@ impl<'a> Model<'a> {
             .collect()
     }
 
+    /// The model's bind: its own, else a mixin's.
     pub fn bind(&self) -> Option<&str> {
-        self.attrs.bind.get().map(String::as_str)
+        self.attrs
+            .bind
+            .get()
+            .or(self.attrs.mixin_bind.get())
+            .map(String::as_str)
     }
 }
 

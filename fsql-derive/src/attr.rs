@@ -73,6 +73,8 @@ pub struct ContainerAttrs {
     /// `inherits = Parent`: the model whose table this one shares. Written by the parent's
     /// `#[fsql::inherits(Parent)]` expansion, with the parent's table name and discriminator.
     pub inherits: Attr<syn::Path>,
+    /// The bind of a mixin the model takes columns from (written by the mixin's carrier).
+    pub mixin_bind: Attr<String>,
 }
 
 /// `on_delete = ".."`.
@@ -531,6 +533,7 @@ impl ContainerAttrs {
             polymorphic_on: Attr::none(POLYMORPHIC_ON),
             polymorphic_identity: Attr::none(POLYMORPHIC_IDENTITY),
             inherits: Attr::none(INHERITS),
+            mixin_bind: Attr::none(MIXIN_BIND),
         }
     }
 
@@ -584,6 +587,20 @@ impl ContainerAttrs {
                     other,
                     "`inherits` names the parent model, e.g. `inherits = Employee`",
                 ),
+            }
+        } else if meta.path == MIXIN_BIND && cx.syntax() == Syntax::Derive {
+            if let Some(v) = string(cx, meta, MIXIN_BIND, "\"auth\"")? {
+                match self.mixin_bind.get() {
+                    None => self.mixin_bind.set(cx, &meta.path, v),
+                    Some(first) if *first == v => {}
+                    Some(first) => cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "two mixins of this model give different binds, {first:?} and \
+                             {v:?}; give the model its own #[fsql(bind = ..)]"
+                        ),
+                    ),
+                }
             }
         } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
             match value_expr(meta)? {

@@ -21,7 +21,6 @@ use crate::ast::RelationKind;
 use crate::attr::{ContainerAttrs, FieldAttrs, RelationAttrs};
 use crate::ctxt::Ctxt;
 use crate::private::private;
-use crate::symbol::FSQL;
 
 /// `#[derive(Mixin)]`, and `#[derive(Model)]` on an `#[fsql(abstract)]` struct.
 pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
@@ -51,37 +50,46 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
         );
         return errors(cx);
     };
-    if abstract_model {
-        // Only `abstract` itself: a table name or bind belongs to the models built on it.
-        let attrs = ContainerAttrs::from_ast(&cx, input);
-        for (tokens, name) in [
-            (
-                attrs.table_name.get_with_tokens().map(|(t, _)| t),
-                "table_name",
-            ),
-            (attrs.bind.get_with_tokens().map(|(t, _)| t), "bind"),
-            (
-                attrs.query_class.get_with_tokens().map(|(t, _)| t),
-                "query_class",
-            ),
-            (attrs.repr.get_with_tokens().map(|(t, _)| t), "repr"),
-        ] {
-            if let Some(tokens) = tokens {
-                cx.error_spanned_by(
-                    tokens,
-                    format!(
-                        "an abstract model has no table, so `{name}` does not apply; put it on \
-                         the models that take its columns in with #[fsql::mixin(..)]"
-                    ),
-                );
-            }
+    // A base carries a bind to the models built on it (Flask-SQLAlchemy's `__bind_key__` on
+    // an abstract base); a table name, query class or repr belongs to each model.
+    let attrs = ContainerAttrs::from_ast(&cx, input);
+    for (tokens, name) in [
+        (
+            attrs.table_name.get_with_tokens().map(|(t, _)| t),
+            "table_name",
+        ),
+        (
+            attrs.query_class.get_with_tokens().map(|(t, _)| t),
+            "query_class",
+        ),
+        (attrs.repr.get_with_tokens().map(|(t, _)| t), "repr"),
+        (
+            attrs.polymorphic_on.get_with_tokens().map(|(t, _)| t),
+            "polymorphic_on",
+        ),
+        (
+            attrs.polymorphic_identity.get_with_tokens().map(|(t, _)| t),
+            "polymorphic_identity",
+        ),
+        (attrs.inherits.get_with_tokens().map(|(t, _)| t), "inherits"),
+    ] {
+        if let Some(tokens) = tokens {
+            cx.error_spanned_by(
+                tokens,
+                format!(
+                    "{what} has no table, so `{name}` does not apply; put it on the models that \
+                     take its columns in with #[fsql::mixin(..)] (a `bind` may stay here)"
+                ),
+            );
         }
-    } else if let Some(attr) = input.attrs.iter().find(|a| a.path() == FSQL) {
-        cx.error_spanned_by(
-            attr,
-            "a mixin has no table, so it takes no #[fsql(..)] on the struct; put table \
-             attributes on the models that use it",
-        );
+    }
+    if !abstract_model {
+        if let Some((tokens, _)) = attrs.abstract_.get_with_tokens() {
+            cx.error_spanned_by(
+                tokens,
+                "`abstract` is for #[derive(Model)]; a #[derive(Mixin)] is abstract already",
+            );
+        }
     }
     // Parsed here too, so a mistake is reported at the mixin, once, not in every model.
     for field in fields {
@@ -94,7 +102,11 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
     if let Err(e) = cx.check() {
         return e.to_compile_error();
     }
-    carrier(&input.ident, fields.iter(), TokenStream::new())
+    let bind = attrs
+        .bind
+        .get()
+        .map(|bind| quote!(#[fsql(__mixin_bind = #bind)]));
+    carrier(&input.ident, fields.iter(), bind.unwrap_or_default())
 }
 
 /// The macro that carries `fields` into the structs it is applied to, adding `attrs` (extra

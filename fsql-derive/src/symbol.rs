@@ -29,6 +29,9 @@ pub const ABSTRACT: Symbol = Symbol("abstract");
 pub const POLYMORPHIC_ON: Symbol = Symbol("polymorphic_on");
 pub const POLYMORPHIC_IDENTITY: Symbol = Symbol("polymorphic_identity");
 pub const INHERITS: Symbol = Symbol("inherits");
+/// The bind a mixin's carrier writes on the models that take its columns in: their own
+/// `bind`, when they give one, wins. Not written by hand, so not listed as a choice.
+pub const MIXIN_BIND: Symbol = Symbol("__mixin_bind");
 
 // Field attributes.
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");

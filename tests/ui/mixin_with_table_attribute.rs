@@ -1,7 +1,7 @@
 use fsql::prelude::*;
 
 #[derive(Mixin)]
-#[fsql(bind = "auth")]
+#[fsql(table_name = "stamps")]
 pub struct Stamps {
     #[fsql(lenght = 20)]
     pub who: String,

@@ -13,7 +13,12 @@ use crate::types::Scalar;
 pub fn expand(m: &Model<'_>) -> TokenStream {
     let model_name = &m.model_name;
     let table_name = &m.table_name;
-    let bind = option_str(m.bind());
+    // A child without a bind of its own lives in its parent's, as Flask-SQLAlchemy puts a
+    // subclass in its base's bind.
+    let bind = match (m.bind(), m.attrs.inherits.get()) {
+        (None, Some(parent)) => quote!(<#parent as #private::Model>::META.bind),
+        (bind, _) => option_str(bind),
+    };
     let auto = m.autoincrement().map(|f| f.ident);
     let columns = m.fields.iter().map(|f| column(f, Some(f.ident) == auto));
     let pk = m.primary_key().into_iter().map(|f| &f.column);

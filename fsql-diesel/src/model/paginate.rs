@@ -61,12 +61,29 @@ impl<'a, M: Model> Query<'a, M> {
         request: PageRequest,
         known_total: Option<Option<u64>>,
     ) -> Result<Page<'a, M>> {
-        let mut page_query = self.clone();
-        page_query = page_query
+        self.fetch_page_of(exec, request, known_total, self.clone(), |conn, page| {
+            page.load_rows(conn)
+        })
+    }
+
+    /// One page, its items read by `load` from the query limited to the page, and the count
+    /// of the whole query unless `known_total` gives it; `again` is what the page keeps to
+    /// fetch its neighbours. Shared by `paginate` and `paginate_with`.
+    #[track_caller]
+    pub(crate) fn fetch_page_of<E: Executor, T, Q>(
+        &self,
+        exec: E,
+        request: PageRequest,
+        known_total: Option<Option<u64>>,
+        again: Q,
+        load: impl FnOnce(&mut crate::conn::backend::AnyConnection, &Query<'a, M>) -> Result<Vec<T>>,
+    ) -> Result<Pagination<T, Q>> {
+        let page_query = self
+            .clone()
             .limit(to_i64(request.limit()))
             .offset(to_i64(request.offset()));
         let (items, total) = self.run_on(exec, |conn| {
-            let items = page_query.load_rows(conn)?;
+            let items = load(conn, &page_query)?;
             dispatch!(conn, |c, DB| {
                 let total = match known_total {
                     Some(t) => t,
@@ -78,7 +95,7 @@ impl<'a, M: Model> Query<'a, M> {
         if items.is_empty() && request.page > 1 && request.error_out {
             return Err(Error::not_found());
         }
-        Ok(Pagination::new(items, &request, total, self.clone()))
+        Ok(Pagination::new(items, &request, total, again))
     }
 
     /// One page of a keyset pagination by primary key (ascending, or descending with

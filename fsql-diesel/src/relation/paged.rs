@@ -4,12 +4,11 @@
 
 use super::load::{load_pairs, Eager, WithRelated};
 use super::{Lazy, RelOnAllBackends, Relationship};
-use crate::conn::backend::dispatch;
 use crate::conn::executor::Executor;
 use crate::model::paginate::PageNavigation;
 use crate::model::query::Query;
-use crate::model::{Model, ModelOn};
-use fsql_core::{Error, PageRequest, Pagination, Result};
+use crate::model::Model;
+use fsql_core::{PageRequest, Pagination, Result};
 
 /// A page from [`Query::paginate_with`]: `(row, related)` pairs, with `next`/`prev`.
 pub type PageWith<'a, R> = Pagination<WithRelated<R>, PagedWith<'a, R>>;
@@ -106,30 +105,10 @@ impl<'a, R: Relationship + RelOnAllBackends> PagedWith<'a, R> {
         request: PageRequest,
         known_total: Option<Option<u64>>,
     ) -> Result<PageWith<'a, R>> {
-        let to_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        let page_query = self
-            .query
-            .clone()
-            .limit(to_i64(request.limit()))
-            .offset(to_i64(request.offset()));
-        let (items, total) = self.query.run_on(exec, |conn| {
-            let items = load_pairs::<R>(conn, &page_query, self.strategy, self.chunk)?;
-            let total = match known_total {
-                Some(total) => total,
-                None => {
-                    let n = dispatch!(conn, |c, DB| <R::Parent as ModelOn<DB>>::count(
-                        c,
-                        &self.query
-                    ))?;
-                    Some(u64::try_from(n).unwrap_or(0))
-                }
-            };
-            Ok((items, total))
-        })?;
-        if items.is_empty() && request.page > 1 && request.error_out {
-            return Err(Error::not_found());
-        }
-        Ok(Pagination::new(items, &request, total, self.clone()))
+        self.query
+            .fetch_page_of(exec, request, known_total, self.clone(), |conn, page| {
+                load_pairs::<R>(conn, page, self.strategy, self.chunk)
+            })
     }
 
     #[track_caller]
