@@ -247,17 +247,22 @@ fn user(u: i32) -> User {
     }
 }
 
+/// The three tables W8 reads.
+fn registry() -> fsql::Registry {
+    fsql::Registry::new([
+        <User as fsql::Model>::META,
+        <Post as fsql::Model>::META,
+        followers::table::META,
+    ])
+}
+
 /// fsql's side: a `Database` serving the three tables at `url`, tables created, every row
 /// inserted through the models (links through the relationship) in one transaction (untimed
 /// seeding); each insert is checked.
 fn seeded_fsql(url: &str) -> Database {
     let db = Database::builder()
         .url(url)
-        .registry(fsql::Registry::new([
-            <User as fsql::Model>::META,
-            <Post as fsql::Model>::META,
-            followers::table::META,
-        ]))
+        .registry(registry())
         .build()
         .expect("Database");
     db.create_all().expect("create_all");
@@ -371,8 +376,14 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
 /// fsql's W8 call: the page and the total, 2 statements.
 fn fsql_page(db: &Database, u: &User, page: u64) -> (Vec<Post>, u64) {
     let followed = User::query().with_parent(u, User::following);
-    let p = Post::query()
-        .filter(Post::user_id.in_query(followed).or(Post::user_id.eq(u.id)))
+    let timeline =
+        Post::query().filter(Post::user_id.in_query(followed).or(Post::user_id.eq(u.id)));
+    newest_first(db, timeline, page)
+}
+
+/// Page `page` of `timeline`, newest first, with the total: the page and the count.
+fn newest_first(db: &Database, timeline: fsql::Query<'_, Post>, page: u64) -> (Vec<Post>, u64) {
+    let p = timeline
         .order_by(Post::created.desc())
         .order_by(Post::id.desc())
         .paginate(db, PageRequest::new(page).per_page(PER_PAGE))
@@ -389,14 +400,11 @@ fn fsql_join_page(db: &Database, u: &User, page: u64) -> (Vec<Post>, u64) {
             follower.filter(User::id.eq(u.id))
         })
     });
-    let p = followed
-        .union(Post::query().filter(Post::user_id.eq(u.id)))
-        .order_by(Post::created.desc())
-        .order_by(Post::id.desc())
-        .paginate(db, PageRequest::new(page).per_page(PER_PAGE))
-        .expect("paginate");
-    let total = p.total().expect("total");
-    (p.into_items(), total)
+    newest_first(
+        db,
+        followed.union(Post::query().filter(Post::user_id.eq(u.id))),
+        page,
+    )
 }
 
 /// The raw W8 call: the page and the total, 2 statements.
@@ -449,41 +457,36 @@ fn w8_timeline(c: &mut Criterion) {
                 &dir.path().join(format!("{name}_fsql.db")),
             ))
             .record_queries(true)
-            .registry(fsql::Registry::new([
-                <User as fsql::Model>::META,
-                <Post as fsql::Model>::META,
-                followers::table::META,
-            ]))
+            .registry(registry())
             .build()
             .expect("recording Database");
-        for u in &users {
-            let expected = expected_page(u.id, page);
-            let ((f, f_total), statements) = recording.record(|| fsql_page(&recording, u, page));
-            assert_eq!(statements.len(), 2, "fsql, user {}: {statements:#?}", u.id);
+        // One fsql form's call, recorded: 2 statements, printed once (for user 1).
+        type Call = fn(&Database, &User, u64) -> (Vec<Post>, u64);
+        let recorded = |variant: &str, u: &User, call: Call| {
+            let (out, statements) = recording.record(|| call(&recording, u, page));
+            assert_eq!(
+                statements.len(),
+                2,
+                "{variant}, user {}: {statements:#?}",
+                u.id
+            );
             if u.id == 1 && !unit::harness_mode() {
                 for s in &statements {
-                    eprintln!("{name}, fsql: {} -- {}", s.statement, s.parameters);
+                    eprintln!("{name}, {variant}: {} -- {}", s.statement, s.parameters);
                 }
             }
+            out
+        };
+        for u in &users {
+            let expected = expected_page(u.id, page);
+            let (f, f_total) = recorded("fsql", u, fsql_page);
             let (r, r_total) = raw_page(&mut conn, u.id, page);
             let f_ids: Vec<i32> = f.iter().map(|p| p.id).collect();
             let r_ids: Vec<i32> = r.iter().map(|p| p.id).collect();
             assert_eq!(f_ids, expected, "fsql, user {} page {page}", u.id);
             assert_eq!(r_ids, expected, "raw, user {} page {page}", u.id);
             assert_eq!(f, fsql_page(&db, u, page).0, "recording or not");
-            let ((j, j_total), statements) =
-                recording.record(|| fsql_join_page(&recording, u, page));
-            assert_eq!(
-                statements.len(),
-                2,
-                "fsql_join, user {}: {statements:#?}",
-                u.id
-            );
-            if u.id == 1 && !unit::harness_mode() {
-                for s in &statements {
-                    eprintln!("{name}, fsql_join: {} -- {}", s.statement, s.parameters);
-                }
-            }
+            let (j, j_total) = recorded("fsql_join", u, fsql_join_page);
             assert_eq!(
                 (j, j_total),
                 (f.clone(), f_total),

@@ -312,7 +312,8 @@ fn parse_sqlite_uri(path: &str, query: &str) -> std::result::Result<SqliteTarget
         return Err(format!(
             "query parameters on sqlite URLs are read only with `uri=true`, as SQLAlchemy \
              reads them: write `sqlite:///file:{}?{query}&uri=true` to pass them to SQLite",
-            path.trim_start_matches('/')
+            // The path after `sqlite:///`: `/abs/app.db` stays absolute (`file:/abs/app.db`).
+            path.strip_prefix('/').unwrap_or(path)
         ));
     }
     let Some(path) = path.strip_prefix('/') else {
@@ -640,6 +641,10 @@ mod tests {
             (
                 "sqlite:///a.db?mode=ro",
                 "sqlite:///file:a.db?mode=ro&uri=true",
+            ),
+            (
+                "sqlite:////abs/a.db?mode=ro",
+                "sqlite:///file:/abs/a.db?mode=ro&uri=true",
             ),
             ("sqlite:///file:a.db?uri=yes", "`uri=yes`"),
             ("sqlite:///?uri=true", "needs a URI filename"),

@@ -33,6 +33,7 @@ pub mod func {
 }
 
 /// An expression fsql renders on every compiled-in backend, shared by the clones of a query.
+#[derive(Clone)]
 struct Shared<'a>(Arc<dyn OnAllBackendsFragment + Send + Sync + 'a>);
 
 macro_rules! shared_on {
@@ -245,6 +246,21 @@ pub struct Aggregate<'a, M: Model, G, S> {
     grouping: PhantomData<fn() -> G>,
 }
 
+impl<M: Model, G, S: Clone> Clone for Aggregate<'_, M, G, S> {
+    fn clone(&self) -> Self {
+        Self {
+            query: self.query.clone(),
+            group: self.group.clone(),
+            selection: self.selection.clone(),
+            having: self.having.clone(),
+            orders: self.orders.clone(),
+            limit: self.limit,
+            offset: self.offset,
+            grouping: PhantomData,
+        }
+    }
+}
+
 impl<'a, M: Model, G, S> Aggregate<'a, M, G, S>
 where
     S: Expression + OnAllBackendsFragment + Clone + Send + Sync + 'a,
@@ -305,12 +321,18 @@ where
         U: Row<S::SqlType>,
     {
         self.refuse_row_clauses()?;
-        if self.limit.is_some_and(|n| n < 0) || self.offset.is_some_and(|n| n < 0) {
-            return Err(Error::Config {
-                key: "Aggregate::limit".to_owned(),
-                value: format!("{:?} / {:?}", self.limit, self.offset),
-                reason: "limit and offset must be zero or more".to_owned(),
-            });
+        for (method, n) in [("limit", self.limit), ("offset", self.offset)] {
+            if let Some(n) = n.filter(|n| *n < 0) {
+                return Err(Error::Config {
+                    key: format!("Aggregate::{method}"),
+                    value: n.to_string(),
+                    reason: format!(
+                        "the aggregate over `{}` counts groups: limit and offset must be zero \
+                         or more",
+                        M::META.model
+                    ),
+                });
+            }
         }
         self.query.run_on(exec, |conn| {
             dispatch!(conn, |c, DB| {
@@ -329,16 +351,8 @@ where
         S::SqlType: SqlType + 'static,
         U: Row<S::SqlType>,
     {
-        let limited = Self {
-            query: self.query.clone(),
-            group: self.group.as_ref().map(|g| Shared(g.0.clone())),
-            selection: self.selection.clone(),
-            having: self.having.iter().map(|h| Shared(h.0.clone())).collect(),
-            orders: self.orders.iter().map(|o| Shared(o.0.clone())).collect(),
-            limit: Some(1),
-            offset: self.offset,
-            grouping: PhantomData,
-        };
+        let mut limited = self.clone();
+        limited.limit = Some(1);
         Ok(limited.load(exec)?.into_iter().next())
     }
 
@@ -366,21 +380,7 @@ where
     /// The model query's own orderings, limit and offset are about its rows, not the groups:
     /// refused rather than silently dropped.
     fn refuse_row_clauses(&self) -> Result<()> {
-        let q = &self.query;
-        let clause = if !q.__orders().is_empty() {
-            Some("order_by")
-        } else if q.__limit().is_some() {
-            Some("limit")
-        } else if q.__offset().is_some() {
-            Some("offset")
-        } else if q.__distinct() {
-            Some("distinct")
-        } else if q.__base().is_some() {
-            Some("from_boxed")
-        } else {
-            None
-        };
-        match clause {
+        match self.query.clause_beyond_filters() {
             Some(clause) => Err(Error::Config {
                 key: "Query::group_by".to_owned(),
                 value: M::META.model.to_owned(),
@@ -400,7 +400,7 @@ where
         S: diesel::query_builder::QueryFragment<DB>,
         Shared<'a>: diesel::query_builder::QueryFragment<DB>,
     {
-        let shared = |s: &Shared<'a>| Box::new(Shared(s.0.clone())) as Fragment<'a, DB>;
+        let shared = |s: &Shared<'a>| Box::new(s.clone()) as Fragment<'a, DB>;
         GroupedSelect {
             columns: Box::new(self.selection.clone()),
             from: <M as ModelOn<DB>>::table(),

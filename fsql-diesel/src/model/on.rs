@@ -238,11 +238,7 @@ impl<'a, C, DB: diesel::backend::Backend + 'a> InQuery<'a, C, DB> {
         S: Model + ModelOn<DB>,
         DB: FsqlBackend,
     {
-        let flat = source.__limit().is_none()
-            && source.__offset().is_none()
-            && !source.__distinct()
-            && source.__base().is_none();
-        if flat {
+        if source.is_flat() {
             Self {
                 column,
                 selected,

@@ -834,20 +834,7 @@ impl<'a, M: Model> Query<'a, M> {
     /// A bulk statement runs over the filters alone: any other clause would be silently
     /// dropped, so it is refused.
     fn refuse_clauses_of_bulk(&self, method: &str, statement: &str) -> Result<()> {
-        let clause = if !self.orders.is_empty() {
-            Some("order_by")
-        } else if self.limit.is_some() {
-            Some("limit")
-        } else if self.offset.is_some() {
-            Some("offset")
-        } else if self.distinct {
-            Some("distinct")
-        } else if self.base.is_some() {
-            Some("from_boxed")
-        } else {
-            None
-        };
-        match clause {
+        match self.clause_beyond_filters() {
             Some(clause) => Err(Error::Config {
                 key: format!("Query::{method}"),
                 value: M::META.model.to_owned(),
@@ -958,6 +945,32 @@ impl<'a, M: Model> Query<'a, M> {
             && self.orders.is_empty()
             && self.limit.is_none()
             && self.offset.is_none()
+    }
+
+    /// The first clause the query has beyond its filters, by the name of the method that set
+    /// it: what a statement over the filters alone (a bulk write, an aggregate) must refuse
+    /// rather than drop.
+    pub(crate) fn clause_beyond_filters(&self) -> Option<&'static str> {
+        if !self.orders.is_empty() {
+            Some("order_by")
+        } else if self.limit.is_some() {
+            Some("limit")
+        } else if self.offset.is_some() {
+            Some("offset")
+        } else if self.distinct {
+            Some("distinct")
+        } else if self.base.is_some() {
+            Some("from_boxed")
+        } else {
+            None
+        }
+    }
+
+    /// The query's rows are its table's rows under its filters (orderings aside): no limit,
+    /// offset, `distinct` or hand-written base. Such a query can stand as its table and
+    /// filters inside another statement, without a derived table.
+    pub(crate) fn is_flat(&self) -> bool {
+        self.limit.is_none() && self.offset.is_none() && !self.distinct && self.base.is_none()
     }
 
     /// Appends orderings built elsewhere in the crate (a join's, over another table).

@@ -26,13 +26,10 @@ use crate::relation::slot::{BelongsTo, HasOne};
 use crate::relation::{under, Relationship, RelationshipOn, SingleKey};
 use crate::sql::fragment::{Correlated, InQuery, ScalarOrder};
 
-/// A relationship declared on model `M`, which `M`'s queries can join along.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a relationship of `{M}`, so `{M}`'s query cannot join along it",
-    label = "a relationship constant of another model",
-    note = "join along one of `{M}`'s own relationships (`{M}::author`); to go further, join \
-            again inside the closure: `.join({M}::author, |a| a.join(..))`"
-)]
+/// A relationship declared on model `M`, which `M`'s queries can join along. Every
+/// relationship is one through the blanket impl, so passing another model's relationship is
+/// reported by rustc as a mismatch of `Relationship::Parent` (pointing at the relationship's
+/// field), not by a message of this trait.
 pub trait JoinFrom<M: Model>: Relationship<Parent = M> {}
 impl<R: Relationship> JoinFrom<R::Parent> for R {}
 
@@ -389,13 +386,7 @@ impl<'a, M: Model> Query<'a, M> {
     {
         let loads = self.take_loads();
         other.take_loads();
-        let flat = |q: &Query<'a, M>| {
-            q.__limit().is_none()
-                && q.__offset().is_none()
-                && !q.__distinct()
-                && q.__base().is_none()
-        };
-        let mut union = if flat(&self) && flat(&other) {
+        let mut union = if self.is_flat() && other.is_flat() {
             // Rows with a key are distinct, so the union is the rows either side's filters
             // select: one statement level, which planners serve best.
             match (AllOf::of(&self), AllOf::of(&other)) {

@@ -16,6 +16,34 @@ use diesel::QueryResult;
 /// A fragment boxed for backend `DB`.
 pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + Send + 'a>;
 
+/// ` <keyword> (a) AND (b) ..`: conditions joined with `AND` (`WHERE`, `HAVING`), nothing
+/// when there are none.
+fn walk_conditions<'a: 'b, 'b, DB: Backend>(
+    keyword: &str,
+    conditions: impl IntoIterator<Item = &'b Fragment<'a, DB>>,
+    mut out: AstPass<'_, 'b, DB>,
+) -> QueryResult<()> {
+    for (i, condition) in conditions.into_iter().enumerate() {
+        out.push_sql(if i == 0 { keyword } else { " AND " });
+        out.push_sql("(");
+        condition.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+    }
+    Ok(())
+}
+
+/// ` ORDER BY a, b ..`, nothing when there are no orderings.
+fn walk_orderings<'a: 'b, 'b, DB: Backend>(
+    orders: &'b [Fragment<'a, DB>],
+    mut out: AstPass<'_, 'b, DB>,
+) -> QueryResult<()> {
+    for (i, order) in orders.iter().enumerate() {
+        out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
+        order.walk_ast(out.reborrow())?;
+    }
+    Ok(())
+}
+
 /// `<column> IN (SELECT * FROM (<query>) fsql_sub)`: rows whose column is among what a query
 /// selects. The derived table lets the inner query keep its `LIMIT`, which MySQL refuses
 /// directly inside `IN (..)`.
@@ -184,17 +212,12 @@ impl<DB: Backend, ST> QueryFragment<DB> for Select<'_, DB, ST> {
         }
         out.push_sql(" FROM ");
         self.from.walk_ast(out.reborrow())?;
-        for (i, filter) in self.filter.iter().chain(&self.filters).enumerate() {
-            out.push_sql(if i == 0 { " WHERE " } else { " AND " });
-            out.push_sql("(");
-            filter.walk_ast(out.reborrow())?;
-            out.push_sql(")");
-        }
-        for (i, o) in self.orders.iter().enumerate() {
-            out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
-            o.walk_ast(out.reborrow())?;
-        }
-        Ok(())
+        walk_conditions(
+            " WHERE ",
+            self.filter.iter().chain(&self.filters),
+            out.reborrow(),
+        )?;
+        walk_orderings(&self.orders, out)
     }
 }
 
@@ -347,11 +370,7 @@ where
         self.selected.walk_ast(out.reborrow())?;
         out.push_sql(" FROM ");
         self.from.walk_ast(out.reborrow())?;
-        for (i, filter) in self.filters.iter().enumerate() {
-            out.push_sql(if i == 0 { " WHERE (" } else { " AND (" });
-            filter.walk_ast(out.reborrow())?;
-            out.push_sql(")");
-        }
+        walk_conditions(" WHERE ", &self.filters, out.reborrow())?;
         out.push_sql(")");
         Ok(())
     }
@@ -495,24 +514,13 @@ where
         self.columns.walk_ast(out.reborrow())?;
         out.push_sql(" FROM ");
         self.from.walk_ast(out.reborrow())?;
-        for (i, filter) in self.filters.iter().enumerate() {
-            out.push_sql(if i == 0 { " WHERE (" } else { " AND (" });
-            filter.walk_ast(out.reborrow())?;
-            out.push_sql(")");
-        }
+        walk_conditions(" WHERE ", &self.filters, out.reborrow())?;
         if let Some(group_by) = &self.group_by {
             out.push_sql(" GROUP BY ");
             group_by.walk_ast(out.reborrow())?;
         }
-        for (i, having) in self.having.iter().enumerate() {
-            out.push_sql(if i == 0 { " HAVING (" } else { " AND (" });
-            having.walk_ast(out.reborrow())?;
-            out.push_sql(")");
-        }
-        for (i, o) in self.orders.iter().enumerate() {
-            out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
-            o.walk_ast(out.reborrow())?;
-        }
+        walk_conditions(" HAVING ", &self.having, out.reborrow())?;
+        walk_orderings(&self.orders, out.reborrow())?;
         crate::conn::backend::push_limit_offset(&self.limit, &self.offset, out)
     }
 }

@@ -458,9 +458,9 @@ impl Session {
         Pending::new(slot)
     }
 
-    /// `M`'s query, Flask-SQLAlchemy's `session.query(User)`: a plain
-    /// [`Query`](crate::Query) (not the model's `query_class`, as in Flask); run it on the session (`.all(&mut session)`) to read its own flushed
-    /// writes.
+    /// `M`'s query, Flask-SQLAlchemy's `session.query(User)`: a plain [`Query`](crate::Query)
+    /// (not the model's `query_class`, as in Flask). Run it on the session
+    /// (`.all(&mut session)`) to read the session's own flushed writes.
     ///
     /// ```
     /// # use fsql::prelude::*;
