@@ -33,6 +33,7 @@ BENCHES = [
     "w6_bulk_insert",
     "w6b_session_update_delete",
     "w8_timeline",
+    "replicas",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")

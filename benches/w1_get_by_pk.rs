@@ -36,12 +36,7 @@ mod unit;
 #[path = "common/users.rs"]
 mod users;
 
-use users::{raw, seed_raw, seeded_fsql, User, USERS};
-
-/// The W1 lookup order: a fixed permutation of 1..=10 000.
-fn ids() -> Vec<i32> {
-    (0..USERS).map(|i| (i * 7919 % USERS) + 1).collect()
-}
+use users::{raw, seed_raw, seeded_fsql, w1_order as ids, User, USERS};
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -91,7 +91,8 @@ pub use fsql_diesel::query::AnyOf;
 pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
     Enum, Executor, Json, KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork,
-    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record, Session, QUERY_TARGET,
+    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record, ReplicaOptions,
+    RetryPolicy, Session, QUERY_TARGET,
 };
 
 pub use fsql_diesel::keyset_key;

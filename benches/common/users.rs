@@ -46,6 +46,11 @@ pub mod raw {
     }
 }
 
+/// The W1 lookup order (WORKLOADS.md): a fixed permutation of 1..=10 000.
+pub fn w1_order() -> Vec<i32> {
+    (0..USERS).map(|i| (i * 7919 % USERS) + 1).collect()
+}
+
 /// User row `i` (0-based, id = i + 1) per WORKLOADS.md.
 pub fn row(i: i32) -> (i32, String, String, Option<String>) {
     (

@@ -168,6 +168,9 @@ pub enum DatabaseErrorKind {
     CheckViolation,
     /// A serializable transaction could not be completed; retry it.
     SerializationFailure,
+    /// The database chose this transaction as the victim of a deadlock (PostgreSQL's
+    /// SQLSTATE 40P01 "deadlock detected", MySQL's error 1213); retry it.
+    Deadlock,
     /// A write inside a read-only transaction.
     ReadOnlyTransaction,
     /// The connection was closed.
@@ -190,6 +193,7 @@ impl fmt::Display for DatabaseErrorKind {
             Self::NotNullViolation => "not-null violation",
             Self::CheckViolation => "check violation",
             Self::SerializationFailure => "serialization failure",
+            Self::Deadlock => "deadlock",
             Self::ReadOnlyTransaction => "read-only transaction",
             Self::ClosedConnection => "closed connection",
             Self::Transaction => "transaction",
@@ -227,6 +231,17 @@ impl Error {
             _ => None,
         }
     }
+
+    /// True when running the whole transaction again may succeed: a
+    /// [serialization failure](DatabaseErrorKind::SerializationFailure) or a
+    /// [deadlock](DatabaseErrorKind::Deadlock). What `Database::transaction_with_retry`
+    /// retries on.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.database_kind(),
+            Some(DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::Deadlock)
+        )
+    }
 }
 
 /// Werkzeug's description for 404, which Flask-SQLAlchemy's `abort(404)` shows.
@@ -255,6 +270,15 @@ pub fn is_lost_connection_message(message: &str) -> bool {
     MARKS.iter().any(|m| lower.contains(m))
 }
 
+/// Whether a database error message reports a deadlock victim: PostgreSQL's "deadlock
+/// detected" (SQLSTATE 40P01) or MySQL/MariaDB's "Deadlock found when trying to get lock"
+/// (error 1213). Diesel passes neither SQLSTATE nor MySQL's error number through, only the
+/// message, whose wording both servers have kept for decades.
+pub fn is_deadlock_message(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("deadlock detected") || lower.contains("deadlock found when trying to get lock")
+}
+
 #[cfg(feature = "diesel")]
 mod from_diesel {
     use super::{DatabaseErrorKind, Error};
@@ -278,6 +302,11 @@ mod from_diesel {
                         DieselKind::SerializationFailure => DatabaseErrorKind::SerializationFailure,
                         DieselKind::ReadOnlyTransaction => DatabaseErrorKind::ReadOnlyTransaction,
                         DieselKind::ClosedConnection => DatabaseErrorKind::ClosedConnection,
+                        // Diesel has no kind for a deadlock: PostgreSQL's and MySQL's arrive
+                        // as `Unknown`, known by message only.
+                        _ if super::is_deadlock_message(info.message()) => {
+                            DatabaseErrorKind::Deadlock
+                        }
                         // MySQL's lost connections arrive as `Unknown`, known by message only.
                         _ if super::is_lost_connection_message(info.message()) => {
                             DatabaseErrorKind::ClosedConnection

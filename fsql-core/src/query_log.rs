@@ -21,6 +21,9 @@ pub struct RecordedQuery {
     pub location: String,
     /// The bind key (`None` = the default database).
     pub bind: Option<String>,
+    /// The read replica that ran the statement (its URL, password masked), or `None` when the
+    /// bind's primary did. See `DatabaseBuilder::replica`.
+    pub replica: Option<String>,
     /// The error Diesel reported when the statement finished, if any. Errors raised while the
     /// rows are read (SQLite reports a constraint violation of an `INSERT .. RETURNING` there)
     /// come after and are not in this field; the caller gets them as `fsql::Error`.

@@ -21,13 +21,29 @@
 //! echo = true
 //! echo_pool = true                      # log connects, checkouts, check-ins, closes
 //! null_pool = false                     # true: open and close a connection per use (NullPool)
+//! replicas = ["mysql://app@db-replica/analytics"]   # read replicas of this bind
+//!
+//! [replica_options]                     # how reads choose a replica (seconds)
+//! read_your_writes = 1.0                # reads follow this thread's writes to the primary
+//! retry_after = 2.0                     # a replica that refused a connection rests this long
 //! ```
+//!
+//! `replicas = [..]` at the top level lists the default database's read replicas; `max_lag`
+//! and `lag_check_interval` in `[replica_options]` bound how far behind a PostgreSQL replica
+//! may be (see [`ReplicaOptions`]).
+//!
+//! From the environment, `FSQL_DATABASE_REPLICAS` lists the default database's replicas
+//! (URLs separated by spaces), `FSQL_REPLICAS` those of other binds (a JSON object of bind
+//! key to a URL or a list of URLs), and `FSQL_REPLICA_MAX_LAG`,
+//! `FSQL_REPLICA_LAG_CHECK_INTERVAL`, `FSQL_REPLICA_READ_YOUR_WRITES` and
+//! `FSQL_REPLICA_RETRY_AFTER` set the options in seconds.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 use crate::conn::pool::{Pool, PoolOptions};
+use crate::conn::replica::{ReplicaOptions, ReplicaSet};
 use crate::conn::url::DatabaseUrl;
 use crate::database::{Bind, Database};
 use fsql_core::naming_convention::NamingConvention;
@@ -45,6 +61,9 @@ pub struct DatabaseBuilder {
     naming: Option<NamingConvention>,
     pool: PoolOptions,
     bind_pools: BTreeMap<Option<String>, PoolOptions>,
+    /// Read replicas by bind key (`None` = the default database), with where each came from.
+    replicas: Vec<(Option<String>, String, String)>,
+    replica_options: ReplicaOptions,
     record_queries: bool,
     track_modifications: bool,
     hooks: crate::write::tracking::Hooks,
@@ -68,36 +87,72 @@ impl std::fmt::Debug for DatabaseBuilder {
             .field("binds", &binds)
             .field("pool", &self.pool)
             .field("bind_pools", &self.bind_pools)
+            .field(
+                "replicas",
+                &self
+                    .replicas
+                    .iter()
+                    .map(|(k, u, _)| (k.as_deref(), crate::conn::url::mask_password(u)))
+                    .collect::<Vec<_>>(),
+            )
+            .field("replica_options", &self.replica_options)
             .field("record_queries", &self.record_queries)
             .field("track_modifications", &self.track_modifications)
             .finish_non_exhaustive()
     }
 }
 
-/// A JSON object of bind key to URL, every entry kept in order: a key given twice is seen
+/// A JSON object of bind key to `V`, every entry kept in order: a key given twice is seen
 /// (a map would keep the last silently).
-struct BindEntries(Vec<(String, String)>);
+struct BindEntriesOf<V>(Vec<(String, V)>);
 
-impl<'de> serde::Deserialize<'de> for BindEntries {
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for BindEntriesOf<V> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> serde::de::Visitor<'de> for Entries {
-            type Value = BindEntries;
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+            type Value = BindEntriesOf<V>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object of bind key to URL")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> std::result::Result<BindEntries, A::Error> {
+            ) -> std::result::Result<BindEntriesOf<V>, A::Error> {
                 let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, String>()? {
+                while let Some(entry) = map.next_entry::<String, V>()? {
                     out.push(entry);
                 }
-                Ok(BindEntries(out))
+                Ok(BindEntriesOf(out))
             }
         }
-        d.deserialize_map(Entries)
+        d.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
+
+/// A JSON object of bind key to one replica URL or a list of them, flattened in order.
+struct ReplicaEntries(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for ReplicaEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        let BindEntriesOf(entries) = BindEntriesOf::<OneOrMany>::deserialize(d)?;
+        Ok(Self(
+            entries
+                .into_iter()
+                .flat_map(|(key, urls)| {
+                    let urls = match urls {
+                        OneOrMany::One(url) => vec![url],
+                        OneOrMany::Many(urls) => urls,
+                    };
+                    urls.into_iter().map(move |url| (key.clone(), url))
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -155,6 +210,44 @@ impl DatabaseBuilder {
     /// Another database, for models with `#[fsql(bind = "key")]` (Flask's `SQLALCHEMY_BINDS`).
     pub fn bind(mut self, key: impl Into<String>, url: impl Into<String>) -> Self {
         self.binds.push((key.into(), url.into()));
+        self
+    }
+
+    /// A read replica of the bind `key` (`None` = the default database); call it once per
+    /// replica. Reads through `&Database` (`Model::query()` terminals, `get`, lazy loads,
+    /// `paginate`, `keyset`, aggregates) go to the bind's replicas in turn; writes, sessions
+    /// (their reads too), DDL, [`Database::connection`] and [`Database::primary`] go to the
+    /// primary. A replica that is down or lagging is skipped, and with none left reads go to
+    /// the primary without an error; see [`ReplicaOptions`] for the rules and
+    /// [`crate::replica`] for how they are applied.
+    ///
+    /// A replica uses the bind's pool settings and `on_connect` hooks, and must be on the
+    /// primary's backend. It is not connected to by `build()`: one that is down when the
+    /// application starts serves reads once it answers.
+    ///
+    /// ```no_run
+    /// use fsql_diesel::Database;
+    ///
+    /// let db = Database::builder()
+    ///     .url("postgresql://app@db-primary.internal/app")
+    ///     .replica(None, "postgresql://app@db-replica-1.internal/app")
+    ///     .replica(None, "postgresql://app@db-replica-2.internal/app")
+    ///     .build()?;
+    /// # Ok::<(), fsql_core::Error>(())
+    /// ```
+    pub fn replica(mut self, key: Option<&str>, url: impl Into<String>) -> Self {
+        let origin = format!(
+            "Database::builder().replica({}, ..)",
+            key.map_or("None".to_owned(), |k| format!("Some({k:?})"))
+        );
+        self.replicas
+            .push((key.map(str::to_owned), url.into(), origin));
+        self
+    }
+
+    /// How reads choose among replicas: lag bound, "read your writes" window, retry delay.
+    pub fn replica_options(mut self, options: ReplicaOptions) -> Self {
+        self.replica_options = options;
         self
     }
 
@@ -242,7 +335,7 @@ impl DatabaseBuilder {
                 builder.url = Some(value);
                 builder.origins.insert(None, name);
             } else if name == "FSQL_BINDS" {
-                let BindEntries(binds) =
+                let BindEntriesOf::<String>(binds) =
                     serde_json::from_str(&value).map_err(|e| Error::Config {
                         key: "FSQL_BINDS".to_owned(),
                         value: crate::conn::url::mask_text(&value),
@@ -253,6 +346,49 @@ impl DatabaseBuilder {
                     })?;
                 for (key, url) in binds {
                     add(&mut builder, key, url, "FSQL_BINDS".to_owned())?;
+                }
+            } else if name == "FSQL_DATABASE_REPLICAS" {
+                for url in value.split_whitespace() {
+                    builder.replicas.push((None, url.to_owned(), name.clone()));
+                }
+            } else if name == "FSQL_REPLICAS" {
+                let ReplicaEntries(entries) =
+                    serde_json::from_str(&value).map_err(|e| Error::Config {
+                        key: name.clone(),
+                        value: crate::conn::url::mask_text(&value),
+                        reason: format!(
+                            "expected a JSON object of bind key to a replica URL or a list of \
+                             them, e.g. {{\"auth\": [\"postgresql://replica-1/auth\"]}}: {e}"
+                        ),
+                    })?;
+                for (key, url) in entries {
+                    builder.replicas.push((Some(key), url, name.clone()));
+                }
+            } else if let Some(setting) = name.strip_prefix("FSQL_REPLICA_") {
+                let seconds_of = |value: &str| -> Result<Duration> {
+                    let number: f64 = value.trim().parse().map_err(|_| Error::Config {
+                        key: name.clone(),
+                        value: value.to_owned(),
+                        reason: "expected seconds, e.g. 5 or 0.5".to_owned(),
+                    })?;
+                    seconds(&name, number)
+                };
+                let o = &mut builder.replica_options;
+                match setting {
+                    "MAX_LAG" => o.max_lag = Some(seconds_of(&value)?),
+                    "LAG_CHECK_INTERVAL" => o.lag_check_interval = seconds_of(&value)?,
+                    "READ_YOUR_WRITES" => o.read_your_writes = seconds_of(&value)?,
+                    "RETRY_AFTER" => o.retry_after = seconds_of(&value)?,
+                    _ => {
+                        return Err(Error::Config {
+                            key: name.clone(),
+                            value: String::new(),
+                            reason: "unknown replica setting; expected one of \
+                                     FSQL_REPLICA_MAX_LAG, FSQL_REPLICA_LAG_CHECK_INTERVAL, \
+                                     FSQL_REPLICA_READ_YOUR_WRITES, FSQL_REPLICA_RETRY_AFTER"
+                                .to_owned(),
+                        })
+                    }
                 }
             } else if let Some(key) = name.strip_prefix("FSQL_BIND_") {
                 if key.is_empty() {
@@ -300,6 +436,7 @@ impl DatabaseBuilder {
         })?;
         let mut builder = Self {
             pool: file.pool.apply(PoolOptions::default(), "pool.")?,
+            replica_options: file.replica_options.apply(ReplicaOptions::default())?,
             ..Self::default()
         };
         if let Some(url) = file.url {
@@ -307,6 +444,10 @@ impl DatabaseBuilder {
             builder
                 .origins
                 .insert(None, "`url` in the TOML configuration".to_owned());
+        }
+        for url in file.replicas {
+            let origin = "`replicas` in the TOML configuration".to_owned();
+            builder.replicas.push((None, url, origin));
         }
         for (key, bind) in file.binds {
             builder.origins.insert(
@@ -328,6 +469,10 @@ impl DatabaseBuilder {
                         .pool()
                         .apply(builder.pool.clone(), &format!("binds.{key}."))?;
                     builder.bind_pools.insert(Some(key.clone()), options);
+                    for url in bind.replicas {
+                        let origin = format!("`binds.{key}.replicas` in the TOML configuration");
+                        builder.replicas.push((Some(key.clone()), url, origin));
+                    }
                     builder.binds.push((key, bind.url));
                 }
                 other => {
@@ -373,6 +518,23 @@ impl DatabaseBuilder {
                     reason: "pool settings for a bind that has no URL".to_owned(),
                 });
             }
+        }
+        let mut replicas: BTreeMap<Option<String>, Vec<(String, String)>> = BTreeMap::new();
+        for (key, url, origin) in self.replicas {
+            let known = match &key {
+                None => self.url.is_some(),
+                Some(k) => self.binds.iter().any(|(b, _)| b == k),
+            };
+            if !known {
+                return Err(Error::Config {
+                    key: origin,
+                    value: key.unwrap_or_else(|| "<default>".to_owned()),
+                    reason: "a replica of a bind that has no URL; configure the bind's primary \
+                             with .url(..) or .bind(key, ..) first"
+                        .to_owned(),
+                });
+            }
+            replicas.entry(key).or_default().push((url, origin));
         }
         let hooked = !self.hooks.before.is_empty() || !self.hooks.after.is_empty();
         if hooked && !self.track_modifications {
@@ -425,9 +587,29 @@ impl DatabaseBuilder {
             let options = self.bind_pools.get(&key).unwrap_or(&self.pool);
             let hooks = self.on_connect.for_bind(&key);
             // The pool's connection errors come scrubbed (`DatabaseUrl::connection_error`).
+            let replicas = match replicas.remove(&key) {
+                Some(urls) => Some(replica_set(
+                    &url,
+                    key.as_deref(),
+                    urls,
+                    options,
+                    &self.replica_options,
+                    &recorder,
+                    &hooks,
+                )?),
+                None => None,
+            };
             let pool = Pool::for_bind(url.clone(), options, key.clone(), recorder.clone(), hooks)?;
             let gate = crate::conn::write_gate::WriteGate::for_url(&url);
-            binds.insert(key, Bind { url, pool, gate });
+            binds.insert(
+                key,
+                Bind {
+                    url,
+                    pool,
+                    gate,
+                    replicas,
+                },
+            );
         }
         Ok(Database::from_parts(
             binds,
@@ -439,10 +621,66 @@ impl DatabaseBuilder {
     }
 }
 
+/// The read replicas of the bind `key` whose primary is at `primary`.
+fn replica_set(
+    primary: &DatabaseUrl,
+    key: Option<&str>,
+    urls: Vec<(String, String)>,
+    options: &PoolOptions,
+    replica_options: &ReplicaOptions,
+    recorder: &Option<std::sync::Arc<crate::conn::instrument::Recorder>>,
+    hooks: &[crate::conn::pool::ConnectHook],
+) -> Result<ReplicaSet> {
+    let bind = crate::write::session::bind_name(key);
+    let mut pools = Vec::with_capacity(urls.len());
+    for (url, origin) in urls {
+        let url = DatabaseUrl::parse(&url).map_err(|e| with_origin(e, key, &origin))?;
+        let refuse = |reason: String| Error::Config {
+            key: origin.clone(),
+            value: url.masked().to_owned(),
+            reason,
+        };
+        if url.backend() != primary.backend() {
+            return Err(refuse(format!(
+                "a replica must be on its primary's backend, and {bind} is on {}",
+                primary.backend()
+            )));
+        }
+        if url.is_memory() {
+            return Err(refuse(
+                "an in-memory SQLite database is its own empty database, not a replica".to_owned(),
+            ));
+        }
+        // Only PostgreSQL tells a standby's lag through SQL that fsql runs
+        // (`FsqlBackend::replica_lag`); a bound that could never be checked would be a promise
+        // fsql does not keep.
+        if replica_options.max_lag.is_some() && url.backend() != crate::BackendKind::Postgres {
+            return Err(refuse(format!(
+                "ReplicaOptions::max_lag is measured on PostgreSQL replicas only, not on {}; \
+                 leave max_lag unset for this database",
+                url.backend()
+            )));
+        }
+        pools.push(Pool::for_replica(
+            url,
+            options,
+            key.map(str::to_owned),
+            recorder.clone(),
+            hooks.to_vec(),
+        )?);
+    }
+    Ok(ReplicaSet::new(pools, replica_options.clone()))
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     url: Option<String>,
+    /// Read replicas of the default database.
+    #[serde(default)]
+    replicas: Vec<String>,
+    #[serde(default)]
+    replica_options: ReplicaConfig,
     #[serde(default)]
     pool: PoolConfig,
     #[serde(default)]
@@ -468,6 +706,8 @@ struct PoolConfig {
 #[serde(deny_unknown_fields)]
 struct BindTable {
     url: String,
+    #[serde(default)]
+    replicas: Vec<String>,
     max_size: Option<u32>,
     min_idle: Option<u32>,
     connection_timeout: Option<f64>,
@@ -477,6 +717,38 @@ struct BindTable {
     echo: Option<bool>,
     echo_pool: Option<bool>,
     null_pool: Option<bool>,
+}
+
+/// `[replica_options]`: [`ReplicaOptions`] in seconds.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReplicaConfig {
+    max_lag: Option<f64>,
+    lag_check_interval: Option<f64>,
+    read_your_writes: Option<f64>,
+    retry_after: Option<f64>,
+}
+
+impl ReplicaConfig {
+    fn apply(&self, mut o: ReplicaOptions) -> Result<ReplicaOptions> {
+        let secs = |name: &str, v: Option<f64>| {
+            v.map(|v| seconds(&format!("replica_options.{name}"), v))
+                .transpose()
+        };
+        if let Some(v) = secs("max_lag", self.max_lag)? {
+            o.max_lag = Some(v);
+        }
+        if let Some(v) = secs("lag_check_interval", self.lag_check_interval)? {
+            o.lag_check_interval = v;
+        }
+        if let Some(v) = secs("read_your_writes", self.read_your_writes)? {
+            o.read_your_writes = v;
+        }
+        if let Some(v) = secs("retry_after", self.retry_after)? {
+            o.retry_after = v;
+        }
+        Ok(o)
+    }
 }
 
 impl BindTable {

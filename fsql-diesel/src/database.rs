@@ -10,6 +10,7 @@ use crate::config::DatabaseBuilder;
 use crate::conn::backend::AnyConnection;
 use crate::conn::executor::Executor;
 use crate::conn::pool::{Pool, PoolStatus, PooledConnection};
+use crate::conn::replica::ReplicaSet;
 use crate::conn::url::DatabaseUrl;
 use crate::sql::ddl::{self, Dialect};
 use fsql_core::naming_convention::NamingConvention;
@@ -41,14 +42,25 @@ pub(crate) struct Inner {
 
 pub(crate) struct Bind {
     pub(crate) url: DatabaseUrl,
+    /// The primary's connections.
     pub(crate) pool: Pool,
     /// SQLite files: writers of this process queue here (see `write_gate`).
     pub(crate) gate: Option<Arc<crate::conn::write_gate::WriteGate>>,
+    /// Read replicas, when the bind has any.
+    pub(crate) replicas: Option<ReplicaSet>,
 }
 
 impl Bind {
     fn get(&self) -> Result<PooledConnection> {
         self.pool.get()
+    }
+
+    /// A connection for a read: a replica's when one should serve it, else the primary's.
+    fn get_for_read(&self) -> Result<PooledConnection> {
+        match self.replicas.as_ref().and_then(ReplicaSet::read_connection) {
+            Some(conn) => Ok(conn),
+            None => self.pool.get(),
+        }
     }
 }
 
@@ -339,10 +351,12 @@ impl Database {
             binds.insert(
                 key.clone(),
                 // One pinned connection: nothing to queue.
+                // Replicas cannot see the test's transaction: everything goes to the pin.
                 Bind {
                     url: bind.url.clone(),
                     pool,
                     gate: None,
+                    replicas: None,
                 },
             );
         }
@@ -417,6 +431,58 @@ impl Database {
         let bind = self.bind(table.bind, Some(table.model))?;
         let turn = bind.gate.as_ref().and_then(|g| g.enter());
         Ok((turn, bind.get()?))
+    }
+
+    /// This thread wrote to bind `key` through its primary: with replicas, its reads of that
+    /// bind stay on the primary for `ReplicaOptions::read_your_writes`.
+    pub(crate) fn wrote_to(&self, key: Option<&str>) {
+        if let Ok(Bind {
+            replicas: Some(replicas),
+            ..
+        }) = self.bind(key, None)
+        {
+            replicas.note_write();
+        }
+    }
+
+    /// Runs `f` with every read of this thread going to the primaries, whatever replicas the
+    /// binds have: for a read that must see the latest committed data (a balance before a
+    /// transfer, a row another process has just written). Writes, sessions and DDL go to the
+    /// primary anyway. Nests; applies to this thread only (work `f` hands to other threads
+    /// is routed as usual).
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct User {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub name: String,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder()
+    ///     .url("sqlite://")
+    ///     // .replica(None, "postgresql://app@replica.internal/app")
+    ///     .build()?;
+    /// # db.create_all()?;
+    /// let fresh = db.primary(|db| User::query().count(db))?;
+    /// # assert_eq!(fresh, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn primary<R>(&self, f: impl FnOnce(&Database) -> R) -> R {
+        crate::conn::replica::on_primary(|| f(self))
+    }
+
+    /// The URLs of a bind's read replicas, in the order they were configured (empty when it
+    /// has none; passwords masked when displayed).
+    pub fn replica_urls(&self, key: Option<&str>) -> Result<Vec<&DatabaseUrl>> {
+        Ok(self
+            .bind(key, None)?
+            .replicas
+            .as_ref()
+            .map(|r| r.pools().map(Pool::url).collect())
+            .unwrap_or_default())
     }
 
     /// Open and idle connections of a bind's pool.
@@ -616,13 +682,15 @@ impl Database {
     }
 }
 
+/// Reads go to a replica when the bind has a healthy one (see [`crate::replica`]), writes to
+/// the primary.
 impl Executor for &Database {
     fn run<R>(
         self,
         table: &'static TableMeta,
         f: impl FnOnce(&mut AnyConnection) -> Result<R>,
     ) -> Result<R> {
-        let mut conn = self.connection_for(table)?;
+        let mut conn = self.bind(table.bind, Some(table.model))?.get_for_read()?;
         f(&mut conn)
     }
 
@@ -631,7 +699,10 @@ impl Executor for &Database {
         table: &'static TableMeta,
         f: impl FnOnce(&mut AnyConnection) -> Result<R>,
     ) -> Result<R> {
-        let (_turn, mut conn) = self.write_connection(table)?;
-        f(&mut conn)
+        let (turn, mut conn) = self.write_connection(table)?;
+        let out = f(&mut conn);
+        drop((conn, turn));
+        self.wrote_to(table.bind);
+        out
     }
 }

@@ -18,7 +18,7 @@ pub mod relation;
 mod sql;
 mod write;
 
-pub use conn::{backend, error, executor, pool, url};
+pub use conn::{backend, error, executor, pool, replica, url};
 #[doc(hidden)]
 pub use model::fallback;
 pub use model::{paginate, query};
@@ -56,9 +56,11 @@ pub use paginate::{KeysetKey, Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};
 pub use query::{Query, QueryBuilder};
 pub use record::Record;
+pub use replica::ReplicaOptions;
 pub use session::{Pending, PendingWork, Session};
 pub use tracking::{Change, Operation};
 pub use url::{BackendKind, DatabaseUrl};
+pub use write::retry::RetryPolicy;
 
 #[doc(hidden)]
 pub use fsql_core::TableMeta as __TableMeta;

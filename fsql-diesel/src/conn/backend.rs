@@ -117,6 +117,13 @@ pub trait FsqlBackend: Backend + Default + 'static {
     /// What stands for "no limit" before an `OFFSET`: SQLite and MySQL take an offset only
     /// after a limit, and each documents its own largest one.
     const NO_LIMIT: &'static str;
+
+    /// How far behind its primary the read replica on the other end of `conn` is, where the
+    /// backend can tell (`None`: it cannot, and `ReplicaOptions::max_lag` is refused for it).
+    fn replica_lag(conn: &mut Self::Conn) -> Option<diesel::QueryResult<std::time::Duration>> {
+        let _ = conn;
+        None
+    }
 }
 
 /// ` LIMIT ? OFFSET ?` (either may be absent) for a statement fsql writes itself.

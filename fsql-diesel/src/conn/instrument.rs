@@ -116,10 +116,14 @@ pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> (R, Vec<RecordedQuery>) {
 
 /// The `tracing` target of the per-statement DEBUG events (Flask's `SQLALCHEMY_ECHO`, always
 /// on, for any subscriber that wants them): fields `statement` (SQL without parameter values),
-/// `duration`, `bind` (`"<default>"` for the default database) and `error` when it failed.
+/// `duration`, `bind` (`"<default>"` for the default database), `server` (`"primary"`, or the
+/// masked URL of the read replica that ran it) and `error` when it failed.
 pub const QUERY_TARGET: &str = "fsql::query";
 
 const DEFAULT_BIND: &str = "<default>";
+
+/// The `server` of a statement the bind's primary ran.
+const PRIMARY: &str = "primary";
 
 /// Whether a subscriber wants the statement events: a cached callsite check, one atomic load
 /// when nothing listens, so statements pay nothing measurable without a subscriber.
@@ -187,6 +191,7 @@ pub(crate) struct Entry {
     duration: Duration,
     location: Option<&'static Location<'static>>,
     bind: Option<Arc<str>>,
+    replica: Option<Arc<str>>,
     error: Option<String>,
 }
 
@@ -215,6 +220,7 @@ impl Entry {
                 |l| format!("{}:{}", l.file(), l.line()),
             ),
             bind: self.bind.as_deref().map(str::to_owned),
+            replica: self.replica.as_deref().map(str::to_owned),
             error: self.error.clone(),
         }
     }
@@ -245,6 +251,8 @@ impl Recorder {
 pub(crate) struct Observer {
     pub(crate) url: String,
     pub(crate) bind: Option<Arc<str>>,
+    /// The masked URL of the read replica this connection goes to; `None` for a primary.
+    pub(crate) replica: Option<Arc<str>>,
     pub(crate) echo: bool,
     pub(crate) recorder: Option<Arc<Recorder>>,
     /// When the running statement started, and whether `fsql::query` events were wanted
@@ -260,12 +268,14 @@ impl Observer {
     pub(crate) fn new(
         url: String,
         bind: Option<String>,
+        replica: Option<Arc<str>>,
         echo: bool,
         recorder: Option<Arc<Recorder>>,
     ) -> Self {
         Self {
             url,
             bind: bind.map(Arc::from),
+            replica,
             echo,
             recorder,
             started: None,
@@ -340,10 +350,13 @@ impl Instrumentation for Observer {
                 if let (true, Some((statement, _))) = (debug, &split) {
                     let statement = statement.as_str();
                     let bind = self.bind.as_deref().unwrap_or(DEFAULT_BIND);
+                    let server = self.replica.as_deref().unwrap_or(PRIMARY);
                     match error {
-                        None => tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind),
+                        None => {
+                            tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind, server)
+                        }
                         Some(e) => {
-                            tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind, error = %e)
+                            tracing::debug!(target: QUERY_TARGET, statement, ?duration, bind, server, error = %e)
                         }
                     }
                 }
@@ -367,6 +380,7 @@ impl Instrumentation for Observer {
                     duration,
                     location: LOCATION.with(|l| l.get()),
                     bind: self.bind.clone(),
+                    replica: self.replica.clone(),
                     error: error.map(|e| e.to_string()),
                 };
                 // Every open scope sees what ran within it, nested ones included.

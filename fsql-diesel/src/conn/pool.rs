@@ -231,6 +231,8 @@ pub struct Pool {
 
 struct Shared {
     url: DatabaseUrl,
+    /// A read replica's masked URL, for its statements' records; `None` for a primary.
+    replica: Option<Arc<str>>,
     options: PoolOptions,
     bind: Option<String>,
     recorder: Option<Arc<crate::conn::instrument::Recorder>>,
@@ -343,6 +345,30 @@ impl Pool {
         recorder: Option<Arc<crate::conn::instrument::Recorder>>,
         on_connect: Vec<ConnectHook>,
     ) -> Result<Self> {
+        Self::build(url, options, bind, recorder, on_connect, false)
+    }
+
+    /// The pool of a bind's read replica. Unlike a primary's it opens nothing when built: a
+    /// replica that is down then does not stop the application from starting (its reads go
+    /// to the primary until it answers), and its statements are recorded as the replica's.
+    pub(crate) fn for_replica(
+        url: DatabaseUrl,
+        options: &PoolOptions,
+        bind: Option<String>,
+        recorder: Option<Arc<crate::conn::instrument::Recorder>>,
+        on_connect: Vec<ConnectHook>,
+    ) -> Result<Self> {
+        Self::build(url, options, bind, recorder, on_connect, true)
+    }
+
+    fn build(
+        url: DatabaseUrl,
+        options: &PoolOptions,
+        bind: Option<String>,
+        recorder: Option<Arc<crate::conn::instrument::Recorder>>,
+        on_connect: Vec<ConnectHook>,
+        replica: bool,
+    ) -> Result<Self> {
         let mut options = options.clone();
         options.max_size = options.max_size.max(1);
         if url.backend() == BackendKind::Mysql && options.max_lifetime.is_none() {
@@ -356,9 +382,14 @@ impl Pool {
             options.max_lifetime = None;
             options.null_pool = false;
         }
-        let warm = options.min_idle.clamp(1, options.max_size);
+        let warm = if replica {
+            0
+        } else {
+            options.min_idle.clamp(1, options.max_size)
+        };
         let pool = Self {
             shared: Arc::new(Shared {
+                replica: replica.then(|| Arc::from(url.masked())),
                 url,
                 options,
                 bind,
@@ -506,6 +537,7 @@ impl Pool {
         Ok(Pool {
             shared: Arc::new(Shared {
                 url: self.shared.url.clone(),
+                replica: self.shared.replica.clone(),
                 options,
                 bind: self.shared.bind.clone(),
                 recorder: self.shared.recorder.clone(),
@@ -582,6 +614,7 @@ impl Pool {
         let observer = crate::conn::instrument::Observer::new(
             self.shared.url.masked().to_owned(),
             self.shared.bind.clone(),
+            self.shared.replica.clone(),
             self.shared.options.echo,
             self.shared.recorder.clone(),
         );

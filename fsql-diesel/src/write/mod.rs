@@ -7,6 +7,7 @@
 
 #[doc(hidden)]
 pub mod batch;
+pub mod retry;
 pub mod row;
 pub mod session;
 pub mod tracking;

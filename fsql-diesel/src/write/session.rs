@@ -835,6 +835,9 @@ impl Session {
                     return Err(err);
                 }
                 self.units.clear();
+                for key in &committed {
+                    self.db.wrote_to(*key);
+                }
                 let done: Vec<String> = committed.iter().map(|k| bind_name(*k)).collect();
                 return Err(Error::Session(format!(
                     "COMMIT failed on {} after {} committed (there is no two-phase commit \
@@ -846,6 +849,10 @@ impl Session {
             committed.push(open[i].key);
         }
         drop(open);
+        // Replicas may not have these commits yet: this thread's reads stay on the primaries.
+        for key in &committed {
+            self.db.wrote_to(*key);
+        }
         self.units.clear();
         if let Some(hooks) = &tracking {
             if !changes.is_empty() {

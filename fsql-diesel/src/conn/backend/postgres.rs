@@ -21,6 +21,34 @@ impl FsqlBackend for Pg {
 
     // `LIMIT ALL`.
     const NO_LIMIT: &'static str = "ALL";
+
+    // A standby that has replayed everything it received is current, however long ago the
+    // primary last committed (`now() - pg_last_xact_replay_timestamp()` alone would call an
+    // idle pair lagging); otherwise the age of the last transaction it replayed is how far
+    // behind its readers are. On a primary (`pg_is_in_recovery()` false) the lag is zero.
+    fn replica_lag(conn: &mut PgConnection) -> Option<diesel::QueryResult<std::time::Duration>> {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Lag {
+            #[diesel(sql_type = diesel::sql_types::Double)]
+            seconds: f64,
+        }
+        const LAG: &str = "SELECT CASE \
+             WHEN NOT pg_is_in_recovery() THEN 0 \
+             WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
+             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) \
+             END::float8 AS seconds";
+        Some(
+            diesel::sql_query(LAG)
+                .get_result::<Lag>(conn)
+                // A clock behind the primary's can make the age negative (`max` also turns
+                // a NaN into 0); an age too large for a `Duration` is as good as infinite.
+                .map(|lag| {
+                    std::time::Duration::try_from_secs_f64(lag.seconds.max(0.0))
+                        .unwrap_or(std::time::Duration::MAX)
+                }),
+        )
+    }
 }
 
 #[cfg(feature = "postgres")]
