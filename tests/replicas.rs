@@ -219,6 +219,10 @@ fn paginate_keyset_aggregates_and_lazy_loads_read_from_replicas() {
             .paginate(&db, PageRequest::new(1).per_page(5))
             .unwrap();
         assert_eq!(page.total(), Some(1));
+        let keyset = Member::query()
+            .keyset(&db, KeysetRequest::first(1))
+            .unwrap();
+        assert_eq!(keyset.items().len(), 1);
         let teams = Team::query().all(&db).unwrap();
         assert_eq!(teams[0].load_members(&db).unwrap().len(), 2);
         let (count,): (i64,) = Member::query()
@@ -232,7 +236,7 @@ fn paginate_keyset_aggregates_and_lazy_loads_read_from_replicas() {
             .unwrap();
         assert_eq!(joined, 2);
     });
-    assert!(recorded.len() >= 5, "{recorded:#?}");
+    assert!(recorded.len() >= 6, "{recorded:#?}");
     for q in &recorded {
         assert!(
             q.replica
@@ -241,6 +245,40 @@ fn paginate_keyset_aggregates_and_lazy_loads_read_from_replicas() {
             "ran on the primary: {q:?}"
         );
     }
+}
+
+#[test]
+fn query_events_name_the_server_that_ran_the_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let (primary, replicas) = sqlite_servers(dir.path(), 1);
+    let db = Database::builder()
+        .url(&primary)
+        .replica(None, &replicas[0])
+        .replica_options(no_write_window())
+        .build()
+        .unwrap();
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        answered(&db);
+        team(2, "blue").insert(&db).unwrap();
+    });
+    let events = capture.0.lock().unwrap().clone();
+    let queries: Vec<&String> = events
+        .iter()
+        .filter(|e| e.starts_with("fsql::query "))
+        .collect();
+    assert_eq!(queries.len(), 2, "{events:#?}");
+    assert!(
+        queries[0].contains("server=") && queries[0].contains("replica-1.db"),
+        "{}",
+        queries[0]
+    );
+    assert!(
+        queries[1].contains("INSERT") && queries[1].contains("server=\"primary\""),
+        "{}",
+        queries[1]
+    );
+    assert!(queries.iter().all(|q| q.contains("bind=\"<default>\"")));
 }
 
 #[test]
