@@ -15,12 +15,19 @@ pub struct Note {
     pub title: String,
 }
 
+/// A model keyed by text, whose key is recorded as Diesel prints a string.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Label {
+    #[fsql(primary_key, length = 40)]
+    pub code: String,
+}
+
 /// A database on the same server namespace as `t`, recording.
 fn recording(t: &TestDb) -> Database {
     let db = Database::builder()
         .url(t.db.url(None).unwrap().masked()) // test URLs carry no password
         .record_queries(true)
-        .registry(Registry::new([Note::META]))
+        .registry(Registry::new([Note::META, Label::META]))
         .build()
         .unwrap();
     db.create_all().unwrap();
@@ -122,6 +129,30 @@ fn repeated_lookups_are_recorded_with_their_own_parameters() {
         }
         for pair in recorded.windows(2) {
             assert!(pair[1].start_time >= pair[0].start_time, "{pair:#?}");
+        }
+    }
+}
+
+/// A text key is kept as a value and printed when read: quoted and escaped as Diesel prints
+/// it, for the first lookup (rendered by Diesel) and the later ones (from the shape).
+#[test]
+fn lookups_by_text_key_record_the_key_as_diesel_prints_it() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let db = recording(&t);
+        let codes = ["plain", "with \"quotes\" and \\", "ünï"];
+        for code in codes {
+            Label { code: code.into() }.insert(&db).unwrap();
+        }
+        let (_, recorded) = db.record(|| {
+            for code in codes {
+                let found = Label::query().get(&db, code.to_owned()).unwrap();
+                assert_eq!(found.map(|l| l.code).as_deref(), Some(code));
+            }
+        });
+        assert_eq!(recorded.len(), codes.len(), "{recorded:#?}");
+        for (r, code) in recorded.iter().zip(codes) {
+            assert_eq!(r.parameters, format!("[{code:?}]"), "{r}");
         }
     }
 }

@@ -39,20 +39,102 @@ pub(crate) fn recording_connection_returned() {
 }
 
 /// A statement whose SQL is fixed by a type (a statically typed Diesel query: the SQL Diesel's
-/// own statement cache keys by that type), and its parameters as Diesel prints them.
+/// own statement cache keys by that type), and its one parameter, printed only when the
+/// records are read.
 struct Shape {
     id: TypeId,
-    parameters: String,
+    parameter: KeyParameter,
 }
+
+/// The one parameter of a shaped statement, kept as a value: printing it (`[42]`, as Diesel
+/// prints a statement's binds) costs more than the rest of recording, and most records are
+/// never read. Integer keys are kept inline; any other key behind one shared allocation.
+#[derive(Clone)]
+pub(crate) enum KeyParameter {
+    Int(i64),
+    Other(Arc<dyn std::fmt::Debug + Send + Sync>),
+}
+
+impl KeyParameter {
+    pub(crate) fn of<P: std::fmt::Debug + Clone + Send + Sync + 'static>(value: &P) -> Self {
+        let any = value as &dyn std::any::Any;
+        if let Some(v) = any.downcast_ref::<i32>() {
+            Self::Int(i64::from(*v))
+        } else if let Some(v) = any.downcast_ref::<i64>() {
+            Self::Int(*v)
+        } else if let Some(v) = any.downcast_ref::<i16>() {
+            Self::Int(i64::from(*v))
+        } else {
+            Self::Other(Arc::new(value.clone()))
+        }
+    }
+
+    /// As Diesel prints a statement's binds: `[42]`, `["ann"]`.
+    fn render(&self) -> String {
+        match self {
+            Self::Int(v) => format!("[{v}]"),
+            Self::Other(v) => format!("[{v:?}]"),
+        }
+    }
+}
+
+/// A recorded statement's parameters: printed by Diesel when the statement was rendered, or
+/// the key of a shaped statement, printed when read.
+#[derive(Clone)]
+enum Parameters {
+    Printed(String),
+    Key(KeyParameter),
+}
+
+impl Parameters {
+    fn render(&self) -> String {
+        match self {
+            Self::Printed(p) => p.clone(),
+            Self::Key(k) => k.render(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Parameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// `TypeId`s are hashes already: the shape cache hashes them by taking their bits, not with
+/// SipHash (a third of what recording a shaped statement cost).
+#[derive(Default)]
+struct TypeIdHasher(u64);
+
+impl std::hash::Hasher for TypeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // `TypeId` writes its bits as integers; any other input still hashes (FNV-1a).
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 ^= (n as u64) ^ ((n >> 64) as u64);
+    }
+}
+
+type ShapeCache = HashMap<TypeId, Arc<str>, std::hash::BuildHasherDefault<TypeIdHasher>>;
 
 /// Runs `f`, which runs exactly one statement of query type `Q` (statically typed, so its SQL
 /// depends on `Q` and the backend only), telling the observer so: a recorded statement then
 /// takes its SQL from the connection's cache of shapes instead of Diesel rendering the query
 /// again (10,000+ instructions for a four-column select, most of the cost of recording), and
-/// its parameters from `parameters` (`[42]`, Diesel's format). Costs a thread-local read when
+/// its parameter from `parameter` (printed `[42]`, Diesel's format, when read). Costs a
+/// thread-local read when
 /// the thread holds no recording connection and no `fsql::query` subscriber listens.
 pub(crate) fn with_shape<Q: 'static, R>(
-    parameters: impl FnOnce() -> String,
+    parameter: impl FnOnce() -> KeyParameter,
     f: impl FnOnce() -> R,
 ) -> R {
     if RECORDING_HELD.with(Cell::get) <= 0 && !query_events_enabled() {
@@ -61,7 +143,7 @@ pub(crate) fn with_shape<Q: 'static, R>(
     SHAPE.with(|s| {
         *s.borrow_mut() = Some(Shape {
             id: TypeId::of::<Q>(),
-            parameters: parameters(),
+            parameter: parameter(),
         })
     });
     // Cleared however `f` ends, so a shape never outlives its statement: a connection without
@@ -185,8 +267,8 @@ fn debug_binds(debug: &str) -> Option<&str> {
 /// turn into text only when [`RecordedQuery`]s are read (the caller's location, the clock).
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    statement: String,
-    parameters: String,
+    statement: Arc<str>,
+    parameters: Parameters,
     started: Instant,
     duration: Duration,
     location: Option<&'static Location<'static>>,
@@ -210,8 +292,8 @@ impl Entry {
             None => base_time - base_instant.duration_since(self.started),
         };
         RecordedQuery {
-            statement: self.statement.clone(),
-            parameters: self.parameters.clone(),
+            statement: self.statement.as_ref().to_owned(),
+            parameters: self.parameters.render(),
             start_time,
             end_time: start_time + self.duration,
             duration: self.duration,
@@ -261,7 +343,7 @@ pub(crate) struct Observer {
     /// Diesel's rendering of the running statement, reused from one statement to the next.
     text: String,
     /// The SQL of each statement shape this connection has run (see [`with_shape`]).
-    shapes: HashMap<TypeId, String>,
+    shapes: ShapeCache,
 }
 
 impl Observer {
@@ -280,7 +362,7 @@ impl Observer {
             recorder,
             started: None,
             text: String::new(),
-            shapes: HashMap::new(),
+            shapes: ShapeCache::default(),
         }
     }
 
@@ -295,20 +377,23 @@ impl Observer {
         &mut self,
         query: &dyn diesel::connection::DebugQuery,
         shape: Option<Shape>,
-    ) -> (String, String) {
-        if let Some(Shape { id, parameters }) = shape {
+    ) -> (Arc<str>, Parameters) {
+        if let Some(Shape { id, parameter }) = shape {
             if let Some(statement) = self.shapes.get(&id) {
-                return (statement.clone(), parameters);
+                return (Arc::clone(statement), Parameters::Key(parameter));
             }
             let (statement, rendered) = self.render(query);
             debug_assert_eq!(
-                rendered, parameters,
-                "a statement shape's parameters must print as Diesel prints them"
+                rendered,
+                parameter.render(),
+                "a statement shape's parameter must print as Diesel prints it"
             );
-            self.shapes.insert(id, statement.clone());
-            return (statement, rendered);
+            let statement: Arc<str> = Arc::from(statement);
+            self.shapes.insert(id, Arc::clone(&statement));
+            return (statement, Parameters::Printed(rendered));
         }
-        self.render(query)
+        let (statement, parameters) = self.render(query);
+        (Arc::from(statement), Parameters::Printed(parameters))
     }
 
     fn render(&mut self, query: &dyn diesel::connection::DebugQuery) -> (String, String) {
@@ -348,7 +433,7 @@ impl Instrumentation for Observer {
                     None
                 };
                 if let (true, Some((statement, _))) = (debug, &split) {
-                    let statement = statement.as_str();
+                    let statement: &str = statement;
                     let bind = self.bind.as_deref().unwrap_or(DEFAULT_BIND);
                     let server = self.replica.as_deref().unwrap_or(PRIMARY);
                     match error {

@@ -27,7 +27,7 @@ use diesel::{Expression, OptionalExtension, RunQueryDsl, Table};
 
 use crate::conn::backend::FsqlBackend;
 use crate::conn::error::statement_error;
-use crate::conn::instrument::with_shape;
+use crate::conn::instrument::{with_shape, KeyParameter};
 use crate::model::query::{BaseOn, BoxFilters, BoxedOrdering, BoxedPredicate, Query};
 use crate::model::Model;
 use crate::sql::count::CountOver;
@@ -161,7 +161,7 @@ where
         // A one-column key is the statement's one parameter; a composite key's columns are
         // bound one by one and print differently from the tuple, so it is left to Diesel.
         if M::PRIMARY_KEY_COLUMNS.len() == 1 {
-            with_shape::<(ByKey<M>, DB), _>(|| format!("[{pk:?}]"), run)
+            with_shape::<(ByKey<M>, DB), _>(|| KeyParameter::of(pk), run)
         } else {
             run()
         }
