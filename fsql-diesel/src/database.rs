@@ -563,6 +563,67 @@ impl Database {
         Ok(out)
     }
 
+    /// How each bind's database differs from its models, as values (Alembic's
+    /// `compare_metadata`; what `flask db check` reports, and what a migration's autogenerate
+    /// starts from): tables, columns, types, nullability, keys, foreign keys, unique
+    /// constraints and indexes, forgiving what is only a backend's way of storing fsql's DDL
+    /// ([`fsql_core::schema`] lists it). Empty when every bind matches its models. Tables
+    /// the database has and no model declares are reported too, except Diesel's migration
+    /// table `__diesel_schema_migrations`.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # use fsql::schema::{Difference, SchemaDifference};
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Note {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    ///     pub body: String,
+    /// }
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder().url("sqlite://").build()?;
+    /// db.create_all()?;
+    /// assert!(db.schema_diff(fsql::Binds::All)?.is_empty());
+    ///
+    /// use diesel::connection::SimpleConnection;
+    /// db.connection()?.batch_execute("ALTER TABLE note ADD COLUMN draft BOOLEAN")?;
+    /// let diff = db.schema_diff(fsql::Binds::All)?;
+    /// assert!(matches!(
+    ///     &diff[..],
+    ///     [(None, SchemaDifference::Table { difference: Difference::ExtraColumn(c), .. })] if c.name == "draft"
+    /// ));
+    /// assert_eq!(diff[0].1.to_string(), "table `note`: column `draft` (BOOLEAN): in the database but not declared");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn schema_diff(
+        &self,
+        binds: impl Into<Binds>,
+    ) -> Result<Vec<(Option<String>, fsql_core::schema::SchemaDifference)>> {
+        use fsql_core::schema::{diff_schemas, TableSchema};
+        /// Bookkeeping of migration tools, never a model's.
+        const NOT_MODELS: [&str; 1] = ["__diesel_schema_migrations"];
+        let binds = binds.into();
+        let mut out = Vec::new();
+        for key in self.bind_keys(&binds)? {
+            let declared: Vec<TableSchema> = self
+                .metadata(key)?
+                .sorted_tables()
+                .iter()
+                .map(|t| TableSchema::from_meta(t, &self.inner.naming))
+                .collect();
+            let mut conn = self.connection_to(key)?;
+            let mut reflected = crate::reflect::reflect_tables(&mut conn)?;
+            reflected.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
+            out.extend(
+                diff_schemas(&declared, &reflected)
+                    .into_iter()
+                    .map(|d| (key.map(str::to_owned), d)),
+            );
+        }
+        Ok(out)
+    }
+
     /// Creates every table of every bind, parents before children, each bind in one
     /// transaction where the backend has transactional DDL (SQLite, PostgreSQL; MySQL commits
     /// each statement). Tables that exist are left alone, so running it twice is fine. Nothing

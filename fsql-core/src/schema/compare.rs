@@ -1,11 +1,242 @@
-//! The comparison of a declared schema with a reflected one: [`compare_tables`] and
-//! [`compare_schemas`], and the rules by which a backend's way of storing fsql's DDL is not
-//! counted as a difference (listed in the [module docs](crate::schema)).
+//! The comparison of a declared schema with a reflected one: [`diff_tables`] and
+//! [`diff_schemas`] (each difference as a value, what a migration's autogenerate turns into
+//! operations), [`compare_tables`] and [`compare_schemas`] (the same, in words), and the rules
+//! by which a backend's way of storing fsql's DDL is not counted as a difference (listed in
+//! the [module docs](crate::schema)).
 
 use std::collections::BTreeSet;
+use std::fmt;
 
-use super::{list, parse_type, type_name, ColumnSchema, ForeignKeySchema, TableSchema};
+use super::{
+    list, parse_type, type_name, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema,
+    UniqueSchema,
+};
 use crate::metadata::{ColumnType, OnDelete};
+
+/// One way a table in the database differs from its declaration. `Display` says it in words
+/// (the sentences of [`compare_tables`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Difference {
+    /// The two tables have different names.
+    TableName {
+        /// The declared name.
+        declared: String,
+        /// The database's name.
+        database: String,
+    },
+    /// A declared column the table lacks.
+    MissingColumn(ColumnSchema),
+    /// A column of the table that is not declared.
+    ExtraColumn(ColumnSchema),
+    /// A column of another type.
+    ColumnType {
+        /// The declared column.
+        declared: ColumnSchema,
+        /// The column in the database.
+        database: ColumnSchema,
+    },
+    /// A column that allows `NULL` on one side only.
+    Nullability {
+        /// The declared column.
+        declared: ColumnSchema,
+        /// The column in the database.
+        database: ColumnSchema,
+    },
+    /// A column whose value the database assigns on one side only.
+    Autoincrement {
+        /// The declared column.
+        declared: ColumnSchema,
+        /// The column in the database.
+        database: ColumnSchema,
+    },
+    /// The columns both sides have, in another order.
+    ColumnOrder {
+        /// Declared order.
+        declared: Vec<String>,
+        /// Database order.
+        database: Vec<String>,
+    },
+    /// Another primary key.
+    PrimaryKey {
+        /// Declared key columns.
+        declared: Vec<String>,
+        /// Key columns in the database.
+        database: Vec<String>,
+    },
+    /// A declared foreign key the table lacks.
+    MissingForeignKey(ForeignKeySchema),
+    /// A foreign key on the same columns with another target or `ON DELETE`.
+    ChangedForeignKey {
+        /// The declared key.
+        declared: ForeignKeySchema,
+        /// The key in the database.
+        database: ForeignKeySchema,
+    },
+    /// A foreign key with another name.
+    ForeignKeyName {
+        /// The declared key.
+        declared: ForeignKeySchema,
+        /// The key in the database.
+        database: ForeignKeySchema,
+    },
+    /// A foreign key of the table that is not declared.
+    ExtraForeignKey(ForeignKeySchema),
+    /// A declared index the table lacks.
+    MissingIndex(IndexSchema),
+    /// An index of the declared name with other columns or uniqueness.
+    ChangedIndex {
+        /// The declared index.
+        declared: IndexSchema,
+        /// The index in the database.
+        database: IndexSchema,
+    },
+    /// An index of the table that is not declared.
+    ExtraIndex(IndexSchema),
+    /// A declared unique constraint the table lacks.
+    MissingUnique(UniqueSchema),
+    /// A unique constraint on the same columns under another name.
+    ChangedUnique {
+        /// The declared constraint.
+        declared: UniqueSchema,
+        /// The constraint in the database.
+        database: UniqueSchema,
+    },
+    /// A unique constraint of the table that is not declared.
+    ExtraUnique(UniqueSchema),
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let null = |b: bool| if b { "NULL" } else { "NOT NULL" };
+        let auto = |b: bool| {
+            if b {
+                "autoincrement"
+            } else {
+                "not autoincrement"
+            }
+        };
+        match self {
+            Self::TableName { declared, database } => {
+                write!(
+                    f,
+                    "table name: declared `{declared}`, database `{database}`"
+                )
+            }
+            Self::MissingColumn(c) => write!(f, "column `{}`: missing from the database", c.name),
+            Self::ExtraColumn(c) => write!(
+                f,
+                "column `{}` ({}): in the database but not declared",
+                c.name, c.raw_type
+            ),
+            Self::ColumnType { declared, database } => write!(
+                f,
+                "column `{}`: declared type {}, database type {}{}",
+                declared.name,
+                describe_type(declared),
+                database.raw_type,
+                match database.ty {
+                    Some(t) if !same_spelling(&type_name(t), &database.raw_type) => {
+                        format!(" (read as {})", type_name(t))
+                    }
+                    _ => String::new(),
+                }
+            ),
+            Self::Nullability { declared, database } => write!(
+                f,
+                "column `{}`: declared {}, database {}",
+                declared.name,
+                null(declared.nullable),
+                null(database.nullable)
+            ),
+            Self::Autoincrement { declared, database } => write!(
+                f,
+                "column `{}`: declared {}, database {}",
+                declared.name,
+                auto(declared.autoincrement),
+                auto(database.autoincrement)
+            ),
+            Self::ColumnOrder { declared, database } => write!(
+                f,
+                "column order: declared ({}), database ({})",
+                list(declared),
+                list(database)
+            ),
+            Self::PrimaryKey { declared, database } => write!(
+                f,
+                "primary key: declared ({}), database ({})",
+                list(declared),
+                list(database)
+            ),
+            Self::MissingForeignKey(d) => write!(f, "foreign key {d}: missing from the database"),
+            Self::ChangedForeignKey { declared, database } => {
+                write!(f, "foreign key: declared {declared}, database {database}")
+            }
+            Self::ForeignKeyName { declared, database } => write!(
+                f,
+                "foreign key {declared}: declared name `{}`, database {}",
+                declared.name.as_deref().unwrap_or_default(),
+                database
+                    .name
+                    .as_deref()
+                    .map_or_else(|| "has no name".to_owned(), |n| format!("`{n}`"))
+            ),
+            Self::ExtraForeignKey(r) => {
+                write!(f, "foreign key {r}: in the database but not declared")
+            }
+            Self::MissingIndex(d) => write!(f, "{d}: missing from the database"),
+            Self::ChangedIndex { declared, database } => {
+                write!(f, "declared {declared}, database {database}")
+            }
+            Self::ExtraIndex(r) => write!(f, "{r}: in the database but not declared"),
+            Self::MissingUnique(d) => write!(f, "{d}: missing from the database"),
+            Self::ChangedUnique { declared, database } => {
+                write!(f, "declared {declared}, database {database}")
+            }
+            Self::ExtraUnique(r) => write!(f, "{r}: in the database but not declared"),
+        }
+    }
+}
+
+/// A difference between a declared schema and a database: a whole table, or a
+/// [`Difference`] within one. `Display` gives the sentences of [`compare_schemas`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemaDifference {
+    /// A declared table the database lacks.
+    MissingTable(TableSchema),
+    /// A table of the database that is not declared.
+    ExtraTable(TableSchema),
+    /// A table both have, with a difference.
+    Table {
+        /// The table's name.
+        table: String,
+        /// How it differs.
+        difference: Difference,
+    },
+}
+
+impl SchemaDifference {
+    /// The name of the table it concerns.
+    pub fn table(&self) -> &str {
+        match self {
+            Self::MissingTable(t) | Self::ExtraTable(t) => &t.name,
+            Self::Table { table, .. } => table,
+        }
+    }
+}
+
+impl fmt::Display for SchemaDifference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingTable(t) => write!(f, "table `{}`: missing from the database", t.name),
+            Self::ExtraTable(t) => {
+                write!(f, "table `{}`: in the database but not declared", t.name)
+            }
+            Self::Table { table, difference } => write!(f, "table `{table}`: {difference}"),
+        }
+    }
+}
 
 /// Two types are the same once case and spacing are ignored.
 fn same_spelling(a: &str, b: &str) -> bool {
@@ -22,20 +253,27 @@ fn same_spelling(a: &str, b: &str) -> bool {
 /// when they are equivalent. Differences that are only how a backend stores fsql's DDL are
 /// forgiven (see the module docs).
 pub fn compare_tables(declared: &TableSchema, reflected: &TableSchema) -> Vec<String> {
+    diff_tables(declared, reflected)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// [`compare_tables`] as values.
+pub fn diff_tables(declared: &TableSchema, reflected: &TableSchema) -> Vec<Difference> {
     let mut out = Vec::new();
     if declared.name != reflected.name {
-        out.push(format!(
-            "table name: declared `{}`, database `{}`",
-            declared.name, reflected.name
-        ));
+        out.push(Difference::TableName {
+            declared: declared.name.clone(),
+            database: reflected.name.clone(),
+        });
     }
     compare_columns(declared, reflected, &mut out);
     if declared.primary_key != reflected.primary_key {
-        out.push(format!(
-            "primary key: declared ({}), database ({})",
-            list(&declared.primary_key),
-            list(&reflected.primary_key)
-        ));
+        out.push(Difference::PrimaryKey {
+            declared: declared.primary_key.clone(),
+            database: reflected.primary_key.clone(),
+        });
     }
     compare_foreign_keys(declared, reflected, &mut out);
     compare_uniques_and_indexes(declared, reflected, &mut out);
@@ -45,23 +283,30 @@ pub fn compare_tables(declared: &TableSchema, reflected: &TableSchema) -> Vec<St
 /// [`compare_tables`] over whole schemas: every declared table must exist, and no other table
 /// may. Each difference starts with `table `name`: `.
 pub fn compare_schemas(declared: &[TableSchema], reflected: &[TableSchema]) -> Vec<String> {
+    diff_schemas(declared, reflected)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// [`compare_schemas`] as values: missing tables (in declaration order) with their
+/// differences in place, then the tables only the database has.
+pub fn diff_schemas(declared: &[TableSchema], reflected: &[TableSchema]) -> Vec<SchemaDifference> {
     let mut out = Vec::new();
     for d in declared {
         match reflected.iter().find(|r| r.name == d.name) {
-            None => out.push(format!("table `{}`: missing from the database", d.name)),
-            Some(r) => out.extend(
-                compare_tables(d, r)
-                    .into_iter()
-                    .map(|diff| format!("table `{}`: {diff}", d.name)),
-            ),
+            None => out.push(SchemaDifference::MissingTable(d.clone())),
+            Some(r) => out.extend(diff_tables(d, r).into_iter().map(|difference| {
+                SchemaDifference::Table {
+                    table: d.name.clone(),
+                    difference,
+                }
+            })),
         }
     }
     for r in reflected {
         if !declared.iter().any(|d| d.name == r.name) {
-            out.push(format!(
-                "table `{}`: in the database but not declared",
-                r.name
-            ));
+            out.push(SchemaDifference::ExtraTable(r.clone()));
         }
     }
     out
@@ -75,57 +320,29 @@ fn describe_type(c: &ColumnSchema) -> String {
     }
 }
 
-fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Vec<String>) {
+fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Vec<Difference>) {
     for d in &declared.columns {
         let Some(r) = reflected.column(&d.name) else {
-            out.push(format!("column `{}`: missing from the database", d.name));
+            out.push(Difference::MissingColumn(d.clone()));
             continue;
         };
+        let pair = || (d.clone(), r.clone());
         if !types_match(declared, d, r) {
-            out.push(format!(
-                "column `{}`: declared type {}, database type {}{}",
-                d.name,
-                describe_type(d),
-                r.raw_type,
-                match r.ty {
-                    Some(t) if !same_spelling(&type_name(t), &r.raw_type) => {
-                        format!(" (read as {})", type_name(t))
-                    }
-                    _ => String::new(),
-                }
-            ));
+            let (declared, database) = pair();
+            out.push(Difference::ColumnType { declared, database });
         }
         if d.nullable != r.nullable {
-            let n = |b: bool| if b { "NULL" } else { "NOT NULL" };
-            out.push(format!(
-                "column `{}`: declared {}, database {}",
-                d.name,
-                n(d.nullable),
-                n(r.nullable)
-            ));
+            let (declared, database) = pair();
+            out.push(Difference::Nullability { declared, database });
         }
         if d.autoincrement != r.autoincrement {
-            let a = |b: bool| {
-                if b {
-                    "autoincrement"
-                } else {
-                    "not autoincrement"
-                }
-            };
-            out.push(format!(
-                "column `{}`: declared {}, database {}",
-                d.name,
-                a(d.autoincrement),
-                a(r.autoincrement)
-            ));
+            let (declared, database) = pair();
+            out.push(Difference::Autoincrement { declared, database });
         }
     }
     for r in &reflected.columns {
         if declared.column(&r.name).is_none() {
-            out.push(format!(
-                "column `{}` ({}): in the database but not declared",
-                r.name, r.raw_type
-            ));
+            out.push(Difference::ExtraColumn(r.clone()));
         }
     }
     let common = |a: &TableSchema, b: &TableSchema| -> Vec<String> {
@@ -137,11 +354,10 @@ fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Ve
     };
     let (d_order, r_order) = (common(declared, reflected), common(reflected, declared));
     if d_order != r_order {
-        out.push(format!(
-            "column order: declared ({}), database ({})",
-            list(&d_order),
-            list(&r_order)
-        ));
+        out.push(Difference::ColumnOrder {
+            declared: d_order,
+            database: r_order,
+        });
     }
 }
 
@@ -194,7 +410,11 @@ fn name_matches(declared: &Option<String>, reflected: &Option<String>) -> bool {
     }
 }
 
-fn compare_foreign_keys(declared: &TableSchema, reflected: &TableSchema, out: &mut Vec<String>) {
+fn compare_foreign_keys(
+    declared: &TableSchema,
+    reflected: &TableSchema,
+    out: &mut Vec<Difference>,
+) {
     let mut left: Vec<&ForeignKeySchema> = reflected.foreign_keys.iter().collect();
     let same_target = |d: &ForeignKeySchema, r: &ForeignKeySchema| {
         d.columns == r.columns
@@ -213,32 +433,32 @@ fn compare_foreign_keys(declared: &TableSchema, reflected: &TableSchema, out: &m
             .or_else(|| left.iter().position(|r| same_target(d, r)))
             .or_else(|| left.iter().position(|r| r.columns == d.columns));
         let Some(pos) = pos else {
-            out.push(format!("foreign key {d}: missing from the database"));
+            out.push(Difference::MissingForeignKey(d.clone()));
             continue;
         };
         let r = left.remove(pos);
         if !same_target(d, r) || !same_action(d.on_delete, r.on_delete) {
-            out.push(format!("foreign key: declared {d}, database {r}"));
+            out.push(Difference::ChangedForeignKey {
+                declared: d.clone(),
+                database: r.clone(),
+            });
         }
         if !name_matches(&d.name, &r.name) {
-            out.push(format!(
-                "foreign key {d}: declared name `{}`, database {}",
-                d.name.as_deref().unwrap_or_default(),
-                r.name
-                    .as_deref()
-                    .map_or_else(|| "has no name".to_owned(), |n| format!("`{n}`"))
-            ));
+            out.push(Difference::ForeignKeyName {
+                declared: d.clone(),
+                database: r.clone(),
+            });
         }
     }
     for r in left {
-        out.push(format!("foreign key {r}: in the database but not declared"));
+        out.push(Difference::ExtraForeignKey(r.clone()));
     }
 }
 
 fn compare_uniques_and_indexes(
     declared: &TableSchema,
     reflected: &TableSchema,
-    out: &mut Vec<String>,
+    out: &mut Vec<Difference>,
 ) {
     // Reflected indexes and unique constraints that a declaration accounts for.
     let mut used_ix: BTreeSet<usize> = BTreeSet::new();
@@ -246,12 +466,15 @@ fn compare_uniques_and_indexes(
 
     for d in &declared.indexes {
         match reflected.indexes.iter().position(|r| r.name == d.name) {
-            None => out.push(format!("{d}: missing from the database")),
+            None => out.push(Difference::MissingIndex(d.clone())),
             Some(i) => {
                 used_ix.insert(i);
                 let r = &reflected.indexes[i];
                 if r.columns != d.columns || r.unique != d.unique {
-                    out.push(format!("declared {d}, database {r}"));
+                    out.push(Difference::ChangedIndex {
+                        declared: d.clone(),
+                        database: r.clone(),
+                    });
                 }
             }
         }
@@ -285,8 +508,11 @@ fn compare_uniques_and_indexes(
             .iter()
             .find(|r| r.columns == d.columns)
         {
-            Some(r) => out.push(format!("declared {d}, database {r}")),
-            None => out.push(format!("{d}: missing from the database")),
+            Some(r) => out.push(Difference::ChangedUnique {
+                declared: d.clone(),
+                database: r.clone(),
+            }),
+            None => out.push(Difference::MissingUnique(d.clone())),
         }
     }
 
@@ -304,7 +530,7 @@ fn compare_uniques_and_indexes(
             .iter()
             .any(|d| d.columns == r.columns);
         if !is_declared_index && !backs_declared_constraint {
-            out.push(format!("{r}: in the database but not declared"));
+            out.push(Difference::ExtraUnique(r.clone()));
         }
     }
 
@@ -331,7 +557,7 @@ fn compare_uniques_and_indexes(
                             .any(|rf| rf.columns == f.columns && rf.name.as_ref() == Some(&r.name)))
             });
         if !backs_constraint && !sqlite_auto && !fk_index {
-            out.push(format!("{r}: in the database but not declared"));
+            out.push(Difference::ExtraIndex(r.clone()));
         }
     }
 }
@@ -476,6 +702,28 @@ mod tests {
             "index `ix_post_flag` (flag): in the database but not declared",
         ];
         assert_eq!(diffs, expected, "{diffs:#?}");
+
+        // The same differences as values, each carrying what an operation needs.
+        let values = diff_tables(&d, &r);
+        assert_eq!(values.len(), expected.len());
+        let missing = values.iter().find_map(|v| match v {
+            Difference::MissingColumn(c) => Some(c),
+            _ => None,
+        });
+        assert_eq!(missing, d.column("doc"));
+        assert!(values.iter().any(|v| matches!(
+            v,
+            Difference::ColumnType { declared, database }
+                if declared.ty == Some(ColumnType::Varchar(80)) && database.raw_type == "varchar(40)"
+        )));
+        assert!(values.iter().any(|v| matches!(
+            v,
+            Difference::MissingForeignKey(fk) if fk.columns == ["editor_id"]
+        )));
+        assert!(values.iter().any(|v| matches!(
+            v,
+            Difference::ExtraIndex(ix) if ix.name == "ix_post_flag"
+        )));
     }
 
     #[test]
@@ -523,8 +771,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            compare_schemas(&[d], &[]),
+            compare_schemas(std::slice::from_ref(&d), &[]),
             ["table `post`: missing from the database"]
         );
+        let values = diff_schemas(&[], std::slice::from_ref(&d));
+        assert_eq!(values, [SchemaDifference::ExtraTable(d.clone())]);
+        assert_eq!(values[0].table(), "post");
     }
 }

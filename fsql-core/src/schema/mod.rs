@@ -49,7 +49,9 @@ use crate::naming_convention::NamingConvention;
 
 mod compare;
 
-pub use compare::{compare_schemas, compare_tables};
+pub use compare::{
+    compare_schemas, compare_tables, diff_schemas, diff_tables, Difference, SchemaDifference,
+};
 
 /// A table: its columns, keys, constraints and indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
