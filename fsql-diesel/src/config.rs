@@ -369,7 +369,8 @@ impl DatabaseBuilder {
                 let seconds_of = |value: &str| -> Result<Duration> {
                     let number: f64 = value.trim().parse().map_err(|_| Error::Config {
                         key: name.clone(),
-                        value: value.to_owned(),
+                        // A URL put in the wrong variable must not show its password.
+                        value: crate::conn::url::mask_text(value),
                         reason: "expected seconds, e.g. 5 or 0.5".to_owned(),
                     })?;
                     seconds(&name, number)

@@ -357,6 +357,18 @@ fn password_span(rest: &str) -> Option<(usize, usize)> {
     Some((colon + 1, at))
 }
 
+/// The password SQLAlchemy's URL pattern reads where [`password_span`] reads none: a user may
+/// hold `?` and `#` there (`pg://us?er:secret@h`). Masking takes the wider reading, so a text
+/// that either reading calls a password is never shown.
+fn sqlalchemy_password_span(rest: &str) -> Option<(usize, usize)> {
+    let at = rest.rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    if rest[..colon].contains('/') {
+        return None;
+    }
+    Some((colon + 1, at))
+}
+
 /// Replaces every password in a database URL by `***`: the one in `user:password@` (whatever
 /// characters it holds, `/ ? @ : # %` included) and the values of `password=` (and its
 /// spellings) in the query string. The one masking function: every URL fsql shows (Display,
@@ -371,7 +383,7 @@ pub fn mask_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (userinfo, after) = match password_span(rest) {
+    let (userinfo, after) = match password_span(rest).or_else(|| sqlalchemy_password_span(rest)) {
         Some((from, to)) => (format!("{}***", &rest[..from]), &rest[to..]),
         None => (String::new(), rest),
     };
@@ -575,6 +587,22 @@ pub fn mask_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_holding_a_query_or_fragment_mark_still_has_its_password_masked() {
+        for (url, masked) in [
+            (
+                "postgresql://us?er:s3cret@h/db",
+                "postgresql://us?er:***@h/db",
+            ),
+            ("mysql://u#x:s3cret@h/db", "mysql://u#x:***@h/db"),
+            ("mariadb://?pg://user:s3cret@h", "mariadb://?pg:***@h"),
+            // A `/` before the `:` is a path: no user there.
+            ("sqlite:///C:/a@b.db", "sqlite:///C:/a@b.db"),
+        ] {
+            assert_eq!(mask_password(url), masked, "{url}");
+        }
+    }
 
     #[test]
     fn sqlite_forms() {
