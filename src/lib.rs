@@ -92,7 +92,7 @@ pub use fsql_diesel::{
     AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
     Enum, Executor, Json, KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork,
     PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record, ReplicaOptions,
-    RetryPolicy, Session, QUERY_TARGET,
+    RetryPolicy, Revision, Session, QUERY_TARGET,
 };
 
 pub use fsql_diesel::keyset_key;

@@ -34,7 +34,9 @@ fn holds_password(texts: &[&str]) -> bool {
             (Some(colon), slash, Some(at)) => {
                 slash.map_or(true, |slash| colon < slash)
                     && rest[colon + 1..at].contains("pW9sEcrEt")
-                    && rest.find(IN_PLACE).is_some_and(|p| p + IN_PLACE.len() - 1 == at)
+                    && rest
+                        .find(IN_PLACE)
+                        .is_some_and(|p| p + IN_PLACE.len() - 1 == at)
             }
             _ => false,
         };

@@ -500,6 +500,11 @@ impl Database {
         Ok(&self.bind(key, None)?.url)
     }
 
+    /// The constraint naming convention DDL is rendered with.
+    pub(crate) fn naming(&self) -> &NamingConvention {
+        &self.inner.naming
+    }
+
     /// The models this database serves.
     pub fn registry(&self) -> &Registry {
         &self.inner.registry

@@ -1,7 +1,7 @@
 //! Read replicas of a bind: which server serves a read.
 //!
 //! A bind may have read replicas ([`DatabaseBuilder::replica`](crate::DatabaseBuilder::replica)).
-//! A read through `&Database` asks [`ReplicaSet::read_connection`] for a connection; `None`
+//! A read through `&Database` asks the bind's replica set for a connection; `None`
 //! sends it to the primary. The rules, in order:
 //!
 //! 1. inside [`Database::primary`](crate::Database::primary), the primary;

@@ -31,6 +31,12 @@ impl Dialect {
         !matches!(self.0, BackendKind::Mysql)
     }
 
+    /// A foreign key can be added to or dropped from a table that exists (`ALTER TABLE ..
+    /// ADD CONSTRAINT`): not on SQLite, whose foreign keys live in `CREATE TABLE` only.
+    pub fn alters_foreign_keys(self) -> bool {
+        !matches!(self.0, BackendKind::Sqlite)
+    }
+
     /// Indexes are declared inside `CREATE TABLE` (MySQL, where `CREATE INDEX IF NOT EXISTS`
     /// does not exist before MariaDB), so `IF NOT EXISTS` on the table covers them.
     fn inline_indexes(self) -> bool {
@@ -58,6 +64,10 @@ trait SchemaRender {
     fn table(&self, stmt: &TableCreateStatement) -> String;
     fn index(&self, stmt: &IndexCreateStatement) -> String;
     fn drop_table(&self, stmt: &sea_query::TableDropStatement) -> String;
+    fn alter(&self, stmt: &sea_query::TableAlterStatement) -> String;
+    fn drop_index(&self, stmt: &sea_query::IndexDropStatement) -> String;
+    fn foreign_key(&self, stmt: &sea_query::ForeignKeyCreateStatement) -> String;
+    fn drop_foreign_key(&self, stmt: &sea_query::ForeignKeyDropStatement) -> String;
 }
 
 impl<B: SchemaBuilder + Default> SchemaRender for B {
@@ -68,6 +78,18 @@ impl<B: SchemaBuilder + Default> SchemaRender for B {
         stmt.to_string(B::default())
     }
     fn drop_table(&self, stmt: &sea_query::TableDropStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn alter(&self, stmt: &sea_query::TableAlterStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn drop_index(&self, stmt: &sea_query::IndexDropStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn foreign_key(&self, stmt: &sea_query::ForeignKeyCreateStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn drop_foreign_key(&self, stmt: &sea_query::ForeignKeyDropStatement) -> String {
         stmt.to_string(B::default())
     }
 }
@@ -300,19 +322,7 @@ pub fn create_table(
     let mut stmt = Table::create();
     stmt.table(table.name).if_not_exists();
     for c in table.columns {
-        let mut def = ColumnDef::new(c.name);
-        def.custom(column_type(c, table, dialect));
-        if !c.nullable || c.primary_key {
-            def.not_null();
-        }
-        // PostgreSQL's SERIAL types and SQLite's rowid need no keyword; MySQL does.
-        if c.autoincrement && dialect.0 == BackendKind::Mysql {
-            def.auto_increment();
-        }
-        if let Some(default) = c.server_default {
-            def.default(sea_query::Expr::cust(default));
-        }
-        stmt.col(&mut def);
+        stmt.col(column_def(c, table, dialect));
     }
     let mut pk = Index::create();
     for c in table.primary_key {
@@ -380,6 +390,102 @@ pub fn create_table(
         out.push(fenced(table, || dialect.render(|b| b.index(&i)))?);
     }
     Ok(out)
+}
+
+/// One column's definition: its type for the dialect, `NOT NULL`, MySQL's `AUTO_INCREMENT`
+/// and the server default, as `CREATE TABLE` and `ALTER TABLE .. ADD COLUMN` write it.
+fn column_def(c: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> ColumnDef {
+    let mut def = ColumnDef::new(c.name);
+    def.custom(column_type(c, table, dialect));
+    if !c.nullable || c.primary_key {
+        def.not_null();
+    }
+    // PostgreSQL's SERIAL types and SQLite's rowid need no keyword; MySQL does.
+    if c.autoincrement && dialect.0 == BackendKind::Mysql {
+        def.auto_increment();
+    }
+    if let Some(default) = c.server_default {
+        def.default(sea_query::Expr::cust(default));
+    }
+    def
+}
+
+/// `ALTER TABLE .. ADD COLUMN` for a column of `table` that the database lacks.
+pub fn add_column(table: &TableMeta, column: &ColumnMeta, dialect: Dialect) -> Result<String> {
+    validate(table)?;
+    let mut stmt = Table::alter();
+    stmt.table(table.name)
+        .add_column(column_def(column, table, dialect));
+    fenced(table, || dialect.render(|b| b.alter(&stmt)))
+}
+
+/// `ALTER TABLE .. DROP COLUMN`: what undoes [`add_column`].
+pub fn drop_column(table: &TableMeta, column: &str, dialect: Dialect) -> Result<String> {
+    let mut stmt = Table::alter();
+    stmt.table(table.name)
+        .drop_column(sea_query::Alias::new(column));
+    fenced(table, || dialect.render(|b| b.alter(&stmt)))
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns)`.
+pub fn create_index(
+    table: &TableMeta,
+    name: &str,
+    columns: &[String],
+    unique: bool,
+    dialect: Dialect,
+) -> Result<String> {
+    let mut i = Index::create();
+    i.name(name).table(table.name);
+    if unique {
+        i.unique();
+    }
+    for c in columns {
+        i.col(sea_query::Alias::new(c.as_str()));
+    }
+    fenced(table, || dialect.render(|b| b.index(&i)))
+}
+
+/// `DROP INDEX` (on MySQL, `DROP INDEX .. ON table`): what undoes [`create_index`].
+pub fn drop_index(table: &TableMeta, name: &str, dialect: Dialect) -> Result<String> {
+    let mut i = Index::drop();
+    i.name(name).table(table.name);
+    fenced(table, || dialect.render(|b| b.drop_index(&i)))
+}
+
+/// `ALTER TABLE .. ADD CONSTRAINT name FOREIGN KEY ..` (PostgreSQL, MySQL; SQLite cannot add
+/// a foreign key to a table that exists).
+pub fn add_foreign_key(
+    table: &TableMeta,
+    fk: &fsql_core::schema::ForeignKeySchema,
+    name: &str,
+    dialect: Dialect,
+) -> Result<String> {
+    let mut f = ForeignKey::create();
+    f.name(name)
+        .from_tbl(table.name)
+        .to_tbl(sea_query::Alias::new(fk.referred_table.as_str()));
+    for c in &fk.columns {
+        f.from_col(sea_query::Alias::new(c.as_str()));
+    }
+    for c in &fk.referred_columns {
+        f.to_col(sea_query::Alias::new(c.as_str()));
+    }
+    if let Some(action) = fk.on_delete {
+        f.on_delete(match action {
+            OnDelete::Cascade => ForeignKeyAction::Cascade,
+            OnDelete::SetNull => ForeignKeyAction::SetNull,
+            OnDelete::Restrict => ForeignKeyAction::Restrict,
+        });
+    }
+    fenced(table, || dialect.render(|b| b.foreign_key(&f)))
+}
+
+/// Drops the foreign key `name` of `table`: what undoes [`add_foreign_key`].
+pub fn drop_foreign_key(table: &TableMeta, name: &str, dialect: Dialect) -> Result<String> {
+    let mut f = ForeignKey::drop();
+    f.name(name).table(table.name);
+    fenced(table, || dialect.render(|b| b.drop_foreign_key(&f)))
 }
 
 /// `DROP TABLE IF EXISTS` for `table` (its indexes go with it).

@@ -1,0 +1,376 @@
+//! Schema migrations (what Flask-Migrate gives Flask-SQLAlchemy): a revision generated from how
+//! a bind's database differs from its models ([`Database::autogenerate`], Alembic's
+//! `revision --autogenerate`), written in Diesel's migration format
+//! (`<dir>/<bind>/<version>_<slug>/up.sql` and `down.sql`, [`Revision::write`]), and run by
+//! `diesel_migrations` ([`Database::upgrade`], [`Database::downgrade`],
+//! [`Database::current_revision`]) or by Diesel's own CLI, which reads the same directories.
+//!
+//! What autogenerate writes today, on every backend: a table the database lacks (`CREATE
+//! TABLE` with its indexes and foreign keys, `DROP TABLE` down), a column (`ADD COLUMN` /
+//! `DROP COLUMN`), an index or unique constraint (`CREATE [UNIQUE] INDEX` / `DROP INDEX`), and
+//! on PostgreSQL and MySQL a foreign key on an existing table (`ADD CONSTRAINT` / drop). Every
+//! other difference (a changed type or nullability, something the database has and the models
+//! do not) is listed in [`Revision::unsupported`] and written at the top of `up.sql` as a
+//! comment, for the revision's author to write by hand: nothing is dropped or altered by
+//! guesswork. A `NOT NULL` column without a server default cannot be added to a table that has
+//! rows; give it a server default, `#[fsql(default = "..")]`.
+//!
+//! ```
+//! # use fsql::prelude::*;
+//! #[derive(Model, Debug, Clone)]
+//! pub struct Note {
+//!     #[fsql(primary_key)]
+//!     pub id: i32,
+//!     pub body: String,
+//! }
+//! # fn main() -> fsql::Result<()> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let db = Database::builder()
+//!     .url(format!("sqlite:///{}", dir.path().join("app.db").display()))
+//!     .build()?;
+//! let migrations = dir.path().join("migrations");
+//!
+//! let revision = db.autogenerate(None)?;          // `flask db migrate`
+//! assert!(revision.up_sql().contains("CREATE TABLE"));
+//! revision.write(&migrations, "create notes")?;
+//! db.upgrade(None, &migrations)?;                  // `flask db upgrade`
+//! assert!(db.autogenerate(None)?.is_empty());      // `flask db check`: nothing left
+//! assert!(db.current_revision(None, &migrations)?.is_some());
+//! db.downgrade(None, &migrations, 1)?;             // `flask db downgrade`
+//! assert_eq!(db.current_revision(None, &migrations)?, None);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+
+use crate::conn::backend::dispatch;
+use crate::database::Database;
+use crate::sql::ddl::{self, Dialect};
+use fsql_core::schema::{Difference, SchemaDifference};
+use fsql_core::{Error, Result, TableMeta};
+
+/// Statements that take a bind from what its database holds to what its models declare, and
+/// back: one revision, before it is written.
+#[derive(Debug, Clone, Default)]
+pub struct Revision {
+    /// The bind it is for (`None` = the default database).
+    pub bind: Option<String>,
+    /// Statements of `up.sql`, in order.
+    pub up: Vec<String>,
+    /// Statements of `down.sql`, in order (the reverse of `up`'s effects).
+    pub down: Vec<String>,
+    /// Differences autogenerate does not write yet; `up.sql` lists them as comments.
+    pub unsupported: Vec<SchemaDifference>,
+}
+
+impl Revision {
+    /// Nothing to migrate: the database matches the models.
+    pub fn is_empty(&self) -> bool {
+        self.up.is_empty() && self.unsupported.is_empty()
+    }
+
+    /// The text of `up.sql`.
+    pub fn up_sql(&self) -> String {
+        let mut out = String::new();
+        for d in &self.unsupported {
+            let _ = writeln!(out, "-- not generated, write it by hand: {d}");
+        }
+        for s in &self.up {
+            let _ = writeln!(out, "{s};");
+        }
+        out
+    }
+
+    /// The text of `down.sql`.
+    pub fn down_sql(&self) -> String {
+        self.down.iter().map(|s| format!("{s};\n")).collect()
+    }
+
+    /// Writes the revision as `<dir>/<bind>/<version>_<slug>/up.sql` and `down.sql` (`<bind>`
+    /// is `default` for the default database), `version` the UTC time as Diesel's CLI writes
+    /// it (`2026-12-07-194512`), one second after the latest revision there if the clock is
+    /// not past it. Returns the revision's directory.
+    pub fn write(&self, dir: impl AsRef<Path>, message: &str) -> Result<PathBuf> {
+        let root = bind_dir(dir.as_ref(), self.bind.as_deref());
+        let io = |what: &str, path: &Path, e: std::io::Error| {
+            Error::Schema(format!("cannot {what} {}: {e}", path.display()))
+        };
+        std::fs::create_dir_all(&root).map_err(|e| io("create", &root, e))?;
+        let latest = std::fs::read_dir(&root)
+            .map_err(|e| io("read", &root, e))?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                Some(name.split('_').next()?.to_owned())
+            })
+            .max();
+        let mut seconds = unix_seconds();
+        let version = loop {
+            let v = version_at(seconds);
+            if latest.as_deref().map_or(true, |l| v.as_str() > l) {
+                break v;
+            }
+            seconds += 1;
+        };
+        let path = root.join(format!("{version}_{}", slug(message)));
+        std::fs::create_dir(&path).map_err(|e| io("create", &path, e))?;
+        for (file, text) in [("up.sql", self.up_sql()), ("down.sql", self.down_sql())] {
+            let p = path.join(file);
+            std::fs::write(&p, text).map_err(|e| io("write", &p, e))?;
+        }
+        Ok(path)
+    }
+}
+
+/// The directory of a bind's revisions under `dir`.
+fn bind_dir(dir: &Path, bind: Option<&str>) -> PathBuf {
+    dir.join(bind.unwrap_or("default"))
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `YYYY-MM-DD-HHMMSS` (UTC) of a Unix time: the version Diesel's CLI gives a migration.
+fn version_at(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rem = seconds % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}-{:02}{:02}{:02}",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+/// A message as a directory name: lower-case letters, digits and `_`.
+fn slug(message: &str) -> String {
+    let mut out = String::new();
+    for c in message.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_');
+    if out.is_empty() {
+        "revision".to_owned()
+    } else {
+        out.chars().take(60).collect()
+    }
+}
+
+/// The name a constraint the models leave unnamed gets in a revision.
+fn constraint_name(prefix: &str, table: &str, columns: &[String]) -> String {
+    format!("{prefix}_{table}_{}", columns.join("_"))
+}
+
+impl Database {
+    /// The revision that takes bind `key`'s database to its models (Alembic's
+    /// `revision --autogenerate`): see the [module docs](crate::migrate) for what it writes.
+    /// Empty when they match.
+    pub fn autogenerate(&self, key: Option<&str>) -> Result<Revision> {
+        let dialect = Dialect::of(self.url(key)?.backend());
+        let metadata = self.metadata(key)?;
+        let mut revision = Revision {
+            bind: key.map(str::to_owned),
+            ..Revision::default()
+        };
+        let differences = self.schema_diff(key)?;
+        let table = |name: &str| -> Option<&'static TableMeta> { metadata.table(name) };
+        // New tables first, parents before children, as `create_all` orders them.
+        for meta in metadata.sorted_tables() {
+            let missing = differences.iter().any(
+                |(_, d)| matches!(d, SchemaDifference::MissingTable(t) if t.name == meta.name),
+            );
+            if missing {
+                revision
+                    .up
+                    .extend(ddl::create_table(meta, dialect, self.naming())?);
+                revision.down.push(ddl::drop_table(meta, dialect)?);
+            }
+        }
+        for (_, d) in &differences {
+            let SchemaDifference::Table {
+                table: name,
+                difference,
+            } = d
+            else {
+                if !matches!(d, SchemaDifference::MissingTable(_)) {
+                    revision.unsupported.push(d.clone());
+                }
+                continue;
+            };
+            let Some(meta) = table(name) else {
+                revision.unsupported.push(d.clone());
+                continue;
+            };
+            let (up, down) = match difference {
+                Difference::MissingColumn(c) => match meta.column(&c.name) {
+                    Some(column) => (
+                        ddl::add_column(meta, column, dialect)?,
+                        ddl::drop_column(meta, &c.name, dialect)?,
+                    ),
+                    None => {
+                        revision.unsupported.push(d.clone());
+                        continue;
+                    }
+                },
+                Difference::MissingIndex(ix) => (
+                    ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
+                    ddl::drop_index(meta, &ix.name, dialect)?,
+                ),
+                Difference::MissingUnique(u) => {
+                    let name = u
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| constraint_name("uq", name, &u.columns));
+                    (
+                        ddl::create_index(meta, &name, &u.columns, true, dialect)?,
+                        ddl::drop_index(meta, &name, dialect)?,
+                    )
+                }
+                Difference::MissingForeignKey(fk) if dialect.alters_foreign_keys() => {
+                    let fk_name = fk
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| constraint_name("fk", name, &fk.columns));
+                    (
+                        ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
+                        ddl::drop_foreign_key(meta, &fk_name, dialect)?,
+                    )
+                }
+                _ => {
+                    revision.unsupported.push(d.clone());
+                    continue;
+                }
+            };
+            revision.up.push(up);
+            revision.down.push(down);
+        }
+        // Undo in the reverse order: a table's columns and indexes before the table.
+        revision.down.reverse();
+        Ok(revision)
+    }
+
+    /// Runs bind `key`'s revisions under `dir` (`dir/<bind>/`, see [`Revision::write`]) that
+    /// have not run yet, oldest first, each in its own transaction (MySQL commits DDL by
+    /// itself: a revision that fails there stops where it failed), recording each in Diesel's
+    /// `__diesel_schema_migrations` table, created on first use. Returns the versions run.
+    pub fn upgrade(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<String>> {
+        let source = self.migrations(key, dir.as_ref())?;
+        let mut conn = self.connection_to(key)?;
+        dispatch!(&mut *conn, |c, DB| {
+            MigrationHarness::<DB>::run_pending_migrations(c, source)
+                .map(|done| done.iter().map(ToString::to_string).collect())
+                .map_err(|e| migration_error("upgrade", key, e))
+        })
+    }
+
+    /// Reverts bind `key`'s last `steps` revisions that ran, newest first, with their
+    /// `down.sql`. Returns the versions reverted; fewer than `steps` when fewer had run.
+    pub fn downgrade(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+        steps: usize,
+    ) -> Result<Vec<String>> {
+        let mut reverted = Vec::new();
+        for _ in 0..steps {
+            if self.current_revision(key, dir.as_ref())?.is_none() {
+                break;
+            }
+            let source = self.migrations(key, dir.as_ref())?;
+            let mut conn = self.connection_to(key)?;
+            let version = dispatch!(&mut *conn, |c, DB| {
+                MigrationHarness::<DB>::revert_last_migration(c, source)
+                    .map(|v| v.to_string())
+                    .map_err(|e| migration_error("downgrade", key, e))
+            })?;
+            reverted.push(version);
+        }
+        Ok(reverted)
+    }
+
+    /// The latest of bind `key`'s revisions under `dir` that has run (`flask db current`),
+    /// `None` before the first.
+    pub fn current_revision(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+    ) -> Result<Option<String>> {
+        // The harness creates its table on first use; reading it needs the migrations' source
+        // only to tell a missing directory apart.
+        let _ = self.migrations(key, dir.as_ref())?;
+        let mut conn = self.connection_to(key)?;
+        let applied: Vec<String> = dispatch!(&mut *conn, |c, DB| {
+            MigrationHarness::<DB>::applied_migrations(c)
+                .map(|v| v.iter().map(ToString::to_string).collect())
+                .map_err(|e| migration_error("read the revisions of", key, e))
+        })?;
+        Ok(applied.into_iter().max())
+    }
+
+    fn migrations(&self, key: Option<&str>, dir: &Path) -> Result<FileBasedMigrations> {
+        self.url(key)?;
+        let path = bind_dir(dir, key);
+        FileBasedMigrations::from_path(&path).map_err(|e| {
+            Error::Schema(format!(
+                "no revisions for {} at {}: {e}; write one with \
+                 db.autogenerate(..)?.write(dir, \"message\")",
+                crate::write::session::bind_name(key),
+                path.display()
+            ))
+        })
+    }
+}
+
+fn migration_error(
+    what: &str,
+    key: Option<&str>,
+    e: Box<dyn std::error::Error + Send + Sync>,
+) -> Error {
+    Error::Schema(format!(
+        "cannot {what} {}: {}",
+        crate::write::session::bind_name(key),
+        crate::conn::url::mask_text(&e.to_string())
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_diesel_cli_timestamps() {
+        assert_eq!(version_at(0), "1970-01-01-000000");
+        assert_eq!(version_at(951_782_400), "2000-02-29-000000");
+        assert_eq!(version_at(1_796_672_712), "2026-12-07-194512");
+        assert_eq!(version_at(4_102_444_799), "2099-12-31-235959");
+    }
+
+    #[test]
+    fn messages_become_directory_names() {
+        assert_eq!(slug("Add users' e-mail!"), "add_users_e_mail");
+        assert_eq!(slug("  "), "revision");
+        assert_eq!(slug("../../etc"), "etc");
+        assert_eq!(slug("Ünïcode name"), "n_code_name");
+    }
+}
