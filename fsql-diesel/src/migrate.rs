@@ -5,15 +5,22 @@
 //! `diesel_migrations` ([`Database::upgrade`], [`Database::downgrade`],
 //! [`Database::current_revision`]) or by Diesel's own CLI, which reads the same directories.
 //!
-//! What autogenerate writes today, on every backend: a table the database lacks (`CREATE
-//! TABLE` with its indexes and foreign keys, `DROP TABLE` down), a column (`ADD COLUMN` /
-//! `DROP COLUMN`), an index or unique constraint (`CREATE [UNIQUE] INDEX` / `DROP INDEX`), and
-//! on PostgreSQL and MySQL a foreign key on an existing table (`ADD CONSTRAINT` / drop). Every
-//! other difference (a changed type or nullability, something the database has and the models
-//! do not) is listed in [`Revision::unsupported`] and written at the top of `up.sql` as a
-//! comment, for the revision's author to write by hand: nothing is dropped or altered by
-//! guesswork. A `NOT NULL` column without a server default cannot be added to a table that has
-//! rows; give it a server default, `#[fsql(default = "..")]`.
+//! What autogenerate writes today, each with its undo in `down.sql`:
+//!
+//! - on every backend: a table the database lacks (`CREATE TABLE` with its indexes and foreign
+//!   keys), a column added (`ADD COLUMN`) or no longer declared (`DROP COLUMN`; on SQLite only
+//!   when no index, key or constraint names it), an index added or removed, a unique
+//!   constraint added (as a unique index);
+//! - on PostgreSQL and MySQL: a column's type or nullability (`ALTER COLUMN .. TYPE`, `SET/DROP
+//!   NOT NULL`; `MODIFY COLUMN`), a foreign key added to or dropped from an existing table.
+//!
+//! Everything else (a table the models no longer have, a changed key, SQLite's column changes
+//! that need the table rebuilt) is listed in [`Revision::unsupported`] and written at the top of
+//! `up.sql` as a comment, for the revision's author to write by hand. Renames are never
+//! guessed: a column dropped and one of the same type added in one table is a drop and an add,
+//! and [`Revision::notes`] says it looks like a rename. A `NOT NULL` column without a server
+//! default cannot be added to a table that has rows; give it one, `#[fsql(default = "..")]`.
+//! Dropping a column loses its data, and its undo brings the column back empty.
 //!
 //! ```
 //! # use fsql::prelude::*;
@@ -65,6 +72,9 @@ pub struct Revision {
     pub down: Vec<String>,
     /// Differences autogenerate does not write yet; `up.sql` lists them as comments.
     pub unsupported: Vec<SchemaDifference>,
+    /// Warnings for the revision's author, written at the top of `up.sql` as comments (a drop
+    /// and an add that look like a rename, which autogenerate never guesses).
+    pub notes: Vec<String>,
 }
 
 impl Revision {
@@ -76,6 +86,9 @@ impl Revision {
     /// The text of `up.sql`.
     pub fn up_sql(&self) -> String {
         let mut out = String::new();
+        for n in &self.notes {
+            let _ = writeln!(out, "-- {n}");
+        }
         for d in &self.unsupported {
             let _ = writeln!(out, "-- not generated, write it by hand: {d}");
         }
@@ -177,6 +190,42 @@ fn slug(message: &str) -> String {
     }
 }
 
+/// A column dropped and one added in the same table with the same type look like a rename;
+/// the revision drops and adds (the column's data is lost) and says so.
+fn rename_hints(differences: &[(Option<String>, SchemaDifference)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, d) in differences {
+        let SchemaDifference::Table {
+            table,
+            difference: Difference::ExtraColumn(old),
+        } = d
+        else {
+            continue;
+        };
+        for (_, other) in differences {
+            if let SchemaDifference::Table {
+                table: t,
+                difference: Difference::MissingColumn(new),
+            } = other
+            {
+                let same_type = match (old.ty, new.ty) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => old.raw_type.eq_ignore_ascii_case(&new.raw_type),
+                };
+                if t == table && same_type {
+                    out.push(format!(
+                        "table `{table}`: `{}` dropped and `{}` added look like a rename; this \
+                         revision drops `{}` with its data: if it was renamed, write `ALTER \
+                         TABLE {table} RENAME COLUMN {} TO {}` instead",
+                        old.name, new.name, old.name, old.name, new.name
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The name a constraint the models leave unnamed gets in a revision.
 fn constraint_name(prefix: &str, table: &str, columns: &[String]) -> String {
     format!("{prefix}_{table}_{}", columns.join("_"))
@@ -207,7 +256,18 @@ impl Database {
                 revision.down.push(ddl::drop_table(meta, dialect)?);
             }
         }
-        for (_, d) in &differences {
+        // Foreign keys and indexes go first: a column cannot be dropped while a constraint
+        // uses it, and dropping it takes its indexes along on PostgreSQL and MySQL.
+        let (first, rest): (Vec<_>, Vec<_>) = differences.iter().partition(|(_, d)| {
+            matches!(
+                d,
+                SchemaDifference::Table {
+                    difference: Difference::ExtraForeignKey(_) | Difference::ExtraIndex(_),
+                    ..
+                }
+            )
+        });
+        for (_, d) in first.into_iter().chain(rest) {
             let SchemaDifference::Table {
                 table: name,
                 difference,
@@ -222,52 +282,125 @@ impl Database {
                 revision.unsupported.push(d.clone());
                 continue;
             };
-            let (up, down) = match difference {
-                Difference::MissingColumn(c) => match meta.column(&c.name) {
-                    Some(column) => (
-                        ddl::add_column(meta, column, dialect)?,
-                        ddl::drop_column(meta, &c.name, dialect)?,
-                    ),
-                    None => {
-                        revision.unsupported.push(d.clone());
-                        continue;
-                    }
-                },
-                Difference::MissingIndex(ix) => (
-                    ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
-                    ddl::drop_index(meta, &ix.name, dialect)?,
-                ),
-                Difference::MissingUnique(u) => {
-                    let name = u
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| constraint_name("uq", name, &u.columns));
-                    (
-                        ddl::create_index(meta, &name, &u.columns, true, dialect)?,
-                        ddl::drop_index(meta, &name, dialect)?,
-                    )
+            match self.operation(meta, name, difference, dialect, &differences)? {
+                // Merged into the statement of another difference of the same column.
+                Some((up, _)) if up.is_empty() => {}
+                Some((up, down)) => {
+                    revision.up.push(up);
+                    revision.down.push(down);
                 }
-                Difference::MissingForeignKey(fk) if dialect.alters_foreign_keys() => {
-                    let fk_name = fk
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| constraint_name("fk", name, &fk.columns));
-                    (
-                        ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
-                        ddl::drop_foreign_key(meta, &fk_name, dialect)?,
-                    )
-                }
-                _ => {
-                    revision.unsupported.push(d.clone());
-                    continue;
-                }
-            };
-            revision.up.push(up);
-            revision.down.push(down);
+                None => revision.unsupported.push(d.clone()),
+            }
         }
+        revision.notes = rename_hints(&differences);
         // Undo in the reverse order: a table's columns and indexes before the table.
         revision.down.reverse();
         Ok(revision)
+    }
+
+    /// The statement that makes one difference go away and the one that undoes it, or `None`
+    /// when autogenerate does not write it (see the module docs).
+    fn operation(
+        &self,
+        meta: &'static TableMeta,
+        name: &str,
+        difference: &Difference,
+        dialect: Dialect,
+        all: &[(Option<String>, SchemaDifference)],
+    ) -> Result<Option<(String, String)>> {
+        let reflected = || {
+            // The table as the database holds it: its other differences say what it has.
+            all.iter().filter_map(move |(_, d)| match d {
+                SchemaDifference::Table { table, difference } if table == name => Some(difference),
+                _ => None,
+            })
+        };
+        Ok(Some(match difference {
+            Difference::MissingColumn(c) => match meta.column(&c.name) {
+                Some(column) => (
+                    ddl::add_column(meta, column, dialect)?,
+                    ddl::drop_column(meta, &c.name, dialect)?,
+                ),
+                None => return Ok(None),
+            },
+            Difference::ExtraColumn(c) => {
+                // SQLite drops a column only when no index, key or constraint names it.
+                let constrained = reflected().any(|d| match d {
+                    Difference::ExtraIndex(ix) => ix.columns.contains(&c.name),
+                    Difference::ExtraUnique(u) => u.columns.contains(&c.name),
+                    Difference::ExtraForeignKey(fk) => fk.columns.contains(&c.name),
+                    _ => false,
+                });
+                if c.autoincrement || (!dialect.alters_foreign_keys() && constrained) {
+                    return Ok(None);
+                }
+                (
+                    ddl::drop_column(meta, &c.name, dialect)?,
+                    ddl::add_reflected_column(meta, c, dialect)?,
+                )
+            }
+            Difference::ColumnType { declared, database }
+            | Difference::Nullability { declared, database }
+                if dialect.alters_columns()
+                    && !declared.autoincrement
+                    && !database.autoincrement =>
+            {
+                // A type and a nullability change of one column are one statement.
+                let both = reflected().filter(|d| match d {
+                    Difference::ColumnType { declared: c, .. }
+                    | Difference::Nullability { declared: c, .. } => c.name == declared.name,
+                    _ => false,
+                });
+                if both.count() > 1 && matches!(difference, Difference::Nullability { .. }) {
+                    return Ok(Some((String::new(), String::new())));
+                }
+                let Some(column) = meta.column(&declared.name) else {
+                    return Ok(None);
+                };
+                (
+                    ddl::alter_column(meta, column, dialect)?,
+                    ddl::alter_column_back(meta, database, dialect)?,
+                )
+            }
+            Difference::MissingIndex(ix) => (
+                ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
+                ddl::drop_index(meta, &ix.name, dialect)?,
+            ),
+            Difference::ExtraIndex(ix) => (
+                ddl::drop_index(meta, &ix.name, dialect)?,
+                ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
+            ),
+            Difference::MissingUnique(u) => {
+                let uq = u
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| constraint_name("uq", name, &u.columns));
+                (
+                    ddl::create_index(meta, &uq, &u.columns, true, dialect)?,
+                    ddl::drop_index(meta, &uq, dialect)?,
+                )
+            }
+            Difference::MissingForeignKey(fk) if dialect.alters_foreign_keys() => {
+                let fk_name = fk
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| constraint_name("fk", name, &fk.columns));
+                (
+                    ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
+                    ddl::drop_foreign_key(meta, &fk_name, dialect)?,
+                )
+            }
+            Difference::ExtraForeignKey(fk) if dialect.alters_foreign_keys() => {
+                let Some(fk_name) = fk.name.clone() else {
+                    return Ok(None);
+                };
+                (
+                    ddl::drop_foreign_key(meta, &fk_name, dialect)?,
+                    ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
+                )
+            }
+            _ => return Ok(None),
+        }))
     }
 
     /// Runs bind `key`'s revisions under `dir` (`dir/<bind>/`, see [`Revision::write`]) that

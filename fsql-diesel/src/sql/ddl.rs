@@ -31,6 +31,12 @@ impl Dialect {
         !matches!(self.0, BackendKind::Mysql)
     }
 
+    /// A column's type and nullability can be changed in place (`ALTER COLUMN`, `MODIFY
+    /// COLUMN`): not on SQLite.
+    pub fn alters_columns(self) -> bool {
+        !matches!(self.0, BackendKind::Sqlite)
+    }
+
     /// A foreign key can be added to or dropped from a table that exists (`ALTER TABLE ..
     /// ADD CONSTRAINT`): not on SQLite, whose foreign keys live in `CREATE TABLE` only.
     pub fn alters_foreign_keys(self) -> bool {
@@ -416,6 +422,66 @@ pub fn add_column(table: &TableMeta, column: &ColumnMeta, dialect: Dialect) -> R
     let mut stmt = Table::alter();
     stmt.table(table.name)
         .add_column(column_def(column, table, dialect));
+    fenced(table, || dialect.render(|b| b.alter(&stmt)))
+}
+
+/// A column as the database holds it (a reflected [`ColumnSchema`]): its type as the catalog
+/// spells it, and its nullability.
+///
+/// [`ColumnSchema`]: fsql_core::schema::ColumnSchema
+fn reflected_column_def(c: &fsql_core::schema::ColumnSchema) -> ColumnDef {
+    let mut def = ColumnDef::new(sea_query::Alias::new(c.name.as_str()));
+    def.custom(sea_query::Alias::new(c.raw_type.as_str()));
+    if c.nullable {
+        def.null();
+    } else {
+        def.not_null();
+    }
+    def
+}
+
+/// `ALTER TABLE .. ADD COLUMN` for a column as the database held it (what undoes dropping it;
+/// its data is not restored).
+pub fn add_reflected_column(
+    table: &TableMeta,
+    column: &fsql_core::schema::ColumnSchema,
+    dialect: Dialect,
+) -> Result<String> {
+    let mut stmt = Table::alter();
+    stmt.table(table.name)
+        .add_column(reflected_column_def(column));
+    fenced(table, || dialect.render(|b| b.alter(&stmt)))
+}
+
+/// Changes a column to its declared type and nullability: `ALTER COLUMN .. TYPE .., ALTER
+/// COLUMN .. SET/DROP NOT NULL` on PostgreSQL, `MODIFY COLUMN` on MySQL. SQLite's `ALTER
+/// TABLE` cannot (an error).
+pub fn alter_column(table: &TableMeta, column: &ColumnMeta, dialect: Dialect) -> Result<String> {
+    let mut def = column_def(column, table, dialect);
+    if column.nullable && !column.primary_key {
+        def.null();
+    }
+    alter_to(table, def, dialect)
+}
+
+/// Changes a column back to what the database held (what undoes [`alter_column`]).
+pub fn alter_column_back(
+    table: &TableMeta,
+    column: &fsql_core::schema::ColumnSchema,
+    dialect: Dialect,
+) -> Result<String> {
+    alter_to(table, reflected_column_def(column), dialect)
+}
+
+fn alter_to(table: &TableMeta, mut def: ColumnDef, dialect: Dialect) -> Result<String> {
+    if dialect.0 == BackendKind::Sqlite {
+        return Err(Error::Schema(format!(
+            "table `{}`: SQLite's ALTER TABLE cannot change a column's type or nullability",
+            table.name
+        )));
+    }
+    let mut stmt = Table::alter();
+    stmt.table(table.name).modify_column(&mut def);
     fenced(table, || dialect.render(|b| b.alter(&stmt)))
 }
 
