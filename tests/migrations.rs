@@ -119,12 +119,10 @@ mod v7 {
     }
 }
 
-/// The models of each version, in order: seven revisions on PostgreSQL and MySQL. SQLite's
-/// `ALTER TABLE` can neither change a column's type nor add a foreign key, and autogenerate
-/// does not rebuild tables yet: there the two steps are left out, and the type change is
-/// checked to be reported instead (`sqlite_cannot_change_a_type_yet_and_says_so`).
-fn versions(backend: BackendKind) -> Vec<Vec<&'static TableMeta>> {
-    let mut out = vec![
+/// The models of each version, in order: seven revisions on every backend (SQLite rebuilds
+/// `book` for the type change and the new foreign key).
+fn versions() -> Vec<Vec<&'static TableMeta>> {
+    vec![
         vec![v1::Author::META],
         vec![v1::Author::META, v2::Book::META],
         vec![v3::Author::META, v2::Book::META],
@@ -132,15 +130,7 @@ fn versions(backend: BackendKind) -> Vec<Vec<&'static TableMeta>> {
         vec![v3::Author::META, v5::Book::META],
         vec![v6::Author::META, v5::Book::META],
         vec![v6::Author::META, v7::Book::META],
-    ];
-    if backend == BackendKind::Sqlite {
-        // Neither a type change nor a new foreign key on an existing table: both need the
-        // table rebuilt there.
-        out.truncate(6);
-        out.remove(4);
-        out[4] = vec![v6::Author::META, v4::Book::META];
-    }
-    out
+    ]
 }
 
 /// A database serving `tables` at `url` (the test's namespace).
@@ -167,7 +157,7 @@ fn count(db: &Database, table: &str) -> i64 {
 }
 
 fn evolve(url: &str, backend: BackendKind, dir: &Path) {
-    let versions = versions(backend);
+    let versions = versions();
     for (step, tables) in versions.iter().enumerate() {
         let db = at(url, tables);
         let revision = db.autogenerate(None).unwrap();
@@ -235,7 +225,7 @@ fn evolve(url: &str, backend: BackendKind, dir: &Path) {
                 book.editor_id = v1::Author::query().first(&db).unwrap().map(|a| a.id);
                 book.update(&db).unwrap();
             }
-            4 if backend != BackendKind::Sqlite => {
+            4 => {
                 // The longer type holds a longer title.
                 let mut book = v5::Book::query().one(&db).unwrap();
                 book.title = "D".repeat(150);
@@ -313,21 +303,64 @@ fn a_schema_evolves_through_generated_revisions_on_every_backend() {
 }
 
 #[test]
-fn sqlite_cannot_change_a_type_yet_and_says_so() {
+fn sqlite_rebuilds_a_table_for_what_alter_table_cannot_do() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:///{}", dir.path().join("app.db").display());
-    at(&url, &[v1::Author::META, v4::Book::META])
-        .create_all()
-        .unwrap();
-    let revision = at(&url, &[v1::Author::META, v5::Book::META])
-        .autogenerate(None)
-        .unwrap();
-    assert!(revision.up.is_empty(), "{:?}", revision.up);
+    let old = at(&url, &[v1::Author::META, v4::Book::META]);
+    old.create_all().unwrap();
+    let ann = v1::Author {
+        id: 0,
+        name: "ann".into(),
+    }
+    .insert(&old)
+    .unwrap();
+    v4::Book {
+        id: 0,
+        author_id: ann.id,
+        title: "Dune".into(),
+    }
+    .insert(&old)
+    .unwrap();
+    let new = at(&url, &[v1::Author::META, v7::Book::META]);
+    let revision = new.autogenerate(None).unwrap();
+    assert_eq!(revision.rebuilt, ["book"]);
+    assert!(
+        revision.unsupported.is_empty(),
+        "{:#?}",
+        revision.unsupported
+    );
     let up = revision.up_sql();
     assert!(
-        up.contains("-- not generated, write it by hand: table `book`: column `title`: declared type VARCHAR(200)"),
+        up.starts_with("PRAGMA foreign_keys = OFF;\nBEGIN;\n"),
         "{up}"
     );
+    assert!(up.contains("_fsql_rebuild_book"), "{up}");
+    assert!(up.ends_with("COMMIT;\nPRAGMA foreign_keys = ON;\n"), "{up}");
+    let migrations = dir.path().join("migrations");
+    let path = revision.write(&migrations, "rebuild books").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(path.join("metadata.toml")).unwrap(),
+        "run_in_transaction = false\n"
+    );
+    new.upgrade(None, &migrations).unwrap();
+    assert!(new.autogenerate(None).unwrap().is_empty());
+    let book = v7::Book::query().one(&new).unwrap();
+    assert_eq!((book.title.as_str(), book.editor_id), ("Dune", None));
+    // The foreign keys are on again, and hold.
+    let mut orphan = book.clone();
+    orphan.editor_id = Some(404);
+    assert_eq!(
+        orphan.update(&new).unwrap_err().database_kind(),
+        Some(fsql::DatabaseErrorKind::ForeignKeyViolation)
+    );
+    // And back: the old shape, the row still there.
+    new.downgrade(None, &migrations, 1).unwrap();
+    assert!(
+        old.autogenerate(None).unwrap().is_empty(),
+        "{:#?}",
+        old.schema_diff(None)
+    );
+    assert_eq!(v4::Book::query().one(&old).unwrap().title, "Dune");
 }
 
 #[test]

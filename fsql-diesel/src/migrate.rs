@@ -5,22 +5,23 @@
 //! `diesel_migrations` ([`Database::upgrade`], [`Database::downgrade`],
 //! [`Database::current_revision`]) or by Diesel's own CLI, which reads the same directories.
 //!
-//! What autogenerate writes today, each with its undo in `down.sql`:
+//! What autogenerate writes, each with its undo in `down.sql`: a table the database lacks
+//! (`CREATE TABLE` with its indexes and foreign keys), a column added or no longer declared, a
+//! column's type or nullability, an index added or removed, a unique constraint added (as a
+//! unique index), a foreign key added to or dropped from an existing table. PostgreSQL and
+//! MySQL change the table in place; SQLite, whose `ALTER TABLE` cannot, rebuilds it (a copy of
+//! the declared shape, the rows of the columns both have copied over, the old table dropped,
+//! the copy renamed, its indexes created: Alembic's batch mode), inside one transaction with
+//! foreign keys off, so the revision is marked `run_in_transaction = false` and opens its own.
 //!
-//! - on every backend: a table the database lacks (`CREATE TABLE` with its indexes and foreign
-//!   keys), a column added (`ADD COLUMN`) or no longer declared (`DROP COLUMN`; on SQLite only
-//!   when no index, key or constraint names it), an index added or removed, a unique
-//!   constraint added (as a unique index);
-//! - on PostgreSQL and MySQL: a column's type or nullability (`ALTER COLUMN .. TYPE`, `SET/DROP
-//!   NOT NULL`; `MODIFY COLUMN`), a foreign key added to or dropped from an existing table.
-//!
-//! Everything else (a table the models no longer have, a changed key, SQLite's column changes
-//! that need the table rebuilt) is listed in [`Revision::unsupported`] and written at the top of
-//! `up.sql` as a comment, for the revision's author to write by hand. Renames are never
-//! guessed: a column dropped and one of the same type added in one table is a drop and an add,
-//! and [`Revision::notes`] says it looks like a rename. A `NOT NULL` column without a server
-//! default cannot be added to a table that has rows; give it one, `#[fsql(default = "..")]`.
-//! Dropping a column loses its data, and its undo brings the column back empty.
+//! A table the models no longer have is never dropped: it is listed in
+//! [`Revision::unsupported`] and written at the top of `up.sql` as a comment, for the
+//! revision's author. Renames are never guessed: a column dropped and one of the same type
+//! added in one table is a drop and an add, and [`Revision::notes`] says it looks like a
+//! rename. A `NOT NULL` column without a server default cannot be added to a table that has
+//! rows; give it one, `#[fsql(default = "..")]`. Dropping a column loses its data, and its
+//! undo brings the column back empty. Server defaults are not reflected, so a rebuild's undo
+//! recreates the old shape without them.
 //!
 //! ```
 //! # use fsql::prelude::*;
@@ -75,6 +76,12 @@ pub struct Revision {
     /// Warnings for the revision's author, written at the top of `up.sql` as comments (a drop
     /// and an add that look like a rename, which autogenerate never guesses).
     pub notes: Vec<String>,
+    /// Tables rebuilt (SQLite: a new table of the declared shape, the rows copied over, the
+    /// old one dropped), each revision then running outside the harness's transaction with
+    /// foreign keys off, in one transaction of its own.
+    pub rebuilt: Vec<String>,
+    /// What `up.sql` and `down.sql` run around their statements when tables are rebuilt.
+    fence: (Vec<String>, Vec<String>),
 }
 
 impl Revision {
@@ -92,15 +99,27 @@ impl Revision {
         for d in &self.unsupported {
             let _ = writeln!(out, "-- not generated, write it by hand: {d}");
         }
-        for s in &self.up {
-            let _ = writeln!(out, "{s};");
-        }
+        out.push_str(&self.fenced(&self.up));
         out
     }
 
     /// The text of `down.sql`.
     pub fn down_sql(&self) -> String {
-        self.down.iter().map(|s| format!("{s};\n")).collect()
+        self.fenced(&self.down)
+    }
+
+    fn fenced(&self, statements: &[String]) -> String {
+        let (before, after): (&[String], &[String]) = if self.rebuilt.is_empty() {
+            (&[], &[])
+        } else {
+            (&self.fence.0, &self.fence.1)
+        };
+        before
+            .iter()
+            .chain(statements)
+            .chain(after)
+            .map(|s| format!("{s};\n"))
+            .collect()
     }
 
     /// Writes the revision as `<dir>/<bind>/<version>_<slug>/up.sql` and `down.sql` (`<bind>`
@@ -131,7 +150,12 @@ impl Revision {
         };
         let path = root.join(format!("{version}_{}", slug(message)));
         std::fs::create_dir(&path).map_err(|e| io("create", &path, e))?;
-        for (file, text) in [("up.sql", self.up_sql()), ("down.sql", self.down_sql())] {
+        let mut files = vec![("up.sql", self.up_sql()), ("down.sql", self.down_sql())];
+        if !self.rebuilt.is_empty() {
+            // The revision opens its own transaction, after turning foreign keys off.
+            files.push(("metadata.toml", "run_in_transaction = false\n".to_owned()));
+        }
+        for (file, text) in files {
             let p = path.join(file);
             std::fs::write(&p, text).map_err(|e| io("write", &p, e))?;
         }
@@ -267,6 +291,25 @@ impl Database {
                 }
             )
         });
+        // Where `ALTER TABLE` cannot make a change (SQLite), the table is rebuilt instead, and
+        // its other differences come with the rebuild.
+        let mut rebuild: Vec<&'static TableMeta> = Vec::new();
+        if dialect.rebuilds_tables() {
+            for (_, d) in &differences {
+                if let SchemaDifference::Table {
+                    table: name,
+                    difference,
+                } = d
+                {
+                    if let Some(meta) = table(name) {
+                        let op = self.operation(meta, name, difference, dialect, &differences)?;
+                        if op.is_none() && !rebuild.iter().any(|t| t.name == meta.name) {
+                            rebuild.push(meta);
+                        }
+                    }
+                }
+            }
+        }
         for (_, d) in first.into_iter().chain(rest) {
             let SchemaDifference::Table {
                 table: name,
@@ -282,6 +325,9 @@ impl Database {
                 revision.unsupported.push(d.clone());
                 continue;
             };
+            if rebuild.iter().any(|t| t.name == meta.name) {
+                continue;
+            }
             match self.operation(meta, name, difference, dialect, &differences)? {
                 // Merged into the statement of another difference of the same column.
                 Some((up, _)) if up.is_empty() => {}
@@ -293,9 +339,58 @@ impl Database {
             }
         }
         revision.notes = rename_hints(&differences);
+        if !rebuild.is_empty() {
+            let mut conn = self.connection_to(key)?;
+            let reflected = crate::reflect::reflect_tables(&mut conn)?;
+            drop(conn);
+            for meta in rebuild {
+                let Some(current) = reflected.iter().find(|t| t.name == meta.name) else {
+                    continue;
+                };
+                let (up, down) = self.rebuild(meta, current, dialect)?;
+                revision.up.extend(up);
+                // `down` is reversed as a whole below: keep the rebuild's own order.
+                revision.down.extend(down.into_iter().rev());
+                revision.rebuilt.push(meta.name.to_owned());
+            }
+            revision.fence = ddl::rebuild_fence(dialect);
+        }
         // Undo in the reverse order: a table's columns and indexes before the table.
         revision.down.reverse();
         Ok(revision)
+    }
+
+    /// Rebuilding `meta`'s table (held as `current`) into its declared shape, and back: a copy
+    /// of the new shape, the rows of the columns both have copied over, the old table dropped,
+    /// the copy renamed, the indexes created.
+    fn rebuild(
+        &self,
+        meta: &'static TableMeta,
+        current: &fsql_core::schema::TableSchema,
+        dialect: Dialect,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let copy = format!("_fsql_rebuild_{}", meta.name);
+        let common: Vec<String> = meta
+            .columns
+            .iter()
+            .filter(|c| current.column(c.name).is_some())
+            .map(|c| c.name.to_owned())
+            .collect();
+        let steps = |create: Vec<String>| -> Result<Vec<String>> {
+            let mut create = create.into_iter();
+            let table = create.next().unwrap_or_default();
+            let mut out = vec![
+                table,
+                ddl::copy_rows(meta.name, &copy, &common, dialect)?,
+                ddl::drop_table_named(meta.name, dialect)?,
+                ddl::rename_table(&copy, meta.name, dialect)?,
+            ];
+            out.extend(create);
+            Ok(out)
+        };
+        let up = steps(ddl::create_table_as(meta, &copy, dialect, self.naming())?)?;
+        let down = steps(ddl::create_reflected_table_as(current, &copy, dialect)?)?;
+        Ok((up, down))
     }
 
     /// The statement that makes one difference go away and the one that undoes it, or `None`
@@ -362,6 +457,9 @@ impl Database {
                     ddl::alter_column_back(meta, database, dialect)?,
                 )
             }
+            // A column added to a table that exists goes last; the order of columns changes
+            // nothing a query sees, and Alembic does not compare it either.
+            Difference::ColumnOrder { .. } => (String::new(), String::new()),
             Difference::MissingIndex(ix) => (
                 ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
                 ddl::drop_index(meta, &ix.name, dialect)?,
@@ -410,11 +508,13 @@ impl Database {
     pub fn upgrade(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<String>> {
         let source = self.migrations(key, dir.as_ref())?;
         let mut conn = self.connection_to(key)?;
-        dispatch!(&mut *conn, |c, DB| {
+        let out = dispatch!(&mut *conn, |c, DB| {
             MigrationHarness::<DB>::run_pending_migrations(c, source)
                 .map(|done| done.iter().map(ToString::to_string).collect())
                 .map_err(|e| migration_error("upgrade", key, e))
-        })
+        });
+        recover_after(&mut conn, &out);
+        out
     }
 
     /// Reverts bind `key`'s last `steps` revisions that ran, newest first, with their
@@ -436,8 +536,9 @@ impl Database {
                 MigrationHarness::<DB>::revert_last_migration(c, source)
                     .map(|v| v.to_string())
                     .map_err(|e| migration_error("downgrade", key, e))
-            })?;
-            reverted.push(version);
+            });
+            recover_after(&mut conn, &version);
+            reverted.push(version?);
         }
         Ok(reverted)
     }
@@ -472,6 +573,22 @@ impl Database {
                 path.display()
             ))
         })
+    }
+}
+
+/// A revision that rebuilds tables runs outside the harness's transaction: when it failed
+/// half way, its transaction is rolled back and foreign keys are turned on again before the
+/// connection goes back to the pool.
+fn recover_after<T>(conn: &mut crate::conn::pool::PooledConnection, outcome: &Result<T>) {
+    use diesel::connection::SimpleConnection;
+    if outcome.is_ok() {
+        return;
+    }
+    let recovery = ddl::rebuild_recovery(Dialect::of(conn.backend()));
+    if !recovery.is_empty() {
+        // "no transaction is active" when the failure came before the revision's BEGIN.
+        let _ = conn.batch_execute(recovery);
+        let _ = conn.batch_execute(recovery.rsplit(';').next().unwrap_or_default());
     }
 }
 

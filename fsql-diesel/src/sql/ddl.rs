@@ -37,6 +37,12 @@ impl Dialect {
         !matches!(self.0, BackendKind::Sqlite)
     }
 
+    /// A change `ALTER TABLE` cannot make is made by rebuilding the table (SQLite: create the
+    /// new shape, copy the rows, drop the old table, rename).
+    pub fn rebuilds_tables(self) -> bool {
+        matches!(self.0, BackendKind::Sqlite)
+    }
+
     /// A foreign key can be added to or dropped from a table that exists (`ALTER TABLE ..
     /// ADD CONSTRAINT`): not on SQLite, whose foreign keys live in `CREATE TABLE` only.
     pub fn alters_foreign_keys(self) -> bool {
@@ -74,9 +80,11 @@ trait SchemaRender {
     fn drop_index(&self, stmt: &sea_query::IndexDropStatement) -> String;
     fn foreign_key(&self, stmt: &sea_query::ForeignKeyCreateStatement) -> String;
     fn drop_foreign_key(&self, stmt: &sea_query::ForeignKeyDropStatement) -> String;
+    fn rename(&self, stmt: &sea_query::TableRenameStatement) -> String;
+    fn insert(&self, stmt: &sea_query::InsertStatement) -> String;
 }
 
-impl<B: SchemaBuilder + Default> SchemaRender for B {
+impl<B: SchemaBuilder + sea_query::QueryBuilder + Default> SchemaRender for B {
     fn table(&self, stmt: &TableCreateStatement) -> String {
         stmt.to_string(B::default())
     }
@@ -96,6 +104,12 @@ impl<B: SchemaBuilder + Default> SchemaRender for B {
         stmt.to_string(B::default())
     }
     fn drop_foreign_key(&self, stmt: &sea_query::ForeignKeyDropStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn rename(&self, stmt: &sea_query::TableRenameStatement) -> String {
+        stmt.to_string(B::default())
+    }
+    fn insert(&self, stmt: &sea_query::InsertStatement) -> String {
         stmt.to_string(B::default())
     }
 }
@@ -324,9 +338,20 @@ pub fn create_table(
     dialect: Dialect,
     naming: &NamingConvention,
 ) -> Result<Vec<String>> {
+    create_table_as(table, table.name, dialect, naming)
+}
+
+/// [`create_table`] under another name (the copy a table is rebuilt into); its indexes are
+/// named, and created on, the table's own name, for after the copy takes it.
+pub fn create_table_as(
+    table: &TableMeta,
+    name: &str,
+    dialect: Dialect,
+    naming: &NamingConvention,
+) -> Result<Vec<String>> {
     validate(table)?;
     let mut stmt = Table::create();
-    stmt.table(table.name).if_not_exists();
+    stmt.table(sea_query::Alias::new(name)).if_not_exists();
     for c in table.columns {
         stmt.col(column_def(c, table, dialect));
     }
@@ -552,6 +577,144 @@ pub fn drop_foreign_key(table: &TableMeta, name: &str, dialect: Dialect) -> Resu
     let mut f = ForeignKey::drop();
     f.name(name).table(table.name);
     fenced(table, || dialect.render(|b| b.drop_foreign_key(&f)))
+}
+
+/// `CREATE TABLE` for a table as the database held it (a reflected [`TableSchema`]), under
+/// `name`, then its indexes on `schema.name`: what undoes a rebuild. Types are the catalog's
+/// spellings; server defaults are not reflected, so the copy has none.
+///
+/// [`TableSchema`]: fsql_core::schema::TableSchema
+pub fn create_reflected_table_as(
+    schema: &fsql_core::schema::TableSchema,
+    name: &str,
+    dialect: Dialect,
+) -> Result<Vec<String>> {
+    let alias = |s: &str| sea_query::Alias::new(s);
+    let mut stmt = Table::create();
+    stmt.table(alias(name));
+    for c in &schema.columns {
+        stmt.col(reflected_column_def(c));
+    }
+    if !schema.primary_key.is_empty() {
+        let mut pk = Index::create();
+        for c in &schema.primary_key {
+            pk.col(alias(c));
+        }
+        stmt.primary_key(&mut pk);
+    }
+    for u in &schema.unique_constraints {
+        let mut uq = Index::create();
+        uq.unique();
+        for c in &u.columns {
+            uq.col(alias(c));
+        }
+        if let Some(n) = &u.name {
+            uq.name(n.as_str());
+        }
+        stmt.index(&mut uq);
+    }
+    for fk in &schema.foreign_keys {
+        let mut f = ForeignKey::create();
+        f.from_tbl(alias(name)).to_tbl(alias(&fk.referred_table));
+        for c in &fk.columns {
+            f.from_col(alias(c));
+        }
+        for c in &fk.referred_columns {
+            f.to_col(alias(c));
+        }
+        if let Some(action) = fk.on_delete {
+            f.on_delete(match action {
+                OnDelete::Cascade => ForeignKeyAction::Cascade,
+                OnDelete::SetNull => ForeignKeyAction::SetNull,
+                OnDelete::Restrict => ForeignKeyAction::Restrict,
+            });
+        }
+        if let Some(n) = &fk.name {
+            f.name(n.as_str());
+        }
+        stmt.foreign_key(&mut f);
+    }
+    let fence = |f: &dyn Fn() -> Result<String>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+            Err(Error::Schema(format!(
+                "cannot render DDL for the table `{}` as the database holds it",
+                schema.name
+            )))
+        })
+    };
+    let mut out = vec![fence(&|| dialect.render(|b| b.table(&stmt)))?];
+    for ix in &schema.indexes {
+        // SQLite's own indexes (of unnamed UNIQUE constraints) come back with the table.
+        if ix.name.starts_with("sqlite_autoindex_")
+            || ix
+                .columns
+                .iter()
+                .any(|c| c == fsql_core::schema::EXPRESSION_COLUMN)
+        {
+            continue;
+        }
+        let mut i = Index::create();
+        i.name(ix.name.as_str()).table(alias(&schema.name));
+        if ix.unique {
+            i.unique();
+        }
+        for c in &ix.columns {
+            i.col(alias(c));
+        }
+        out.push(fence(&|| dialect.render(|b| b.index(&i)))?);
+    }
+    Ok(out)
+}
+
+/// `INSERT INTO to (columns) SELECT columns FROM from`: a rebuilt table's rows into its copy.
+pub fn copy_rows(from: &str, to: &str, columns: &[String], dialect: Dialect) -> Result<String> {
+    use sea_query::{Alias, Query};
+    let cols: Vec<Alias> = columns.iter().map(|c| Alias::new(c.as_str())).collect();
+    let mut select = Query::select();
+    select.columns(cols.clone()).from(Alias::new(from));
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new(to)).columns(cols);
+    insert
+        .select_from(select)
+        .map_err(|e| Error::Schema(format!("cannot copy the rows of `{from}`: {e}")))?;
+    dialect.render(|b| b.insert(&insert))
+}
+
+/// What a revision that rebuilds tables runs before its statements and after them, outside
+/// any transaction of the migration harness: SQLite's foreign keys off (a parent's old copy is
+/// dropped while its children still point at its name; `PRAGMA foreign_keys` is ignored inside
+/// a transaction), one transaction around the rebuild, and the keys back on. Empty on
+/// backends that alter tables in place.
+pub fn rebuild_fence(dialect: Dialect) -> (Vec<String>, Vec<String>) {
+    match dialect.0 {
+        BackendKind::Sqlite => (
+            vec!["PRAGMA foreign_keys = OFF".to_owned(), "BEGIN".to_owned()],
+            vec!["COMMIT".to_owned(), "PRAGMA foreign_keys = ON".to_owned()],
+        ),
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// What puts a connection back after a rebuild failed half way (see [`rebuild_fence`]).
+pub fn rebuild_recovery(dialect: Dialect) -> &'static str {
+    match dialect.0 {
+        BackendKind::Sqlite => "ROLLBACK; PRAGMA foreign_keys = ON",
+        _ => "",
+    }
+}
+
+/// `ALTER TABLE .. RENAME TO ..`: the copy of a rebuilt table takes its name.
+pub fn rename_table(from: &str, to: &str, dialect: Dialect) -> Result<String> {
+    let mut stmt = Table::rename();
+    stmt.table(sea_query::Alias::new(from), sea_query::Alias::new(to));
+    dialect.render(|b| b.rename(&stmt))
+}
+
+/// `DROP TABLE` of a table by name (a rebuilt table's old copy).
+pub fn drop_table_named(name: &str, dialect: Dialect) -> Result<String> {
+    let mut stmt = Table::drop();
+    stmt.table(sea_query::Alias::new(name));
+    dialect.render(|b| b.drop_table(&stmt))
 }
 
 /// `DROP TABLE IF EXISTS` for `table` (its indexes go with it).
