@@ -281,6 +281,23 @@ fn evolve(url: &str, backend: BackendKind, dir: &Path) {
     assert_eq!(ran.len(), versions.len());
     assert!(head.autogenerate(None).unwrap().is_empty());
     assert_eq!(head.current_revision(None, dir).unwrap(), current);
+
+    // Two processes upgrading at once take turns on the migration lock: each revision runs
+    // once, and neither fails.
+    head.downgrade(None, dir, 10).unwrap();
+    let runs: Vec<usize> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let db = at(url, versions.last().unwrap());
+                    db.upgrade(None, dir).unwrap().len()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    assert_eq!(runs.iter().sum::<usize>(), versions.len(), "{runs:?}");
+    assert!(head.autogenerate(None).unwrap().is_empty());
 }
 
 #[test]

@@ -507,14 +507,55 @@ impl Database {
     /// `__diesel_schema_migrations` table, created on first use. Returns the versions run.
     pub fn upgrade(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<String>> {
         let source = self.migrations(key, dir.as_ref())?;
+        self.locked(key, |conn| {
+            let out = dispatch!(&mut **conn, |c, DB| {
+                MigrationHarness::<DB>::run_pending_migrations(c, source)
+                    .map(|done| done.iter().map(ToString::to_string).collect())
+                    .map_err(|e| migration_error("upgrade", key, e))
+            });
+            recover_after(conn, &out);
+            out
+        })
+    }
+
+    /// Runs `f` on a connection of bind `key` holding the migration lock: the server's own
+    /// (PostgreSQL's advisory lock, MySQL's `GET_LOCK`), or for an SQLite file an exclusive
+    /// lock on `<file>.fsql-migrate.lock` beside it. Two processes upgrading at once take
+    /// turns, and the second finds the revisions already run.
+    fn locked<R>(
+        &self,
+        key: Option<&str>,
+        f: impl FnOnce(&mut crate::conn::pool::PooledConnection) -> Result<R>,
+    ) -> Result<R> {
+        let lock_error =
+            |e| crate::conn::error::from_diesel(e, None, Some("the migration lock".to_owned()));
+        let _file = match self.url(key)?.sqlite_target().and_then(|t| t.file_path()) {
+            Some(path) => {
+                let lock = format!("{path}.fsql-migrate.lock");
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock)
+                    .map_err(|e| Error::Schema(format!("cannot open {lock}: {e}")))?;
+                file.lock()
+                    .map_err(|e| Error::Schema(format!("cannot lock {lock}: {e}")))?;
+                Some(file)
+            }
+            None => None,
+        };
         let mut conn = self.connection_to(key)?;
-        let out = dispatch!(&mut *conn, |c, DB| {
-            MigrationHarness::<DB>::run_pending_migrations(c, source)
-                .map(|done| done.iter().map(ToString::to_string).collect())
-                .map_err(|e| migration_error("upgrade", key, e))
+        dispatch!(&mut *conn, |c, DB| {
+            <DB as crate::conn::backend::FsqlBackend>::migration_lock(c)
+        })
+        .map_err(lock_error)?;
+        let out = f(&mut conn);
+        let unlocked = dispatch!(&mut *conn, |c, DB| {
+            <DB as crate::conn::backend::FsqlBackend>::migration_unlock(c)
         });
-        recover_after(&mut conn, &out);
-        out
+        let out = out?;
+        unlocked.map_err(lock_error)?;
+        Ok(out)
     }
 
     /// Reverts bind `key`'s last `steps` revisions that ran, newest first, with their
@@ -531,14 +572,16 @@ impl Database {
                 break;
             }
             let source = self.migrations(key, dir.as_ref())?;
-            let mut conn = self.connection_to(key)?;
-            let version = dispatch!(&mut *conn, |c, DB| {
-                MigrationHarness::<DB>::revert_last_migration(c, source)
-                    .map(|v| v.to_string())
-                    .map_err(|e| migration_error("downgrade", key, e))
-            });
-            recover_after(&mut conn, &version);
-            reverted.push(version?);
+            let version = self.locked(key, |conn| {
+                let version = dispatch!(&mut **conn, |c, DB| {
+                    MigrationHarness::<DB>::revert_last_migration(c, source)
+                        .map(|v| v.to_string())
+                        .map_err(|e| migration_error("downgrade", key, e))
+                });
+                recover_after(conn, &version);
+                version
+            })?;
+            reverted.push(version);
         }
         Ok(reverted)
     }

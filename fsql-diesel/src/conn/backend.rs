@@ -124,6 +124,21 @@ pub trait FsqlBackend: Backend + Default + 'static {
         let _ = conn;
         None
     }
+
+    /// Takes the server's lock that keeps two processes from running migrations at once,
+    /// waiting for it, on this connection (until [`migration_unlock`](Self::migration_unlock)
+    /// or the connection closes). Backends without one (SQLite: a file lock instead) take
+    /// nothing.
+    fn migration_lock(conn: &mut Self::Conn) -> diesel::QueryResult<()> {
+        let _ = conn;
+        Ok(())
+    }
+
+    /// Gives back what [`migration_lock`](Self::migration_lock) took.
+    fn migration_unlock(conn: &mut Self::Conn) -> diesel::QueryResult<()> {
+        let _ = conn;
+        Ok(())
+    }
 }
 
 /// ` LIMIT ? OFFSET ?` (either may be absent) for a statement fsql writes itself.

@@ -21,6 +21,33 @@ impl FsqlBackend for Mysql {
 
     // the largest unsigned 64-bit number, as MySQL documents.
     const NO_LIMIT: &'static str = "18446744073709551615";
+
+    // A named user lock, released when the session ends too. GET_LOCK answers 1 when taken,
+    // 0 after the timeout, NULL on an error; the wait is long, as a migration can be.
+    fn migration_lock(conn: &mut MysqlConnection) -> diesel::QueryResult<()> {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Got {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
+            got: Option<i32>,
+        }
+        let got: Got = diesel::sql_query("SELECT GET_LOCK('fsql_migrations', 3600) AS got")
+            .get_result(conn)?;
+        if got.got == Some(1) {
+            Ok(())
+        } else {
+            Err(diesel::result::Error::QueryBuilderError(
+                "another process held the migration lock `fsql_migrations` for an hour".into(),
+            ))
+        }
+    }
+
+    fn migration_unlock(conn: &mut MysqlConnection) -> diesel::QueryResult<()> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("DO RELEASE_LOCK('fsql_migrations')")
+            .execute(conn)
+            .map(drop)
+    }
 }
 
 #[cfg(feature = "mysql")]

@@ -22,6 +22,18 @@ impl FsqlBackend for Pg {
     // `LIMIT ALL`.
     const NO_LIMIT: &'static str = "ALL";
 
+    // A session-level advisory lock: held until unlocked or the session ends, so a process
+    // that dies mid-migration releases it. The key spells "fsqlmigr".
+    fn migration_lock(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT pg_advisory_lock(7382909717413898610)")
+    }
+
+    fn migration_unlock(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT pg_advisory_unlock(7382909717413898610)")
+    }
+
     // A standby that has replayed everything it received is current, however long ago the
     // primary last committed (`now() - pg_last_xact_replay_timestamp()` alone would call an
     // idle pair lagging); otherwise the age of the last transaction it replayed is how far
