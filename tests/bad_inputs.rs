@@ -32,7 +32,7 @@ fn holds_password(texts: &[&str]) -> bool {
         };
         let is_password = match (rest.find(':'), rest.find('/'), rest.rfind('@')) {
             (Some(colon), slash, Some(at)) => {
-                slash.map_or(true, |slash| colon < slash)
+                slash.is_none_or(|slash| colon < slash)
                     && rest[colon + 1..at].contains("pW9sEcrEt")
                     && rest
                         .find(IN_PLACE)

@@ -143,7 +143,7 @@ impl Revision {
         let mut seconds = unix_seconds();
         let version = loop {
             let v = version_at(seconds);
-            if latest.as_deref().map_or(true, |l| v.as_str() > l) {
+            if latest.as_deref().is_none_or(|l| v.as_str() > l) {
                 break v;
             }
             seconds += 1;

@@ -522,7 +522,7 @@ fn compare_uniques_and_indexes(
         }
         // MySQL reports every unique index as a unique constraint too.
         let is_declared_index = declared.indexes.iter().any(|d| {
-            d.unique && d.columns == r.columns && r.name.as_deref().map_or(true, |n| n == d.name)
+            d.unique && d.columns == r.columns && r.name.as_deref().is_none_or(|n| n == d.name)
         });
         // ... and the unique index backing a constraint, matched above, as a constraint.
         let backs_declared_constraint = declared

@@ -185,7 +185,7 @@ impl ConnectHooks {
     pub(crate) fn for_bind(&self, key: &Option<String>) -> Vec<ConnectHook> {
         self.hooks
             .iter()
-            .filter(|(bind, _)| bind.as_ref().map_or(true, |b| b == key))
+            .filter(|(bind, _)| bind.as_ref().is_none_or(|b| b == key))
             .map(|(_, hook)| Arc::clone(hook))
             .collect()
     }
@@ -654,10 +654,10 @@ impl Pool {
             return Some(slot);
         }
         let idle = slot.idle_since.map(|t| t.elapsed());
-        if idle.map_or(true, |d| d >= SOCKET_CHECK_AFTER_IDLE) && !socket_open(&mut slot.conn) {
+        if idle.is_none_or(|d| d >= SOCKET_CHECK_AFTER_IDLE) && !socket_open(&mut slot.conn) {
             return None;
         }
-        let idle_long = idle.map_or(true, |d| d >= self.shared.options.validate_after_idle);
+        let idle_long = idle.is_none_or(|d| d >= self.shared.options.validate_after_idle);
         if suspect || idle_long {
             slot.flags.quiet.store(true, Ordering::Relaxed);
             let ok = slot.conn.batch_execute("SELECT 1").is_ok();

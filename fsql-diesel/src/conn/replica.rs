@@ -220,7 +220,7 @@ impl Replica {
             }
             match (options.max_lag, now) {
                 (Some(_), Some(now)) => {
-                    let stale = health.lag_checked.map_or(true, |at| {
+                    let stale = health.lag_checked.is_none_or(|at| {
                         now.saturating_duration_since(at) >= options.lag_check_interval
                     });
                     if !stale && health.lagging {
