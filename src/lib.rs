@@ -203,6 +203,10 @@ pub mod tracking {
     pub use fsql_diesel::tracking::*;
 }
 
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
+
 /// Web integration for axum (feature `axum`): errors as responses, page extractors, database
 /// work on blocking threads, the per-request session and recorded-query headers. See the
 /// `fsql-axum` crate and the `blog` example.

@@ -506,15 +506,59 @@ impl Database {
     /// itself: a revision that fails there stops where it failed), recording each in Diesel's
     /// `__diesel_schema_migrations` table, created on first use. Returns the versions run.
     pub fn upgrade(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<String>> {
+        self.upgrade_each(key, dir, |_| {})
+    }
+
+    /// [`upgrade`](Self::upgrade), calling `starting` with each revision's name
+    /// (`<version>_<slug>`) before it runs: progress for a long upgrade.
+    pub fn upgrade_each(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+        mut starting: impl FnMut(&str),
+    ) -> Result<Vec<String>> {
         let source = self.migrations(key, dir.as_ref())?;
         self.locked(key, |conn| {
             let out = dispatch!(&mut **conn, |c, DB| {
-                MigrationHarness::<DB>::run_pending_migrations(c, source)
-                    .map(|done| done.iter().map(ToString::to_string).collect())
-                    .map_err(|e| migration_error("upgrade", key, e))
+                (|| {
+                    let pending = MigrationHarness::<DB>::pending_migrations(c, source)?;
+                    let mut done = Vec::with_capacity(pending.len());
+                    for migration in &pending {
+                        starting(&migration.name().to_string());
+                        done.push(
+                            MigrationHarness::<DB>::run_migration(c, migration.as_ref())?
+                                .to_string(),
+                        );
+                    }
+                    Ok(done)
+                })()
+                .map_err(|e| migration_error("upgrade", key, e))
             });
             recover_after(conn, &out);
             out
+        })
+    }
+
+    /// The revisions under `dir` for bind `key`, oldest first, each with whether it has run
+    /// (`flask db history`).
+    pub fn history(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<(String, bool)>> {
+        let source = self.migrations(key, dir.as_ref())?;
+        let mut conn = self.connection_to(key)?;
+        dispatch!(&mut *conn, |c, DB| {
+            (|| {
+                let applied = MigrationHarness::<DB>::applied_migrations(c)?;
+                let mut all: Vec<(String, bool)> =
+                    diesel::migration::MigrationSource::<DB>::migrations(&source)?
+                        .iter()
+                        .map(|m| {
+                            let ran = applied.contains(&m.name().version());
+                            (m.name().to_string(), ran)
+                        })
+                        .collect();
+                all.sort();
+                Ok(all)
+            })()
+            .map_err(|e| migration_error("read the history of", key, e))
         })
     }
 
