@@ -302,7 +302,10 @@ fn parse_sqlite_uri(path: &str, query: &str) -> std::result::Result<SqliteTarget
                 if value.eq_ignore_ascii_case("true") {
                     uri = true;
                 } else if !value.eq_ignore_ascii_case("false") {
-                    return Err(format!("`uri={value}`: write `uri=true` or leave it out"));
+                    return Err(format!(
+                        "`uri={}`: write `uri=true` or leave it out",
+                        mask_text(value)
+                    ));
                 }
             }
             _ => params.push(pair),
@@ -487,7 +490,10 @@ fn check_mysql(url: &str) -> std::result::Result<(), String> {
     let mut seen = std::collections::BTreeSet::new();
     for (key, value) in parsed.query_pairs() {
         if !seen.insert(key.clone().into_owned()) {
-            return Err(format!("the parameter `{key}` is given twice"));
+            return Err(format!(
+                "the parameter `{}` is given twice",
+                mask_text(&key)
+            ));
         }
         match &*key {
             "database" => {
@@ -514,7 +520,8 @@ fn check_mysql(url: &str) -> std::result::Result<(), String> {
                 ];
                 if !MODES.iter().any(|m| value.eq_ignore_ascii_case(m)) {
                     return Err(format!(
-                        "`ssl_mode={value}` is not one of {}",
+                        "`ssl_mode={}` is not one of {}",
+                        mask_text(&value),
                         MODES.join(", ")
                     ));
                 }
@@ -523,14 +530,17 @@ fn check_mysql(url: &str) -> std::result::Result<(), String> {
             "charset" => {
                 if mysql_charset(&value).is_none() {
                     return Err(format!(
-                        "`charset={value}`: fsql reads and writes text as UTF-8, so the \
-                         connection charset is one of utf8mb4 (the default), utf8mb3 or utf8"
+                        "`charset={}`: fsql reads and writes text as UTF-8, so the \
+                         connection charset is one of utf8mb4 (the default), utf8mb3 or utf8",
+                        mask_text(&value)
                     ));
                 }
             }
+            // What was given is shown masked: a mangled URL can put a password here.
             other => {
                 return Err(format!(
-                    "unknown parameter `{other}`; MySQL URLs accept {PARAMS}"
+                    "unknown parameter `{}`; MySQL URLs accept {PARAMS}",
+                    mask_text(other)
                 ))
             }
         }
