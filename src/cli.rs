@@ -15,8 +15,9 @@
 //! | command | what it does |
 //! |---|---|
 //! | `db revision --autogenerate -m MSG` (also `db migrate -m MSG`) | writes a revision from the difference between the models and the database |
-//! | `db upgrade [--sql]` | runs the revisions not run yet (`--sql`: prints what a new revision would hold instead) |
-//! | `db downgrade [--steps N]` | reverts the last N revisions (default 1) |
+//! | `db upgrade [TARGET] [--sql]` | runs the revisions not run yet, up to TARGET (`--sql`: prints what a new revision would hold instead) |
+//! | `db downgrade [TARGET \| --steps N]` | reverts until TARGET is the latest that ran (`base`: all), or the last N (default 1) |
+//! | `db stamp TARGET` | marks the database as at TARGET (`head`, `base`, a revision) without running anything |
 //! | `db current` | the latest revision that ran |
 //! | `db history` | every revision, marked when it ran |
 //! | `db check` | exits with 1 when the models and the database differ, listing how |
@@ -80,6 +81,9 @@ fn command() -> Command {
                 .subcommand(common(
                     Command::new("upgrade")
                         .about("Run the revisions not run yet")
+                        .arg(Arg::new("target").value_name("TARGET").help(
+                            "Stop after this revision (its version or directory name; default: head)",
+                        ))
                         .arg(
                             Arg::new("sql")
                                 .long("sql")
@@ -88,14 +92,29 @@ fn command() -> Command {
                         ),
                 ))
                 .subcommand(common(
-                    Command::new("downgrade").about("Revert revisions").arg(
-                        Arg::new("steps")
-                            .long("steps")
-                            .value_name("N")
-                            .default_value("1")
-                            .value_parser(clap::value_parser!(usize))
-                            .help("How many revisions to revert"),
-                    ),
+                    Command::new("downgrade")
+                        .about("Revert revisions")
+                        .arg(Arg::new("target").value_name("TARGET").help(
+                            "Revert until this revision is the latest that ran (`base`: all)",
+                        ))
+                        .arg(
+                            Arg::new("steps")
+                                .long("steps")
+                                .value_name("N")
+                                .value_parser(clap::value_parser!(usize))
+                                .conflicts_with("target")
+                                .help("How many revisions to revert (default 1)"),
+                        ),
+                ))
+                .subcommand(common(
+                    Command::new("stamp")
+                        .about("Mark the database as at a revision without running anything")
+                        .arg(
+                            Arg::new("target")
+                                .value_name("TARGET")
+                                .required(true)
+                                .help("A revision, `head` or `base`"),
+                        ),
                 ))
                 .subcommand(common(
                     Command::new("current").about("The latest revision that ran"),
@@ -216,21 +235,37 @@ fn execute(db: &Database, name: &str, args: &ArgMatches, out: &mut dyn Write) ->
         }
         "upgrade" => {
             let mut write_error = None;
-            let ran = db.upgrade_each(bind, &dir, |name| {
-                if let Err(e) = writeln!(out, "running {name}") {
-                    write_error.get_or_insert(e);
-                }
-            })?;
+            let ran = match args.get_one::<String>("target") {
+                Some(target) => db.upgrade_to(bind, &dir, target)?,
+                None => db.upgrade_each(bind, &dir, |name| {
+                    if let Err(e) = writeln!(out, "running {name}") {
+                        write_error.get_or_insert(e);
+                    }
+                })?,
+            };
             if let Some(e) = write_error {
                 return Err(io(e));
             }
             writeln!(out, "{} revision(s) run", ran.len()).map_err(io)?;
         }
         "downgrade" => {
-            let steps = args.get_one::<usize>("steps").copied().unwrap_or(1);
-            for version in db.downgrade(bind, &dir, steps)? {
+            let reverted = match args.get_one::<String>("target") {
+                Some(target) => db.downgrade_to(bind, &dir, target)?,
+                None => {
+                    let steps = args.get_one::<usize>("steps").copied().unwrap_or(1);
+                    db.downgrade(bind, &dir, steps)?
+                }
+            };
+            for version in reverted {
                 writeln!(out, "reverted {version}").map_err(io)?;
             }
+        }
+        "stamp" => {
+            let target = args
+                .get_one::<String>("target")
+                .map_or("head", String::as_str);
+            let changed = db.stamp(bind, &dir, target)?;
+            writeln!(out, "stamped {target} ({} mark(s) changed)", changed.len()).map_err(io)?;
         }
         "current" => match db.current_revision(bind, &dir)? {
             Some(v) => writeln!(out, "{v}").map_err(io)?,

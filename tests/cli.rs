@@ -105,6 +105,19 @@ fn the_db_commands_migrate_check_and_report_on_every_backend() {
         assert_eq!(code, 0);
         assert!(out.starts_with("no changes"), "{out}");
 
+        // Stamped back to base and to head: marks only, the table stays.
+        let (code, out, _) = manage(&db, &migrations, &["stamp", "base"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("1 mark(s) changed"), "{out}");
+        let (_, out, _) = manage(&db, &migrations, &["history"]);
+        assert!(out.starts_with("[ ] "), "{out}");
+        let (code, _, _) = manage(&db, &migrations, &["check"]);
+        assert_eq!(code, 0, "stamping ran nothing");
+        let (code, _, _) = manage(&db, &migrations, &["stamp", "head"]);
+        assert_eq!(code, 0);
+        let (code, _, err) = manage(&db, &migrations, &["downgrade", "nope", "--steps", "1"]);
+        assert_eq!(code, 2, "a target and --steps exclude each other: {err}");
+
         let (code, out, _) = manage(&db, &migrations, &["downgrade", "--steps", "5"]);
         assert_eq!(code, 0);
         assert!(out.starts_with("reverted "), "{out}");

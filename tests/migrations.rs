@@ -319,6 +319,109 @@ fn a_schema_evolves_through_generated_revisions_on_every_backend() {
     }
 }
 
+/// Writes one revision per version in `versions`, generated against a scratch database, and
+/// returns their versions' digits.
+fn revisions_of(
+    versions: &[Vec<&'static TableMeta>],
+    scratch_url: &str,
+    dir: &Path,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, tables) in versions.iter().enumerate() {
+        let db = at(scratch_url, tables);
+        let path = db
+            .autogenerate(None)
+            .unwrap()
+            .write(dir, &format!("step {}", i + 1))
+            .unwrap();
+        db.upgrade(None, dir).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        out.push(name.split('_').next().unwrap().replace('-', ""));
+    }
+    out
+}
+
+#[test]
+fn upgrade_and_downgrade_to_a_named_revision_and_stamp_on_every_backend() {
+    let versions = [
+        vec![v1::Author::META],
+        vec![v1::Author::META, v2::Book::META],
+        vec![v3::Author::META, v2::Book::META],
+    ];
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = dir.path().join("migrations");
+        let scratch = format!("sqlite:///{}", dir.path().join("scratch.db").display());
+        // Revisions are SQL for their backend: write them against this backend.
+        let url = match t.backend {
+            BackendKind::Sqlite => format!("sqlite:///{}", dir.path().join("app.db").display()),
+            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
+        };
+        let scratch = if t.backend == BackendKind::Sqlite {
+            scratch
+        } else {
+            url.clone()
+        };
+        let ids = revisions_of(&versions, &scratch, &migrations);
+        let head = at(&url, versions.last().unwrap());
+        if t.backend != BackendKind::Sqlite {
+            // The scratch database was this one: back to base first.
+            head.downgrade_to(None, &migrations, "base").unwrap();
+        }
+        assert_eq!(head.current_revision(None, &migrations).unwrap(), None);
+
+        // Up to the second revision only, named by its version in either spelling.
+        let dashed = format!(
+            "{}-{}-{}-{}",
+            &ids[1][..4],
+            &ids[1][4..6],
+            &ids[1][6..8],
+            &ids[1][8..]
+        );
+        let ran = head.upgrade_to(None, &migrations, &dashed).unwrap();
+        assert_eq!(ran, ids[..2]);
+        assert_eq!(
+            head.current_revision(None, &migrations).unwrap().as_deref(),
+            Some(ids[1].as_str())
+        );
+        let ran = head.upgrade_to(None, &migrations, "head").unwrap();
+        assert_eq!(ran, ids[2..]);
+
+        // Down to the first.
+        let reverted = head.downgrade_to(None, &migrations, &ids[0]).unwrap();
+        assert_eq!(reverted, [ids[2].clone(), ids[1].clone()]);
+        assert_eq!(
+            head.current_revision(None, &migrations).unwrap().as_deref(),
+            Some(ids[0].as_str())
+        );
+        let err = head
+            .downgrade_to(None, &migrations, "1999-01-01-000000")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no revision `1999-01-01-000000`"), "{err}");
+
+        // A database made without revisions (create_all) is stamped at head: nothing runs,
+        // and later revisions would start from there.
+        head.downgrade_to(None, &migrations, "base").unwrap();
+        at(&url, versions.last().unwrap()).create_all().unwrap();
+        let changed = head.stamp(None, &migrations, "head").unwrap();
+        assert_eq!(changed, ids);
+        assert!(head.upgrade(None, &migrations).unwrap().is_empty());
+        assert!(head.autogenerate(None).unwrap().is_empty());
+        let unmarked = head.stamp(None, &migrations, &ids[0]).unwrap();
+        assert_eq!(unmarked, ids[1..]);
+        assert_eq!(
+            head.history(None, &migrations)
+                .unwrap()
+                .iter()
+                .map(|(_, ran)| *ran)
+                .collect::<Vec<_>>(),
+            [true, false, false]
+        );
+    }
+}
+
 #[test]
 fn sqlite_rebuilds_a_table_for_what_alter_table_cannot_do() {
     let dir = tempfile::tempdir().unwrap();

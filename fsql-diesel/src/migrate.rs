@@ -250,6 +250,28 @@ fn rename_hints(differences: &[(Option<String>, SchemaDifference)]) -> Vec<Strin
     out
 }
 
+/// The digits of a revision's version (`2026-12-07-194512_add_bio` and `20261207194512` are
+/// both `20261207194512`), as Diesel keeps them.
+fn digits(name_or_version: &str) -> String {
+    name_or_version
+        .split('_')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+/// Diesel's own table of the revisions that ran, for `stamp`.
+mod migrations_table {
+    diesel::table! {
+        __diesel_schema_migrations (version) {
+            version -> VarChar,
+            run_on -> Timestamp,
+        }
+    }
+}
+
 /// The name a constraint the models leave unnamed gets in a revision.
 fn constraint_name(prefix: &str, table: &str, columns: &[String]) -> String {
     format!("{prefix}_{table}_{}", columns.join("_"))
@@ -509,21 +531,134 @@ impl Database {
         self.upgrade_each(key, dir, |_| {})
     }
 
+    /// [`upgrade`](Self::upgrade) up to and including the revision `target` (its version, as
+    /// `2026-12-07-194512` or `20261207194512`, or its directory's name), or `"head"`.
+    pub fn upgrade_to(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+        target: &str,
+    ) -> Result<Vec<String>> {
+        let limit = self.target(key, dir.as_ref(), target)?;
+        self.upgrade_where(
+            key,
+            dir.as_ref(),
+            |v| limit.as_deref().is_some_and(|l| v <= l),
+            |_| {},
+        )
+    }
+
+    /// Reverts revisions, newest first, until `target` is the latest that has run (`"base"`:
+    /// all of them). Returns the versions reverted.
+    pub fn downgrade_to(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+        target: &str,
+    ) -> Result<Vec<String>> {
+        let limit = self.target(key, dir.as_ref(), target)?;
+        let mut reverted = Vec::new();
+        while let Some(current) = self.current_revision(key, dir.as_ref())? {
+            if limit
+                .as_deref()
+                .is_some_and(|l| digits(&current).as_str() <= l)
+            {
+                break;
+            }
+            reverted.extend(self.downgrade(key, dir.as_ref(), 1)?);
+        }
+        Ok(reverted)
+    }
+
+    /// Records that the database is at revision `target` (or `"head"`, or `"base"`) without
+    /// running anything (`flask db stamp`): for a database made by `create_all` or by hand
+    /// that already has the revisions' schema. Revisions up to `target` are marked as run,
+    /// later ones as not run. Returns the versions whose mark changed.
+    pub fn stamp(
+        &self,
+        key: Option<&str>,
+        dir: impl AsRef<Path>,
+        target: &str,
+    ) -> Result<Vec<String>> {
+        let limit = self.target(key, dir.as_ref(), target)?;
+        let revisions = self.history(key, dir.as_ref())?;
+        self.locked(key, |conn| {
+            let mut changed = Vec::new();
+            for (name, ran) in revisions {
+                let version = digits(&name);
+                let wanted = limit.as_deref().is_some_and(|l| version.as_str() <= l);
+                if wanted == ran {
+                    continue;
+                }
+                dispatch!(&mut **conn, |c, DB| {
+                    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+                    use migrations_table::__diesel_schema_migrations as t;
+                    if wanted {
+                        diesel::insert_into(t::table)
+                            .values(t::version.eq(&version))
+                            .execute(c)
+                    } else {
+                        diesel::delete(t::table.filter(t::version.eq(&version))).execute(c)
+                    }
+                    .map_err(|e| crate::conn::error::from_diesel(e, None, Some("stamp".to_owned())))
+                })?;
+                changed.push(version);
+            }
+            Ok(changed)
+        })
+    }
+
+    /// The version digits of `target` among bind `key`'s revisions, `None` for `"base"`.
+    fn target(&self, key: Option<&str>, dir: &Path, target: &str) -> Result<Option<String>> {
+        let revisions = self.history(key, dir)?;
+        match target {
+            "base" => Ok(None),
+            "head" => Ok(Some(
+                revisions.last().map(|(n, _)| digits(n)).unwrap_or_default(),
+            )),
+            _ => {
+                let wanted = digits(target);
+                if wanted.is_empty() || !revisions.iter().any(|(n, _)| digits(n) == wanted) {
+                    return Err(Error::Schema(format!(
+                        "no revision `{target}` for {} under {}; `history` lists them, and \
+                         `head` and `base` name the last and none",
+                        crate::write::session::bind_name(key),
+                        bind_dir(dir, key).display()
+                    )));
+                }
+                Ok(Some(wanted))
+            }
+        }
+    }
+
     /// [`upgrade`](Self::upgrade), calling `starting` with each revision's name
     /// (`<version>_<slug>`) before it runs: progress for a long upgrade.
     pub fn upgrade_each(
         &self,
         key: Option<&str>,
         dir: impl AsRef<Path>,
+        starting: impl FnMut(&str),
+    ) -> Result<Vec<String>> {
+        self.upgrade_where(key, dir.as_ref(), |_| true, starting)
+    }
+
+    fn upgrade_where(
+        &self,
+        key: Option<&str>,
+        dir: &Path,
+        wanted: impl Fn(&str) -> bool,
         mut starting: impl FnMut(&str),
     ) -> Result<Vec<String>> {
-        let source = self.migrations(key, dir.as_ref())?;
+        let source = self.migrations(key, dir)?;
         self.locked(key, |conn| {
             let out = dispatch!(&mut **conn, |c, DB| {
                 (|| {
                     let pending = MigrationHarness::<DB>::pending_migrations(c, source)?;
                     let mut done = Vec::with_capacity(pending.len());
                     for migration in &pending {
+                        if !wanted(&digits(&migration.name().to_string())) {
+                            break;
+                        }
                         starting(&migration.name().to_string());
                         done.push(
                             MigrationHarness::<DB>::run_migration(c, migration.as_ref())?
