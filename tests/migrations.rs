@@ -422,6 +422,26 @@ fn upgrade_and_downgrade_to_a_named_revision_and_stamp_on_every_backend() {
     }
 }
 
+/// A revision compiled into the test binary (`tests/data/embedded`).
+const EMBEDDED: diesel_migrations::EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("tests/data/embedded");
+
+#[test]
+fn revisions_embedded_in_the_binary_run_without_their_directory() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let ran = t.db.upgrade_embedded(None, EMBEDDED).unwrap();
+        assert_eq!(ran, ["20260101000000"]);
+        assert!(catalog_tables(&t.db, None).iter().any(|n| n == "widget"));
+        assert!(t.db.upgrade_embedded(None, EMBEDDED).unwrap().is_empty());
+        let err =
+            t.db.upgrade_embedded(Some("nope"), EMBEDDED)
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("nope"), "{err}");
+    }
+}
+
 #[test]
 fn sqlite_rebuilds_a_table_for_what_alter_table_cannot_do() {
     let dir = tempfile::tempdir().unwrap();

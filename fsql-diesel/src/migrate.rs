@@ -262,6 +262,23 @@ fn digits(name_or_version: &str) -> String {
         .collect()
 }
 
+/// Where revisions come from: a directory, or the binary (`embed_migrations!`).
+enum Source {
+    Dir(FileBasedMigrations),
+    Embedded(diesel_migrations::EmbeddedMigrations),
+}
+
+impl<DB: diesel::backend::Backend> diesel::migration::MigrationSource<DB> for Source {
+    fn migrations(
+        &self,
+    ) -> diesel::migration::Result<Vec<Box<dyn diesel::migration::Migration<DB>>>> {
+        match self {
+            Self::Dir(d) => diesel::migration::MigrationSource::<DB>::migrations(d),
+            Self::Embedded(e) => diesel::migration::MigrationSource::<DB>::migrations(e),
+        }
+    }
+}
+
 /// Diesel's own table of the revisions that ran, for `stamp`.
 mod migrations_table {
     diesel::table! {
@@ -540,9 +557,10 @@ impl Database {
         target: &str,
     ) -> Result<Vec<String>> {
         let limit = self.target(key, dir.as_ref(), target)?;
+        let source = Source::Dir(self.migrations(key, dir.as_ref())?);
         self.upgrade_where(
             key,
-            dir.as_ref(),
+            source,
             |v| limit.as_deref().is_some_and(|l| v <= l),
             |_| {},
         )
@@ -639,17 +657,30 @@ impl Database {
         dir: impl AsRef<Path>,
         starting: impl FnMut(&str),
     ) -> Result<Vec<String>> {
-        self.upgrade_where(key, dir.as_ref(), |_| true, starting)
+        let source = Source::Dir(self.migrations(key, dir.as_ref())?);
+        self.upgrade_where(key, source, |_| true, starting)
+    }
+
+    /// [`upgrade`](Self::upgrade) from revisions compiled into the binary with
+    /// `diesel_migrations::embed_migrations!("migrations/<bind>")` (a dependency of yours:
+    /// `diesel_migrations = "~2.3"`), so a deployed binary migrates without the directory.
+    /// Returns the versions run.
+    pub fn upgrade_embedded(
+        &self,
+        key: Option<&str>,
+        migrations: diesel_migrations::EmbeddedMigrations,
+    ) -> Result<Vec<String>> {
+        self.url(key)?;
+        self.upgrade_where(key, Source::Embedded(migrations), |_| true, |_| {})
     }
 
     fn upgrade_where(
         &self,
         key: Option<&str>,
-        dir: &Path,
+        source: Source,
         wanted: impl Fn(&str) -> bool,
         mut starting: impl FnMut(&str),
     ) -> Result<Vec<String>> {
-        let source = self.migrations(key, dir)?;
         self.locked(key, |conn| {
             let out = dispatch!(&mut **conn, |c, DB| {
                 (|| {
