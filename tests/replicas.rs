@@ -88,6 +88,14 @@ fn no_write_window() -> ReplicaOptions {
     }
 }
 
+/// A database whose reads go to `replicas` of the default database at `primary`.
+fn routed(primary: &str, replicas: &[String], options: ReplicaOptions) -> fsql::DatabaseBuilder {
+    replicas
+        .iter()
+        .fold(Database::builder().url(primary), |b, r| b.replica(None, r))
+        .replica_options(options)
+}
+
 fn sqlite_url(path: &Path) -> String {
     format!("sqlite:///{}", path.display())
 }
@@ -150,11 +158,7 @@ fn answered(db: &Database) -> String {
 fn reads_go_to_the_replicas_in_turn_and_writes_to_the_primary() {
     let dir = tempfile::tempdir().unwrap();
     let (primary, replicas) = sqlite_servers(dir.path(), 2);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, &replicas[0])
-        .replica(None, &replicas[1])
-        .replica_options(no_write_window())
+    let db = routed(&primary, &replicas, no_write_window())
         .record_queries(true)
         .build()
         .unwrap();
@@ -206,10 +210,7 @@ fn reads_go_to_the_replicas_in_turn_and_writes_to_the_primary() {
 fn paginate_keyset_aggregates_and_lazy_loads_read_from_replicas() {
     let dir = tempfile::tempdir().unwrap();
     let (primary, replicas) = sqlite_servers(dir.path(), 1);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, &replicas[0])
-        .replica_options(no_write_window())
+    let db = routed(&primary, &replicas, no_write_window())
         .record_queries(true)
         .build()
         .unwrap();
@@ -251,10 +252,7 @@ fn paginate_keyset_aggregates_and_lazy_loads_read_from_replicas() {
 fn query_events_name_the_server_that_ran_the_statement() {
     let dir = tempfile::tempdir().unwrap();
     let (primary, replicas) = sqlite_servers(dir.path(), 1);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, &replicas[0])
-        .replica_options(no_write_window())
+    let db = routed(&primary, &replicas, no_write_window())
         .build()
         .unwrap();
     let capture = Capture::default();
@@ -286,15 +284,11 @@ fn a_thread_reads_its_own_writes_from_the_primary_for_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let (primary, replicas) = sqlite_servers(dir.path(), 1);
     let window = Duration::from_millis(400);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, &replicas[0])
-        .replica_options(ReplicaOptions {
-            read_your_writes: window,
-            ..ReplicaOptions::default()
-        })
-        .build()
-        .unwrap();
+    let options = ReplicaOptions {
+        read_your_writes: window,
+        ..ReplicaOptions::default()
+    };
+    let db = routed(&primary, &replicas, options).build().unwrap();
     assert_eq!(answered(&db), "replica-1");
 
     let wrote = Instant::now();
@@ -322,10 +316,7 @@ fn a_thread_reads_its_own_writes_from_the_primary_for_the_window() {
 fn sessions_and_the_primary_scope_read_from_the_primary() {
     let dir = tempfile::tempdir().unwrap();
     let (primary, replicas) = sqlite_servers(dir.path(), 1);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, &replicas[0])
-        .replica_options(no_write_window())
+    let db = routed(&primary, &replicas, no_write_window())
         .build()
         .unwrap();
     assert_eq!(db.primary(answered), "primary");
@@ -345,13 +336,11 @@ fn a_replica_that_cannot_be_opened_is_skipped_until_it_answers() {
     let replica = dir.path().join("replica-1.db");
     std::fs::create_dir(&replica).unwrap();
     let retry_after = Duration::from_millis(200);
-    let db = Database::builder()
-        .url(&primary)
-        .replica(None, sqlite_url(&replica))
-        .replica_options(ReplicaOptions {
-            retry_after,
-            ..no_write_window()
-        })
+    let options = ReplicaOptions {
+        retry_after,
+        ..no_write_window()
+    };
+    let db = routed(&primary, &[sqlite_url(&replica)], options)
         .record_queries(true)
         .build()
         .expect("a replica that is down does not stop the application from starting");

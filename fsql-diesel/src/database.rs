@@ -605,28 +605,37 @@ impl Database {
         &self,
         binds: impl Into<Binds>,
     ) -> Result<Vec<(Option<String>, fsql_core::schema::SchemaDifference)>> {
-        use fsql_core::schema::{diff_schemas, TableSchema};
-        /// Bookkeeping of migration tools, never a model's.
-        const NOT_MODELS: [&str; 1] = ["__diesel_schema_migrations"];
         let binds = binds.into();
         let mut out = Vec::new();
         for key in self.bind_keys(&binds)? {
-            let declared: Vec<TableSchema> = self
-                .metadata(key)?
-                .sorted_tables()
-                .iter()
-                .map(|t| TableSchema::from_meta(t, &self.inner.naming))
-                .collect();
-            let mut conn = self.connection_to(key)?;
-            let mut reflected = crate::reflect::reflect_tables(&mut conn)?;
-            reflected.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
-            out.extend(
-                diff_schemas(&declared, &reflected)
-                    .into_iter()
-                    .map(|d| (key.map(str::to_owned), d)),
-            );
+            let (differences, _) = self.bind_diff(key)?;
+            out.extend(differences.into_iter().map(|d| (key.map(str::to_owned), d)));
         }
         Ok(out)
+    }
+
+    /// [`schema_diff`](Self::schema_diff) of one bind, with the tables its database holds
+    /// (what the differences were found against, for whoever acts on them).
+    pub(crate) fn bind_diff(
+        &self,
+        key: Option<&str>,
+    ) -> Result<(
+        Vec<fsql_core::schema::SchemaDifference>,
+        Vec<fsql_core::schema::TableSchema>,
+    )> {
+        use fsql_core::schema::{diff_schemas, TableSchema};
+        /// Bookkeeping of migration tools, never a model's.
+        const NOT_MODELS: [&str; 1] = ["__diesel_schema_migrations"];
+        let declared: Vec<TableSchema> = self
+            .metadata(key)?
+            .sorted_tables()
+            .iter()
+            .map(|t| TableSchema::from_meta(t, &self.inner.naming))
+            .collect();
+        let mut conn = self.connection_to(key)?;
+        let mut reflected = crate::reflect::reflect_tables(&mut conn)?;
+        reflected.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
+        Ok((diff_schemas(&declared, &reflected), reflected))
     }
 
     /// Creates every table of every bind, parents before children, each bind in one

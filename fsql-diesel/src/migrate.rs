@@ -216,9 +216,9 @@ fn slug(message: &str) -> String {
 
 /// A column dropped and one added in the same table with the same type look like a rename;
 /// the revision drops and adds (the column's data is lost) and says so.
-fn rename_hints(differences: &[(Option<String>, SchemaDifference)]) -> Vec<String> {
+fn rename_hints(differences: &[SchemaDifference]) -> Vec<String> {
     let mut out = Vec::new();
-    for (_, d) in differences {
+    for d in differences {
         let SchemaDifference::Table {
             table,
             difference: Difference::ExtraColumn(old),
@@ -226,7 +226,7 @@ fn rename_hints(differences: &[(Option<String>, SchemaDifference)]) -> Vec<Strin
         else {
             continue;
         };
-        for (_, other) in differences {
+        for other in differences {
             if let SchemaDifference::Table {
                 table: t,
                 difference: Difference::MissingColumn(new),
@@ -305,13 +305,13 @@ impl Database {
             bind: key.map(str::to_owned),
             ..Revision::default()
         };
-        let differences = self.schema_diff(key)?;
+        let (differences, reflected) = self.bind_diff(key)?;
         let table = |name: &str| -> Option<&'static TableMeta> { metadata.table(name) };
         // New tables first, parents before children, as `create_all` orders them.
         for meta in metadata.sorted_tables() {
-            let missing = differences.iter().any(
-                |(_, d)| matches!(d, SchemaDifference::MissingTable(t) if t.name == meta.name),
-            );
+            let missing = differences
+                .iter()
+                .any(|d| matches!(d, SchemaDifference::MissingTable(t) if t.name == meta.name));
             if missing {
                 revision
                     .up
@@ -321,7 +321,7 @@ impl Database {
         }
         // Foreign keys and indexes go first: a column cannot be dropped while a constraint
         // uses it, and dropping it takes its indexes along on PostgreSQL and MySQL.
-        let (first, rest): (Vec<_>, Vec<_>) = differences.iter().partition(|(_, d)| {
+        let (first, rest): (Vec<_>, Vec<_>) = differences.iter().partition(|d| {
             matches!(
                 d,
                 SchemaDifference::Table {
@@ -330,44 +330,42 @@ impl Database {
                 }
             )
         });
+        // Each difference of a declared table with its statements, `None` when autogenerate
+        // does not write it.
+        let mut planned = Vec::new();
+        for d in first.into_iter().chain(rest) {
+            match d {
+                SchemaDifference::Table {
+                    table: name,
+                    difference,
+                } => match table(name) {
+                    Some(meta) => {
+                        let op = self.operation(meta, name, difference, dialect, &differences)?;
+                        planned.push((d, Some(meta), op));
+                    }
+                    None => planned.push((d, None, None)),
+                },
+                SchemaDifference::MissingTable(_) => {}
+                _ => planned.push((d, None, None)),
+            }
+        }
         // Where `ALTER TABLE` cannot make a change (SQLite), the table is rebuilt instead, and
         // its other differences come with the rebuild.
         let mut rebuild: Vec<&'static TableMeta> = Vec::new();
         if dialect.rebuilds_tables() {
-            for (_, d) in &differences {
-                if let SchemaDifference::Table {
-                    table: name,
-                    difference,
-                } = d
-                {
-                    if let Some(meta) = table(name) {
-                        let op = self.operation(meta, name, difference, dialect, &differences)?;
-                        if op.is_none() && !rebuild.iter().any(|t| t.name == meta.name) {
-                            rebuild.push(meta);
-                        }
+            for (_, meta, op) in &planned {
+                if let (Some(meta), None) = (meta, op) {
+                    if !rebuild.iter().any(|t| t.name == meta.name) {
+                        rebuild.push(meta);
                     }
                 }
             }
         }
-        for (_, d) in first.into_iter().chain(rest) {
-            let SchemaDifference::Table {
-                table: name,
-                difference,
-            } = d
-            else {
-                if !matches!(d, SchemaDifference::MissingTable(_)) {
-                    revision.unsupported.push(d.clone());
-                }
-                continue;
-            };
-            let Some(meta) = table(name) else {
-                revision.unsupported.push(d.clone());
-                continue;
-            };
-            if rebuild.iter().any(|t| t.name == meta.name) {
+        for (d, meta, op) in planned {
+            if meta.is_some_and(|m| rebuild.iter().any(|t| t.name == m.name)) {
                 continue;
             }
-            match self.operation(meta, name, difference, dialect, &differences)? {
+            match op {
                 // Merged into the statement of another difference of the same column.
                 Some((up, _)) if up.is_empty() => {}
                 Some((up, down)) => {
@@ -378,20 +376,17 @@ impl Database {
             }
         }
         revision.notes = rename_hints(&differences);
+        for meta in &rebuild {
+            let Some(current) = reflected.iter().find(|t| t.name == meta.name) else {
+                continue;
+            };
+            let (up, down) = self.rebuild(meta, current, dialect)?;
+            revision.up.extend(up);
+            // `down` is reversed as a whole below: keep the rebuild's own order.
+            revision.down.extend(down.into_iter().rev());
+            revision.rebuilt.push(meta.name.to_owned());
+        }
         if !rebuild.is_empty() {
-            let mut conn = self.connection_to(key)?;
-            let reflected = crate::reflect::reflect_tables(&mut conn)?;
-            drop(conn);
-            for meta in rebuild {
-                let Some(current) = reflected.iter().find(|t| t.name == meta.name) else {
-                    continue;
-                };
-                let (up, down) = self.rebuild(meta, current, dialect)?;
-                revision.up.extend(up);
-                // `down` is reversed as a whole below: keep the rebuild's own order.
-                revision.down.extend(down.into_iter().rev());
-                revision.rebuilt.push(meta.name.to_owned());
-            }
             revision.fence = ddl::rebuild_fence(dialect);
         }
         // Undo in the reverse order: a table's columns and indexes before the table.
@@ -440,11 +435,11 @@ impl Database {
         name: &str,
         difference: &Difference,
         dialect: Dialect,
-        all: &[(Option<String>, SchemaDifference)],
+        all: &[SchemaDifference],
     ) -> Result<Option<(String, String)>> {
         let reflected = || {
             // The table as the database holds it: its other differences say what it has.
-            all.iter().filter_map(move |(_, d)| match d {
+            all.iter().filter_map(move |d| match d {
                 SchemaDifference::Table { table, difference } if table == name => Some(difference),
                 _ => None,
             })
@@ -837,11 +832,10 @@ fn recover_after<T>(conn: &mut crate::conn::pool::PooledConnection, outcome: &Re
     if outcome.is_ok() {
         return;
     }
-    let recovery = ddl::rebuild_recovery(Dialect::of(conn.backend()));
-    if !recovery.is_empty() {
-        // "no transaction is active" when the failure came before the revision's BEGIN.
-        let _ = conn.batch_execute(recovery);
-        let _ = conn.batch_execute(recovery.rsplit(';').next().unwrap_or_default());
+    // Each on its own: ROLLBACK fails ("no transaction is active") when the failure came
+    // before the revision's BEGIN, and the keys must come back on anyway.
+    for statement in ddl::rebuild_recovery(Dialect::of(conn.backend())) {
+        let _ = conn.batch_execute(statement);
     }
 }
 

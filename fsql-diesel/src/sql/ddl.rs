@@ -381,11 +381,7 @@ pub fn create_table_as(
             f.to_col(*c);
         }
         if let Some(action) = fk.on_delete {
-            f.on_delete(match action {
-                OnDelete::Cascade => ForeignKeyAction::Cascade,
-                OnDelete::SetNull => ForeignKeyAction::SetNull,
-                OnDelete::Restrict => ForeignKeyAction::Restrict,
-            });
+            f.on_delete(foreign_key_action(action));
         }
         if let Some(name) = naming.foreign_key_name(table, fk) {
             f.name(name);
@@ -526,14 +522,7 @@ pub fn create_index(
     unique: bool,
     dialect: Dialect,
 ) -> Result<String> {
-    let mut i = Index::create();
-    i.name(name).table(table.name);
-    if unique {
-        i.unique();
-    }
-    for c in columns {
-        i.col(sea_query::Alias::new(c.as_str()));
-    }
+    let i = index_statement(table.name, name, columns, unique);
     fenced(table, || dialect.render(|b| b.index(&i)))
 }
 
@@ -552,24 +541,57 @@ pub fn add_foreign_key(
     name: &str,
     dialect: Dialect,
 ) -> Result<String> {
+    let mut f = reflected_foreign_key(table.name, fk);
+    f.name(name);
+    fenced(table, || dialect.render(|b| b.foreign_key(&f)))
+}
+
+/// `ON DELETE` as sea-query spells it.
+fn foreign_key_action(action: OnDelete) -> ForeignKeyAction {
+    match action {
+        OnDelete::Cascade => ForeignKeyAction::Cascade,
+        OnDelete::SetNull => ForeignKeyAction::SetNull,
+        OnDelete::Restrict => ForeignKeyAction::Restrict,
+    }
+}
+
+/// A foreign key of table `from` as a [`ForeignKeySchema`](fsql_core::schema::ForeignKeySchema)
+/// describes it, unnamed.
+fn reflected_foreign_key(
+    from: &str,
+    fk: &fsql_core::schema::ForeignKeySchema,
+) -> sea_query::ForeignKeyCreateStatement {
+    let alias = |s: &str| sea_query::Alias::new(s);
     let mut f = ForeignKey::create();
-    f.name(name)
-        .from_tbl(table.name)
-        .to_tbl(sea_query::Alias::new(fk.referred_table.as_str()));
+    f.from_tbl(alias(from)).to_tbl(alias(&fk.referred_table));
     for c in &fk.columns {
-        f.from_col(sea_query::Alias::new(c.as_str()));
+        f.from_col(alias(c));
     }
     for c in &fk.referred_columns {
-        f.to_col(sea_query::Alias::new(c.as_str()));
+        f.to_col(alias(c));
     }
     if let Some(action) = fk.on_delete {
-        f.on_delete(match action {
-            OnDelete::Cascade => ForeignKeyAction::Cascade,
-            OnDelete::SetNull => ForeignKeyAction::SetNull,
-            OnDelete::Restrict => ForeignKeyAction::Restrict,
-        });
+        f.on_delete(foreign_key_action(action));
     }
-    fenced(table, || dialect.render(|b| b.foreign_key(&f)))
+    f
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (columns)`, unrendered.
+fn index_statement(
+    table: &str,
+    name: &str,
+    columns: &[String],
+    unique: bool,
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(sea_query::Alias::new(table));
+    if unique {
+        i.unique();
+    }
+    for c in columns {
+        i.col(sea_query::Alias::new(c.as_str()));
+    }
+    i
 }
 
 /// Drops the foreign key `name` of `table`: what undoes [`add_foreign_key`].
@@ -614,35 +636,14 @@ pub fn create_reflected_table_as(
         stmt.index(&mut uq);
     }
     for fk in &schema.foreign_keys {
-        let mut f = ForeignKey::create();
-        f.from_tbl(alias(name)).to_tbl(alias(&fk.referred_table));
-        for c in &fk.columns {
-            f.from_col(alias(c));
-        }
-        for c in &fk.referred_columns {
-            f.to_col(alias(c));
-        }
-        if let Some(action) = fk.on_delete {
-            f.on_delete(match action {
-                OnDelete::Cascade => ForeignKeyAction::Cascade,
-                OnDelete::SetNull => ForeignKeyAction::SetNull,
-                OnDelete::Restrict => ForeignKeyAction::Restrict,
-            });
-        }
+        let mut f = reflected_foreign_key(name, fk);
         if let Some(n) = &fk.name {
             f.name(n.as_str());
         }
         stmt.foreign_key(&mut f);
     }
-    let fence = |f: &dyn Fn() -> Result<String>| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-            Err(Error::Schema(format!(
-                "cannot render DDL for the table `{}` as the database holds it",
-                schema.name
-            )))
-        })
-    };
-    let mut out = vec![fence(&|| dialect.render(|b| b.table(&stmt)))?];
+    let what = || format!("the table `{}` as the database holds it", schema.name);
+    let mut out = vec![fence(what, || dialect.render(|b| b.table(&stmt)))?];
     for ix in &schema.indexes {
         // SQLite's own indexes (of unnamed UNIQUE constraints) come back with the table.
         if ix.name.starts_with("sqlite_autoindex_")
@@ -653,15 +654,8 @@ pub fn create_reflected_table_as(
         {
             continue;
         }
-        let mut i = Index::create();
-        i.name(ix.name.as_str()).table(alias(&schema.name));
-        if ix.unique {
-            i.unique();
-        }
-        for c in &ix.columns {
-            i.col(alias(c));
-        }
-        out.push(fence(&|| dialect.render(|b| b.index(&i)))?);
+        let i = index_statement(&schema.name, &ix.name, &ix.columns, ix.unique);
+        out.push(fence(what, || dialect.render(|b| b.index(&i)))?);
     }
     Ok(out)
 }
@@ -696,10 +690,10 @@ pub fn rebuild_fence(dialect: Dialect) -> (Vec<String>, Vec<String>) {
 }
 
 /// What puts a connection back after a rebuild failed half way (see [`rebuild_fence`]).
-pub fn rebuild_recovery(dialect: Dialect) -> &'static str {
+pub fn rebuild_recovery(dialect: Dialect) -> &'static [&'static str] {
     match dialect.0 {
-        BackendKind::Sqlite => "ROLLBACK; PRAGMA foreign_keys = ON",
-        _ => "",
+        BackendKind::Sqlite => &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+        _ => &[],
     }
 }
 
@@ -725,13 +719,23 @@ pub fn drop_table(table: &TableMeta, dialect: Dialect) -> Result<String> {
 }
 
 fn fenced(table: &TableMeta, f: impl FnOnce() -> Result<String>) -> Result<String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(Error::Schema(format!(
-            "cannot render DDL for model `{}` (table `{}`); this is a bug in fsql's validation, \
-             please report it with the model's definition",
-            table.model, table.name
-        )))
-    })
+    fence(
+        || {
+            format!(
+                "model `{}` (table `{}`); this is a bug in fsql's validation, please report it \
+                 with the model's definition",
+                table.model, table.name
+            )
+        },
+        f,
+    )
+}
+
+/// Runs a rendering that sea-query may panic on; a panic becomes "cannot render DDL for
+/// <what>".
+fn fence(what: impl FnOnce() -> String, f: impl FnOnce() -> Result<String>) -> Result<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Error::Schema(format!("cannot render DDL for {}", what()))))
 }
 
 #[cfg(all(test, feature = "sqlite"))]
