@@ -21,9 +21,10 @@
 //! | `db current` | the latest revision that ran |
 //! | `db history` | every revision, marked when it ran |
 //! | `db check` | exits with 1 when the models and the database differ, listing how |
+//! | `db codegen [-o FILE]` | Rust models from the database's tables ([`Database::codegen`]) |
 //!
 //! Every command takes `--bind KEY` (default: the default database) and `--dir DIR` (default
-//! `migrations`). Exit codes: 0 done, 1 `check` found differences, 2 a usage error, 3 a
+//! `migrations`; `codegen` does not read it). Exit codes: 0 done, 1 `check` found differences, 2 a usage error, 3 a
 //! database or file error (its message on standard error, passwords masked).
 
 use std::ffi::OsString;
@@ -124,7 +125,18 @@ fn command() -> Command {
                 ))
                 .subcommand(common(Command::new("check").about(
                     "Exit with 1 when the models and the database differ",
-                ))),
+                )))
+                .subcommand(
+                    common(Command::new("codegen"))
+                        .about("Rust models from the tables of the database")
+                        .arg(
+                            Arg::new("output")
+                                .short('o')
+                                .long("output")
+                                .value_name("FILE")
+                                .help("Write the source to FILE instead of standard output"),
+                        ),
+                ),
         )
 }
 
@@ -298,6 +310,17 @@ fn execute(db: &Database, name: &str, args: &ArgMatches, out: &mut dyn Write) ->
                     writeln!(out, "{d}").map_err(io)?;
                 }
                 return Ok(1);
+            }
+        }
+        "codegen" => {
+            let source = db.codegen(bind)?;
+            match args.get_one::<String>("output") {
+                Some(path) => {
+                    std::fs::write(path, &source)
+                        .map_err(|e| crate::Error::Schema(format!("cannot write {path}: {e}")))?;
+                    writeln!(out, "wrote {path}").map_err(io)?;
+                }
+                None => out.write_all(source.as_bytes()).map_err(io)?,
             }
         }
         _ => return Ok(2),

@@ -100,6 +100,20 @@ fn the_db_commands_migrate_check_and_report_on_every_backend() {
             "{current}"
         );
 
+        // `codegen` prints the model of the table the revision made, or writes it to a file.
+        let (code, out, err) = manage(&db, &migrations, &["codegen"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("pub struct Gadget {") && out.contains("#[fsql(length = 40, index)]"),
+            "{out}"
+        );
+        assert!(!out.contains("__diesel_schema_migrations"), "{out}");
+        let file = dir.path().join("models.rs");
+        let (code, written, _) =
+            manage(&db, &migrations, &["codegen", "-o", file.to_str().unwrap()]);
+        assert_eq!((code, std::fs::read_to_string(&file).unwrap()), (0, out));
+        assert!(written.starts_with("wrote "), "{written}");
+
         // Nothing more to write.
         let (code, out, _) = manage(&db, &migrations, &["migrate", "-m", "again"]);
         assert_eq!(code, 0);

@@ -119,8 +119,40 @@ mod v7 {
     }
 }
 
-/// The models of each version, in order: seven revisions on every backend (SQLite rebuilds
-/// `book` for the type change and the new foreign key).
+/// Version 8: server defaults change: one is given to a column without, one changes value.
+mod v8 {
+    use fsql::prelude::*;
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(table_name = "author")]
+    pub struct Author {
+        #[fsql(primary_key)]
+        pub id: i32,
+        #[fsql(length = 80, default = "'anonymous'")]
+        pub name: String,
+        #[fsql(default = "1")]
+        pub books_written: i32,
+    }
+}
+
+/// Version 9: a book goes with its author (a foreign key's `ON DELETE` changes).
+mod v9 {
+    use fsql::prelude::*;
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[fsql(table_name = "book")]
+    pub struct Book {
+        #[fsql(primary_key)]
+        pub id: i32,
+        #[fsql(references = super::v1::Author, on_delete = "cascade")]
+        pub author_id: i32,
+        #[fsql(length = 200, unique)]
+        pub title: String,
+        #[fsql(references = super::v1::Author)]
+        pub editor_id: Option<i32>,
+    }
+}
+
+/// The models of each version, in order: nine revisions on every backend (SQLite rebuilds
+/// `book` for the type change and the foreign keys, and `author` for its defaults).
 fn versions() -> Vec<Vec<&'static TableMeta>> {
     vec![
         vec![v1::Author::META],
@@ -130,6 +162,8 @@ fn versions() -> Vec<Vec<&'static TableMeta>> {
         vec![v3::Author::META, v5::Book::META],
         vec![v6::Author::META, v5::Book::META],
         vec![v6::Author::META, v7::Book::META],
+        vec![v8::Author::META, v7::Book::META],
+        vec![v8::Author::META, v9::Book::META],
     ]
 }
 
@@ -224,6 +258,22 @@ fn evolve(url: &str, backend: BackendKind, dir: &Path) {
                 );
                 book.editor_id = v1::Author::query().first(&db).unwrap().map(|a| a.id);
                 book.update(&db).unwrap();
+            }
+            8 => {
+                let mut conn = db.connection().unwrap();
+                let tables = fsql::reflect::reflect_tables(&mut conn).unwrap();
+                let book = tables.iter().find(|t| t.name == "book").unwrap();
+                let fk = book.foreign_key(&["author_id"]).unwrap();
+                assert_eq!(fk.on_delete, Some(fsql::OnDelete::Cascade), "{backend}");
+            }
+            7 => {
+                // The database holds the new defaults.
+                let mut conn = db.connection().unwrap();
+                let tables = fsql::reflect::reflect_tables(&mut conn).unwrap();
+                let author = tables.iter().find(|t| t.name == "author").unwrap();
+                let default = |c: &str| author.column(c).unwrap().server_default.clone();
+                assert_eq!(default("name").as_deref(), Some("'anonymous'"), "{backend}");
+                assert_eq!(default("books_written").as_deref(), Some("1"), "{backend}");
             }
             4 => {
                 // The longer type holds a longer title.
@@ -585,4 +635,80 @@ fn what_is_not_generated_is_listed_and_written_as_comments() {
         "{up}"
     );
     assert!(!revision.is_empty());
+}
+
+/// A revision of three statements whose second fails. MySQL commits each schema change by
+/// itself: the first stays applied, and the error names the second, its number and its text,
+/// for its author to finish by hand. SQLite and PostgreSQL roll all of it back. Either way the
+/// revision is not recorded as run.
+#[test]
+fn a_revision_failing_half_way_names_the_statement_on_mysql_and_rolls_back_elsewhere() {
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let dir = tempfile::tempdir().unwrap();
+        let revision = |name: &str, up: &str, down: &str| {
+            let path = dir.path().join("default").join(name);
+            std::fs::create_dir_all(&path).unwrap();
+            std::fs::write(path.join("up.sql"), up).unwrap();
+            std::fs::write(path.join("down.sql"), down).unwrap();
+        };
+        revision(
+            "2026-01-01-000000_gauges",
+            "CREATE TABLE gauge (id INTEGER PRIMARY KEY);\n",
+            "DROP TABLE gauge;\n",
+        );
+        revision(
+            "2026-01-02-000000_three_steps",
+            "-- A `;` in a comment; in a string or in quotes ends no statement.\n\
+             CREATE TABLE gadget (id INTEGER PRIMARY KEY, note VARCHAR(40) DEFAULT 'a;b');\n\
+             INSERT INTO no_such_table (id)\n    VALUES (1);\n\
+             CREATE TABLE gizmo (id INTEGER PRIMARY KEY);\n",
+            "DROP TABLE gizmo;\nDROP TABLE gadget;\n",
+        );
+        let err = t.db.upgrade(None, dir.path()).unwrap_err().to_string();
+        eprintln!("{err}");
+        assert!(err.contains("2026-01-02-000000_three_steps"), "{err}");
+        let tables = catalog_tables(&t.db, None);
+        let has = |name: &str| tables.iter().any(|t| t == name);
+        assert!(has("gauge") && !has("gizmo"), "{tables:?}");
+        if t.backend == BackendKind::Mysql {
+            assert!(
+                err.contains(
+                    "at statement 2 of 3, `INSERT INTO no_such_table (id) VALUES (1)`: Table"
+                ),
+                "{err}"
+            );
+            assert!(err.contains("statement 1 stays applied"), "{err}");
+            assert!(has("gadget"), "the first statement ran: {tables:?}");
+        } else {
+            assert!(!has("gadget"), "all of it rolled back: {tables:?}");
+        }
+        assert_eq!(
+            t.db.current_revision(None, dir.path()).unwrap().as_deref(),
+            Some("20260101000000")
+        );
+        let ran: Vec<bool> =
+            t.db.history(None, dir.path())
+                .unwrap()
+                .into_iter()
+                .map(|(_, ran)| ran)
+                .collect();
+        assert_eq!(ran, [true, false]);
+        if t.backend == BackendKind::Mysql {
+            // As the error says: finished by hand (without the insert), then stamped.
+            let mut conn = t.db.connection().unwrap();
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut *conn,
+                "CREATE TABLE gizmo (id INTEGER PRIMARY KEY)",
+            )
+            .unwrap();
+            drop(conn);
+            t.db.stamp(None, dir.path(), "head").unwrap();
+            assert_eq!(
+                t.db.current_revision(None, dir.path()).unwrap().as_deref(),
+                Some("20260102000000")
+            );
+            assert!(t.db.upgrade(None, dir.path()).unwrap().is_empty());
+        }
+    }
 }

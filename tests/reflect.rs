@@ -66,7 +66,20 @@ const fn col(name: &'static str, ty: ColumnType) -> ColumnMeta {
     ColumnMeta::new(name, ty)
 }
 
-/// Written by hand for what the derive has no attribute for: composite indexes, one named.
+/// Composite indexes, one unique and one named, declared on the struct.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[fsql(unique(tag, book_id), index(weight, tag, name = "tagging_by_weight"))]
+pub struct Tagging {
+    #[fsql(primary_key)]
+    pub id: i32,
+    #[fsql(references = Book, on_delete = "restrict")]
+    pub book_id: i64,
+    #[fsql(length = 30)]
+    pub tag: String,
+    pub weight: Option<f64>,
+}
+
+/// What `Tagging`'s attributes mean, written out by hand.
 static TAGGING: TableMeta = TableMeta {
     model: "Tagging",
     name: "tagging",
@@ -112,8 +125,13 @@ fn metas() -> [&'static TableMeta; 5] {
         Book::META,
         Edition::META,
         Order::META,
-        &TAGGING,
+        Tagging::META,
     ]
+}
+
+#[test]
+fn struct_level_indexes_are_the_table_meta_written_by_hand() {
+    assert_eq!(*Tagging::META, TAGGING);
 }
 
 fn declared() -> Vec<TableSchema> {

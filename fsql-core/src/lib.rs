@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod codegen;
 pub mod error;
 pub mod keyset;
 pub mod metadata;

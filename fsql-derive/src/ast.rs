@@ -251,7 +251,8 @@ impl<'a> Model<'a> {
         match self.primary_key().as_slice() {
             [only]
                 if only.scalar.is_some_and(Scalar::is_integer)
-                    && only.attrs.sql_type.get().is_none() =>
+                    && only.attrs.sql_type.get().is_none()
+                    && only.attrs.autoincrement.get() != Some(&false) =>
             {
                 Some(*only)
             }

@@ -75,6 +75,19 @@ pub struct ContainerAttrs {
     pub inherits: Attr<syn::Path>,
     /// The bind of a mixin the model takes columns from (written by the mixin's carrier).
     pub mixin_bind: Attr<String>,
+    /// `index(a, b)` and `unique(a, b, name = "..")`: indexes over several columns
+    /// (SQLAlchemy's `__table_args__ = (Index(..), UniqueConstraint(..))`), in written order.
+    pub indexes: Vec<TableIndex>,
+}
+
+/// `index(a, b)` / `unique(a, b, name = "uq_x")` on the struct: an index over the fields
+/// named, unique for `unique`.
+pub struct TableIndex {
+    /// `index` / `unique`, for errors about the whole attribute.
+    pub at: TokenStream,
+    pub fields: Vec<syn::Ident>,
+    pub name: Option<String>,
+    pub unique: bool,
 }
 
 /// `on_delete = ".."`.
@@ -105,6 +118,9 @@ pub struct FieldAttrs {
     pub foreign_key: Attr<(String, String)>,
     pub references: Attr<syn::Path>,
     pub on_delete: Attr<OnDelete>,
+    /// `autoincrement = false`: a single integer key the application assigns (SQLAlchemy's
+    /// `autoincrement=False`); `true` is what such a key is without it.
+    pub autoincrement: Attr<bool>,
 }
 
 /// What `cascade = ".."` asks for.
@@ -390,6 +406,66 @@ fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, valid: &[Symbol], site: &str) 
     skip_value(meta)
 }
 
+/// `index(a, b, name = "ix_x")`: field names, and at most one `name`.
+fn table_index(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<TableIndex> {
+    let unique = meta.path == UNIQUE;
+    let kind = if unique { UNIQUE } else { INDEX };
+    let mut index = TableIndex {
+        at: meta.path.to_token_stream(),
+        fields: Vec::new(),
+        name: None,
+        unique,
+    };
+    let mut name = Attr::none(NAME);
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let tokens: TokenStream = content.parse()?;
+    let empty = tokens.is_empty();
+    let parser = syn::meta::parser(|inner| {
+        if inner.path == NAME && inner.input.peek(syn::Token![=]) {
+            if let Some(v) = string(cx, &inner, NAME, "\"ix_post_author_created\"")? {
+                name.set(cx, &inner.path, v);
+            }
+        } else if let Some(field) = inner
+            .path
+            .get_ident()
+            .filter(|_| inner.input.is_empty() || inner.input.peek(syn::Token![,]))
+        {
+            if index.fields.contains(field) {
+                cx.error_spanned_by(
+                    field,
+                    format!("`{field}` is named twice in this `{kind}(..)`"),
+                );
+            } else {
+                index.fields.push(field.clone());
+            }
+        } else {
+            cx.error_spanned_by(
+                &inner.path,
+                format!(
+                    "`{kind}(..)` takes the fields it covers and an optional name, e.g. \
+                     `{kind}(author_id, created, name = \"ix_post_author_created\")`"
+                ),
+            );
+            skip_value(&inner)?;
+        }
+        Ok(())
+    });
+    if empty {
+        drop(parser);
+    } else {
+        syn::parse::Parser::parse2(parser, tokens)?;
+    }
+    if index.fields.is_empty() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{kind}(..)` needs the fields it covers, e.g. `{kind}(author_id, created)`"),
+        );
+    }
+    index.name = name.value.map(|(_, v)| v);
+    Ok(index)
+}
+
 /// Consumes `= value` or `(..)` after an attribute so parsing can go on after an error.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
@@ -534,6 +610,7 @@ impl ContainerAttrs {
             polymorphic_identity: Attr::none(POLYMORPHIC_IDENTITY),
             inherits: Attr::none(INHERITS),
             mixin_bind: Attr::none(MIXIN_BIND),
+            indexes: Vec::new(),
         }
     }
 
@@ -602,6 +679,9 @@ impl ContainerAttrs {
                     ),
                 }
             }
+        } else if (meta.path == INDEX || meta.path == UNIQUE) && meta.input.peek(syn::token::Paren)
+        {
+            self.indexes.push(table_index(cx, meta)?);
         } else if meta.path == QUERY_CLASS && cx.syntax() == Syntax::Derive {
             match value_expr(meta)? {
                 Expr::Path(p) if p.qself.is_none() => self.query_class.set(cx, &meta.path, p.path),
@@ -639,6 +719,7 @@ impl FieldAttrs {
             foreign_key: Attr::none(FOREIGN_KEY),
             references: Attr::none(REFERENCES),
             on_delete: Attr::none(ON_DELETE),
+            autoincrement: Attr::none(AUTOINCREMENT),
         }
     }
 
@@ -737,6 +818,17 @@ impl FieldAttrs {
                 other => cx.error_spanned_by(
                     other,
                     "`references` names a model type, e.g. `references = User`",
+                ),
+            }
+        } else if p == AUTOINCREMENT {
+            match value_expr(meta)? {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Bool(b), ..
+                }) => self.autoincrement.set(cx, p, b.value),
+                other => cx.error_spanned_by(
+                    other,
+                    "`autoincrement` is `true` or `false`, e.g. `autoincrement = false` for a key \
+                     the application assigns",
                 ),
             }
         } else if p == ON_DELETE {

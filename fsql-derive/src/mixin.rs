@@ -72,7 +72,12 @@ pub fn derive_mixin(input: &DeriveInput, abstract_model: bool) -> TokenStream {
             "polymorphic_identity",
         ),
         (attrs.inherits.get_with_tokens().map(|(t, _)| t), "inherits"),
-    ] {
+    ]
+    .into_iter()
+    .chain(attrs.indexes.iter().map(|ix| {
+        let name = if ix.unique { "unique(..)" } else { "index(..)" };
+        (Some(&ix.at), name)
+    })) {
         if let Some(tokens) = tokens {
             cx.error_spanned_by(
                 tokens,

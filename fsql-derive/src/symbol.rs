@@ -49,6 +49,7 @@ pub const DDL_TYPE: Symbol = Symbol("ddl_type");
 pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
 pub const REFERENCES: Symbol = Symbol("references");
 pub const ON_DELETE: Symbol = Symbol("on_delete");
+pub const AUTOINCREMENT: Symbol = Symbol("autoincrement");
 
 // `#[derive(Enum)]`: on the enum, and on a variant.
 pub const NAME: Symbol = Symbol("name");
@@ -75,6 +76,8 @@ pub const CONTAINER_ATTRS: &[Symbol] = &[
     POLYMORPHIC_ON,
     POLYMORPHIC_IDENTITY,
     INHERITS,
+    INDEX,
+    UNIQUE,
 ];
 pub const FIELD_ATTRS: &[Symbol] = &[
     PRIMARY_KEY,
@@ -92,6 +95,7 @@ pub const FIELD_ATTRS: &[Symbol] = &[
     FOREIGN_KEY,
     REFERENCES,
     ON_DELETE,
+    AUTOINCREMENT,
 ];
 
 /// On a relationship field (`HasMany<T>`, `HasOne<T>`, `BelongsTo<T>`, `ManyToMany<T>`).
@@ -122,7 +126,7 @@ pub const ENUM_ATTRS: &[Symbol] = &[NAME, NATIVE];
 pub const VARIANT_ATTRS: &[Symbol] = &[RENAME];
 
 /// `fsql::table!`: on the table, the same as on a model's struct.
-pub const TABLE_ATTRS: &[Symbol] = &[TABLE_NAME, BIND];
+pub const TABLE_ATTRS: &[Symbol] = &[TABLE_NAME, BIND, INDEX, UNIQUE];
 /// `fsql::table!`: on a column, a field's attributes but `default_fn`, which fills in a Rust
 /// struct the table does not have.
 pub const TABLE_COLUMN_ATTRS: &[Symbol] = &[
@@ -139,6 +143,7 @@ pub const TABLE_COLUMN_ATTRS: &[Symbol] = &[
     FOREIGN_KEY,
     REFERENCES,
     ON_DELETE,
+    AUTOINCREMENT,
 ];
 
 /// `a, b, c` for error messages listing the valid choices.

@@ -20,6 +20,51 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
         check_relation(cx, model, relation);
     }
     check_inheritance(cx, model);
+    check_table_indexes(cx, model);
+    check_autoincrement(cx, model);
+}
+
+/// `autoincrement = ..` is about the one integer key a model can have assigned.
+fn check_autoincrement(cx: &Ctxt, model: &Model<'_>) {
+    let key = model.primary_key();
+    for f in &model.fields {
+        let Some((tokens, _)) = f.attrs.autoincrement.get_with_tokens() else {
+            continue;
+        };
+        let single_integer_key = matches!(key.as_slice(), [only] if only.ident == f.ident)
+            && f.scalar.is_some_and(Scalar::is_integer)
+            && f.attrs.sql_type.get().is_none();
+        if !single_integer_key {
+            cx.error_spanned_by(
+                tokens,
+                format!(
+                    "`autoincrement` applies to a single integer primary key, and `{}` is not \
+                     one",
+                    f.ident
+                ),
+            );
+        }
+    }
+}
+
+/// `index(..)` / `unique(..)` on the struct name column fields of the model.
+fn check_table_indexes(cx: &Ctxt, model: &Model<'_>) {
+    for index in &model.attrs.indexes {
+        for field in &index.fields {
+            if !model.fields.iter().any(|f| f.ident == field) {
+                let columns: Vec<String> =
+                    model.fields.iter().map(|f| f.ident.to_string()).collect();
+                cx.error_spanned_by(
+                    field,
+                    format!(
+                        "`{field}` is not a column of `{}`; expected one of: {}",
+                        model.ident,
+                        columns.join(", ")
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Single-table inheritance: the discriminator is a `String` column of the model, a child

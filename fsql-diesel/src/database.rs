@@ -198,6 +198,9 @@ impl fmt::Debug for Database {
     }
 }
 
+/// Bookkeeping of migration tools, never a model's: left out of diffs and generated models.
+const NOT_MODELS: [&str; 1] = ["__diesel_schema_migrations"];
+
 impl Database {
     /// Starts configuring a database.
     pub fn builder() -> DatabaseBuilder {
@@ -624,8 +627,6 @@ impl Database {
         Vec<fsql_core::schema::TableSchema>,
     )> {
         use fsql_core::schema::{diff_schemas, TableSchema};
-        /// Bookkeeping of migration tools, never a model's.
-        const NOT_MODELS: [&str; 1] = ["__diesel_schema_migrations"];
         let declared: Vec<TableSchema> = self
             .metadata(key)?
             .sorted_tables()
@@ -636,6 +637,40 @@ impl Database {
         let mut reflected = crate::reflect::reflect_tables(&mut conn)?;
         reflected.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
         Ok((diff_schemas(&declared, &reflected), reflected))
+    }
+
+    /// Rust source of models for the tables of bind `key`'s database (`db codegen`; what
+    /// sqlacodegen and `diesel print-schema` do): `#[derive(fsql::Model)]` structs with keys,
+    /// types, server defaults, indexes, unique constraints and `references` foreign keys;
+    /// association tables as `fsql::table!`. What fsql cannot declare is a `// fsql codegen:`
+    /// comment ([`fsql_core::codegen`] lists it). The models match the database (`check` is
+    /// clean) and `create_all` from them makes the same schema.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder().url("sqlite://").build()?;
+    /// use diesel::connection::SimpleConnection;
+    /// db.connection()?.batch_execute(
+    ///     "CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(80) NOT NULL UNIQUE);
+    ///      CREATE TABLE book (id INTEGER PRIMARY KEY,
+    ///        author_id INTEGER NOT NULL REFERENCES author (id) ON DELETE CASCADE,
+    ///        status VARCHAR(10) NOT NULL DEFAULT 'draft');",
+    /// )?;
+    /// let source = db.codegen(None)?;
+    /// assert!(source.contains("pub struct Author {"));
+    /// assert!(source.contains("#[fsql(length = 80, unique)]\n    pub name: String,"));
+    /// assert!(source.contains("#[fsql(references = Author, on_delete = \"cascade\")]"));
+    /// assert!(source.contains("#[fsql(length = 10, default = \"'draft'\")]"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn codegen(&self, key: Option<&str>) -> Result<String> {
+        self.url(key)?;
+        let mut conn = self.connection_to(key)?;
+        let mut tables = crate::reflect::reflect_tables(&mut conn)?;
+        tables.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
+        Ok(fsql_core::codegen::models_source(&tables, key))
     }
 
     /// Creates every table of every bind, parents before children, each bind in one

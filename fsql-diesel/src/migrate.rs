@@ -7,9 +7,10 @@
 //!
 //! What autogenerate writes, each with its undo in `down.sql`: a table the database lacks
 //! (`CREATE TABLE` with its indexes and foreign keys), a column added or no longer declared, a
-//! column's type or nullability, an index added or removed, a unique constraint added (as a
-//! unique index), a foreign key added to or dropped from an existing table. PostgreSQL and
-//! MySQL change the table in place; SQLite, whose `ALTER TABLE` cannot, rebuilds it (a copy of
+//! column's type, nullability or server default, an index added or removed, a unique
+//! constraint added (as a unique index), a foreign key added to, dropped from or changed on an
+//! existing table. PostgreSQL and MySQL change the table in place; SQLite, whose `ALTER TABLE`
+//! cannot, rebuilds it (a copy of
 //! the declared shape, the rows of the columns both have copied over, the old table dropped,
 //! the copy renamed, its indexes created: Alembic's batch mode), inside one transaction with
 //! foreign keys off, so the revision is marked `run_in_transaction = false` and opens its own.
@@ -20,8 +21,12 @@
 //! added in one table is a drop and an add, and [`Revision::notes`] says it looks like a
 //! rename. A `NOT NULL` column without a server default cannot be added to a table that has
 //! rows; give it one, `#[fsql(default = "..")]`. Dropping a column loses its data, and its
-//! undo brings the column back empty. Server defaults are not reflected, so a rebuild's undo
-//! recreates the old shape without them.
+//! undo brings the column back empty. A server default is compared as a value when it is a
+//! literal (`'draft'`, `0`, `TRUE`; PostgreSQL's casts and MySQL's numbers for booleans are
+//! read through); a default given or taken away is always seen, but one expression changed to
+//! another (`now()` to `CURRENT_TIMESTAMP`) is not: catalogs rewrite expressions, so comparing
+//! their text would report changes that are none (Alembic leaves server defaults out of its
+//! comparison by default for the same reason).
 //!
 //! ```
 //! # use fsql::prelude::*;
@@ -53,13 +58,18 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use diesel::connection::{BoxableConnection, SimpleConnection};
+use diesel::migration::{self, Migration, MigrationSource};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
 
-use crate::conn::backend::dispatch;
+use crate::conn::backend::{dispatch, FsqlBackend};
+use crate::conn::url::BackendKind;
 use crate::database::Database;
 use crate::sql::ddl::{self, Dialect};
-use fsql_core::schema::{Difference, SchemaDifference};
+use fsql_core::schema::{Difference, ForeignKeySchema, SchemaDifference};
 use fsql_core::{Error, Result, TableMeta};
+
+mod statements;
 
 /// Statements that take a bind from what its database holds to what its models declare, and
 /// back: one revision, before it is written.
@@ -262,20 +272,194 @@ fn digits(name_or_version: &str) -> String {
         .collect()
 }
 
-/// Where revisions come from: a directory, or the binary (`embed_migrations!`).
+/// Where revisions come from: a directory, or the binary (`embed_migrations!`). Each revision
+/// runs as a [`Stepwise`] one.
 enum Source {
     Dir(FileBasedMigrations),
     Embedded(diesel_migrations::EmbeddedMigrations),
 }
 
-impl<DB: diesel::backend::Backend> diesel::migration::MigrationSource<DB> for Source {
-    fn migrations(
+impl<DB: FsqlBackend> MigrationSource<DB> for Source {
+    fn migrations(&self) -> migration::Result<Vec<Box<dyn Migration<DB>>>> {
+        let all = match self {
+            Self::Dir(d) => MigrationSource::<DB>::migrations(d),
+            Self::Embedded(e) => MigrationSource::<DB>::migrations(e),
+        }?;
+        Ok(all
+            .into_iter()
+            .map(|m| Box::new(Stepwise(m)) as Box<dyn Migration<DB>>)
+            .collect())
+    }
+}
+
+/// A revision as fsql runs it. On MySQL, which commits each schema change by itself (a
+/// revision that fails half way keeps what ran before the failure), its script runs one
+/// statement at a time, and a failure names the statement, its number and its text, for the
+/// revision's author to finish by hand. Elsewhere it runs as Diesel runs it, in one batch inside
+/// the harness's transaction, and a failure leaves nothing applied. Either way Diesel records
+/// the revision as run (or reverted) only once all of it has.
+struct Stepwise<DB>(Box<dyn Migration<DB>>);
+
+impl<DB: FsqlBackend> Stepwise<DB> {
+    /// Runs `script` (what `self.0` would run, in one batch) on `conn`, one statement at a
+    /// time on MySQL.
+    fn each_statement(
         &self,
-    ) -> diesel::migration::Result<Vec<Box<dyn diesel::migration::Migration<DB>>>> {
-        match self {
-            Self::Dir(d) => diesel::migration::MigrationSource::<DB>::migrations(d),
-            Self::Embedded(e) => diesel::migration::MigrationSource::<DB>::migrations(e),
+        conn: &mut dyn BoxableConnection<DB>,
+        direction: Direction,
+        script: impl Fn(&mut dyn BoxableConnection<DB>) -> migration::Result<()>,
+    ) -> migration::Result<()> {
+        if DB::KIND != BackendKind::Mysql {
+            return script(conn);
         }
+        // Diesel's migrations give their SQL only to the connection they run on: take it
+        // from a connection that keeps it instead of running it.
+        let mut recorder = Recorder::<DB>::default();
+        script(&mut recorder)?;
+        let Some(statements) = statements::split(&recorder.sql) else {
+            // A routine body's `;`s are the server's to tell apart: one batch, as Diesel runs it.
+            return conn.batch_execute(&recorder.sql).map_err(|e| {
+                format!("Failed to {} {} with: {e}", direction.verb(), self.0.name()).into()
+            });
+        };
+        for (i, statement) in statements.iter().enumerate() {
+            conn.batch_execute(statement)
+                .map_err(|error| StatementFailed {
+                    revision: self.0.name().to_string(),
+                    direction,
+                    number: i + 1,
+                    of: statements.len(),
+                    statement: statements::shown(statement),
+                    error,
+                })?;
+        }
+        Ok(())
+    }
+}
+
+impl<DB: FsqlBackend> Migration<DB> for Stepwise<DB> {
+    fn run(&self, conn: &mut dyn BoxableConnection<DB>) -> migration::Result<()> {
+        self.each_statement(conn, Direction::Up, |c| self.0.run(c))
+    }
+
+    fn revert(&self, conn: &mut dyn BoxableConnection<DB>) -> migration::Result<()> {
+        self.each_statement(conn, Direction::Down, |c| self.0.revert(c))
+    }
+
+    fn metadata(&self) -> &dyn migration::MigrationMetadata {
+        self.0.metadata()
+    }
+
+    fn name(&self) -> &dyn migration::MigrationName {
+        self.0.name()
+    }
+}
+
+/// A connection that keeps the SQL given to it instead of running it: how a revision's script
+/// is read, for a directory's revisions and embedded ones alike.
+struct Recorder<DB> {
+    sql: String,
+    backend: std::marker::PhantomData<DB>,
+}
+
+impl<DB> Default for Recorder<DB> {
+    fn default() -> Self {
+        Self {
+            sql: String::new(),
+            backend: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<DB> SimpleConnection for Recorder<DB> {
+    fn batch_execute(&mut self, query: &str) -> diesel::QueryResult<()> {
+        if !self.sql.is_empty() {
+            // A batch ending in a `--` comment must not swallow the next one's first line.
+            self.sql.push_str("\n;\n");
+        }
+        self.sql.push_str(query);
+        Ok(())
+    }
+}
+
+impl<DB: FsqlBackend> BoxableConnection<DB> for Recorder<DB> {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Which way a revision runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+impl Direction {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Up => "run",
+            Self::Down => "revert",
+        }
+    }
+}
+
+/// A statement of a revision failed on MySQL, after the ones before it ran.
+#[derive(Debug)]
+struct StatementFailed {
+    revision: String,
+    direction: Direction,
+    /// Counted from 1.
+    number: usize,
+    of: usize,
+    /// As [`statements::shown`] quotes it.
+    statement: String,
+    error: diesel::result::Error,
+}
+
+impl std::fmt::Display for StatementFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (verb, recorded, stamp, again) = match self.direction {
+            Direction::Up => (
+                "run",
+                "not recorded as run",
+                "it",
+                "undo what ran and upgrade",
+            ),
+            Direction::Down => (
+                "revert",
+                "still recorded as run",
+                "the revision before it",
+                "redo what was reverted and downgrade",
+            ),
+        };
+        write!(
+            f,
+            "Failed to {verb} {} at statement {} of {}, `{}`: {}",
+            self.revision, self.number, self.of, self.statement, self.error
+        )?;
+        let before = match self.number {
+            1 => return Ok(()),
+            2 => "statement 1 stays applied".to_owned(),
+            n => format!("statements 1 to {} stay applied", n - 1),
+        };
+        write!(
+            f,
+            ". MySQL commits each schema change as it runs: {before} and the revision is \
+             {recorded}. Finish it by hand from statement {} and `stamp` {stamp}, or {again} \
+             again",
+            self.number
+        )
+    }
+}
+
+impl std::error::Error for StatementFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
     }
 }
 
@@ -470,17 +654,26 @@ impl Database {
             }
             Difference::ColumnType { declared, database }
             | Difference::Nullability { declared, database }
+            | Difference::ServerDefault { declared, database }
                 if dialect.alters_columns()
                     && !declared.autoincrement
                     && !database.autoincrement =>
             {
-                // A type and a nullability change of one column are one statement.
-                let both = reflected().filter(|d| match d {
-                    Difference::ColumnType { declared: c, .. }
-                    | Difference::Nullability { declared: c, .. } => c.name == declared.name,
-                    _ => false,
-                });
-                if both.count() > 1 && matches!(difference, Difference::Nullability { .. }) {
+                // A type, a nullability and a default change of one column are one statement,
+                // written for the first of them.
+                let rank = |d: &Difference| match d {
+                    Difference::ColumnType { declared: c, .. } if c.name == declared.name => {
+                        Some(0)
+                    }
+                    Difference::Nullability { declared: c, .. } if c.name == declared.name => {
+                        Some(1)
+                    }
+                    Difference::ServerDefault { declared: c, .. } if c.name == declared.name => {
+                        Some(2)
+                    }
+                    _ => None,
+                };
+                if reflected().filter_map(rank).min() != rank(difference) {
                     return Ok(Some((String::new(), String::new())));
                 }
                 let Some(column) = meta.column(&declared.name) else {
@@ -522,6 +715,24 @@ impl Database {
                     ddl::drop_foreign_key(meta, &fk_name, dialect)?,
                 )
             }
+            // Another target or `ON DELETE`: the key is dropped and added again (SQL has no
+            // statement that changes a foreign key).
+            Difference::ChangedForeignKey { declared, database }
+                if dialect.alters_foreign_keys() =>
+            {
+                let Some(old) = database.name.clone() else {
+                    return Ok(None);
+                };
+                let new = declared.name.clone().unwrap_or_else(|| old.clone());
+                let swap = |drop: &str, add: &ForeignKeySchema, name: &str| -> Result<String> {
+                    Ok(format!(
+                        "{};\n{}",
+                        ddl::drop_foreign_key(meta, drop, dialect)?,
+                        ddl::add_foreign_key(meta, add, name, dialect)?
+                    ))
+                };
+                (swap(&old, declared, &new)?, swap(&new, database, &old)?)
+            }
             Difference::ExtraForeignKey(fk) if dialect.alters_foreign_keys() => {
                 let Some(fk_name) = fk.name.clone() else {
                     return Ok(None);
@@ -536,9 +747,14 @@ impl Database {
     }
 
     /// Runs bind `key`'s revisions under `dir` (`dir/<bind>/`, see [`Revision::write`]) that
-    /// have not run yet, oldest first, each in its own transaction (MySQL commits DDL by
-    /// itself: a revision that fails there stops where it failed), recording each in Diesel's
+    /// have not run yet, oldest first, each in its own transaction, recording each in Diesel's
     /// `__diesel_schema_migrations` table, created on first use. Returns the versions run.
+    ///
+    /// MySQL commits each schema change by itself, so a revision that fails there half way
+    /// keeps the statements before the failure: fsql runs a revision's statements one at a
+    /// time on MySQL, and the error names the one that failed (`statement 3 of 5`, and its
+    /// text) for you to finish by hand; the revision is not recorded as run. A revision holding
+    /// a stored routine's `BEGIN .. END` body runs in one batch there, as Diesel runs it.
     pub fn upgrade(&self, key: Option<&str>, dir: impl AsRef<Path>) -> Result<Vec<String>> {
         self.upgrade_each(key, dir, |_| {})
     }
@@ -776,7 +992,7 @@ impl Database {
             if self.current_revision(key, dir.as_ref())?.is_none() {
                 break;
             }
-            let source = self.migrations(key, dir.as_ref())?;
+            let source = Source::Dir(self.migrations(key, dir.as_ref())?);
             let version = self.locked(key, |conn| {
                 let version = dispatch!(&mut **conn, |c, DB| {
                     MigrationHarness::<DB>::revert_last_migration(c, source)

@@ -78,6 +78,29 @@ pub fn each_backend(tables: &[&'static TableMeta]) -> Vec<TestDb> {
     out
 }
 
+/// A fresh database on `backend` alone (which must be compiled in), `tables` created.
+pub fn on_backend(backend: BackendKind, tables: &[&'static TableMeta]) -> TestDb {
+    let (url, namespace) = match backend {
+        BackendKind::Sqlite => ("sqlite://".to_owned(), None),
+        BackendKind::Postgres => {
+            let ns = postgres_namespace();
+            (ns.url.clone(), Some(ns))
+        }
+        _ => {
+            let ns = mysql_namespace();
+            (ns.url.clone(), Some(ns))
+        }
+    };
+    let t = TestDb {
+        db: build(&url, tables),
+        backend,
+        _namespace: namespace,
+    };
+    t.db.create_all()
+        .unwrap_or_else(|e| panic!("create_all on {}: {e}", t.backend));
+    t
+}
+
 fn build(url: &str, tables: &[&'static TableMeta]) -> Database {
     Database::builder()
         .url(url)

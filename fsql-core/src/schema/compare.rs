@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::{
-    list, parse_type, type_name, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema,
-    UniqueSchema,
+    list, literal_value, parse_type, type_name, ColumnSchema, ForeignKeySchema, IndexSchema,
+    TableSchema, UniqueSchema,
 };
 use crate::metadata::{ColumnType, OnDelete};
 
@@ -45,6 +45,14 @@ pub enum Difference {
     },
     /// A column whose value the database assigns on one side only.
     Autoincrement {
+        /// The declared column.
+        declared: ColumnSchema,
+        /// The column in the database.
+        database: ColumnSchema,
+    },
+    /// A column with a server default on one side only, or another literal default (an
+    /// expression such as `now()` is not compared: catalogs rewrite expressions).
+    ServerDefault {
         /// The declared column.
         declared: ColumnSchema,
         /// The column in the database.
@@ -156,6 +164,19 @@ impl fmt::Display for Difference {
                 auto(declared.autoincrement),
                 auto(database.autoincrement)
             ),
+            Self::ServerDefault { declared, database } => {
+                let default = |c: &ColumnSchema| match &c.server_default {
+                    Some(d) => format!("DEFAULT {d}"),
+                    None => "no default".to_owned(),
+                };
+                write!(
+                    f,
+                    "column `{}`: declared {}, database {}",
+                    declared.name,
+                    default(declared),
+                    default(database)
+                )
+            }
             Self::ColumnOrder { declared, database } => write!(
                 f,
                 "column order: declared ({}), database ({})",
@@ -331,13 +352,20 @@ fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Ve
             let (declared, database) = pair();
             out.push(Difference::ColumnType { declared, database });
         }
-        if d.nullable != r.nullable {
+        // SQLite lets a key column not declared NOT NULL hold NULL (a bug it keeps for
+        // compatibility); a key is NOT NULL to fsql either way.
+        let sqlite_key = !d.nullable && reflected.primary_key.contains(&r.name);
+        if d.nullable != r.nullable && !sqlite_key {
             let (declared, database) = pair();
             out.push(Difference::Nullability { declared, database });
         }
         if d.autoincrement != r.autoincrement {
             let (declared, database) = pair();
             out.push(Difference::Autoincrement { declared, database });
+        }
+        if defaults_differ(d.server_default.as_deref(), r.server_default.as_deref()) {
+            let (declared, database) = pair();
+            out.push(Difference::ServerDefault { declared, database });
         }
     }
     for r in &reflected.columns {
@@ -358,6 +386,24 @@ fn compare_columns(declared: &TableSchema, reflected: &TableSchema, out: &mut Ve
             declared: d_order,
             database: r_order,
         });
+    }
+}
+
+/// Whether two server defaults differ: present on one side only, or two literals of other
+/// values (`'-1'` and `-1` are the same number: PostgreSQL quotes negative numbers).
+fn defaults_differ(declared: Option<&str>, database: Option<&str>) -> bool {
+    let (d, r) = match (declared, database) {
+        (None, None) => return false,
+        (Some(_), None) | (None, Some(_)) => return true,
+        (Some(d), Some(r)) => (d, r),
+    };
+    let (Some(d), Some(r)) = (literal_value(d), literal_value(r)) else {
+        return false;
+    };
+    let number = |v: &str| v.trim_matches('\'').trim().parse::<f64>().ok();
+    match (number(&d), number(&r)) {
+        (Some(a), Some(b)) => a != b,
+        _ => d != r,
     }
 }
 
@@ -466,7 +512,27 @@ fn compare_uniques_and_indexes(
 
     for d in &declared.indexes {
         match reflected.indexes.iter().position(|r| r.name == d.name) {
-            None => out.push(Difference::MissingIndex(d.clone())),
+            None => {
+                // A unique index the database holds as a unique constraint of its name
+                // (`unique(a, b, name = "uq_..")` generated from a constraint).
+                let as_constraint =
+                    reflected
+                        .unique_constraints
+                        .iter()
+                        .enumerate()
+                        .position(|(i, r)| {
+                            d.unique
+                                && !used_uq.contains(&i)
+                                && r.columns == d.columns
+                                && r.name.as_deref() == Some(d.name.as_str())
+                        });
+                match as_constraint {
+                    Some(i) => {
+                        used_uq.insert(i);
+                    }
+                    None => out.push(Difference::MissingIndex(d.clone())),
+                }
+            }
             Some(i) => {
                 used_ix.insert(i);
                 let r = &reflected.indexes[i];
@@ -665,6 +731,7 @@ mod tests {
             raw_type: "json".into(),
             nullable: true,
             autoincrement: false,
+            server_default: None,
         });
         r.foreign_keys[0].on_delete = Some(OnDelete::Cascade);
         r.foreign_keys.remove(1);

@@ -28,6 +28,7 @@
 //!
 //! - types are compared as [`ColumnType`]s, so `BOOLEAN` and MySQL's `tinyint(1)`, `VARCHAR(80)`
 //!   and `character varying(80)`, `DATETIME(6)` and `timestamp without time zone` are equal;
+//! - a key column reflected as nullable (SQLite allows NULL in a key not declared `NOT NULL`);
 //! - an autoincrement integer key reflected as `INTEGER` (SQLite: only `INTEGER PRIMARY KEY`
 //!   aliases the rowid, so `i64`/`i16` keys are created as `INTEGER`);
 //! - a `TEXT` column that is part of a key, constraint, index or foreign key reflected as
@@ -85,6 +86,9 @@ pub struct ColumnSchema {
     /// The database assigns the value on insert: `SERIAL`/identity on PostgreSQL,
     /// `AUTO_INCREMENT` on MySQL, the `INTEGER PRIMARY KEY` rowid alias on SQLite.
     pub autoincrement: bool,
+    /// The server default (`DEFAULT ..`) as SQL, read back without the casts PostgreSQL adds
+    /// to literals (see [`normalize_default`]); never the sequence of an autoincrement key.
+    pub server_default: Option<String>,
 }
 
 /// A foreign-key constraint.
@@ -142,6 +146,7 @@ impl TableSchema {
                 // Key columns are NOT NULL whatever the field type.
                 nullable: c.nullable && !c.primary_key,
                 autoincrement: c.autoincrement,
+                server_default: c.server_default.map(normalize_default),
             })
             .collect();
         let foreign_keys = meta
@@ -222,6 +227,96 @@ impl From<&TableMeta> for TableSchema {
     fn from(meta: &TableMeta) -> Self {
         Self::from_meta(meta, &NamingConvention::default())
     }
+}
+
+/// A server default as SQL, without what a catalog adds to what was written: enclosing
+/// parentheses (SQLite keeps `('draft')` as written, MySQL wraps expressions) and PostgreSQL's
+/// cast of a literal (`'draft'::character varying`, `'-1'::integer`).
+///
+/// ```
+/// use fsql_core::schema::normalize_default;
+/// assert_eq!(normalize_default("'draft'::character varying"), "'draft'");
+/// assert_eq!(normalize_default("('it''s')"), "'it''s'");
+/// assert_eq!(normalize_default(" 0 "), "0");
+/// assert_eq!(normalize_default("now()"), "now()");
+/// ```
+pub fn normalize_default(sql: &str) -> String {
+    let mut s = sql.trim();
+    loop {
+        let before = s;
+        if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            if top_level_end(s) == Some(s.len() - 1) {
+                s = inner.trim();
+            }
+        }
+        if let Some(at) = top_level_cast(s) {
+            let literal = s[..at].trim();
+            if literal_value(literal).is_some() || literal.eq_ignore_ascii_case("NULL") {
+                s = literal;
+            }
+        }
+        if s == before {
+            return s.to_owned();
+        }
+    }
+}
+
+/// The value a default literal stands for, to compare defaults written differently: the text
+/// of a quoted string, a number in one spelling, `1`/`0` for `TRUE`/`FALSE` (MySQL stores
+/// booleans as numbers). `None` for an expression (`now()`, `CURRENT_TIMESTAMP`).
+pub fn literal_value(sql: &str) -> Option<String> {
+    let s = sql.trim();
+    if let Some(body) = s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        if s.len() >= 2 && !body.replace("''", "").contains('\'') {
+            return Some(format!("'{}'", body.replace("''", "'")));
+        }
+        return None;
+    }
+    if s.eq_ignore_ascii_case("true") {
+        return Some("1".to_owned());
+    }
+    if s.eq_ignore_ascii_case("false") {
+        return Some("0".to_owned());
+    }
+    let n: f64 = s.parse().ok()?;
+    n.is_finite().then(|| n.to_string())
+}
+
+/// Where the parenthesis that opens `s` closes, outside quotes.
+fn top_level_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the first `::` outside quotes and parentheses starts.
+fn top_level_cast(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            b':' if !quoted && depth == 0 && bytes.get(i + 1) == Some(&b':') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn strings(s: &[&str]) -> Vec<String> {

@@ -33,6 +33,18 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         .and_then(|p| p.segments.last())
         .map(|s| s.ident.to_string());
     let inherits = option_str(parent.as_deref());
+    let indexes = m.attrs.indexes.iter().map(|ix| {
+        let name = option_str(ix.name.as_deref());
+        let columns = ix
+            .fields
+            .iter()
+            .filter_map(|name| m.fields.iter().find(|f| f.ident == name))
+            .map(|f| &f.column);
+        let unique = ix.unique;
+        quote! {
+            #private::IndexMeta { name: #name, columns: &[#(#columns),*], unique: #unique }
+        }
+    });
     quote! {
         &#private::TableMeta {
             model: #model_name,
@@ -41,7 +53,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             columns: &[#(#columns),*],
             primary_key: &[#(#pk),*],
             foreign_keys: &[#(#fks),*],
-            indexes: &[],
+            indexes: &[#(#indexes),*],
             inherits: #inherits,
         }
     }

@@ -166,6 +166,20 @@ mod tests {
     /// Written datetimes go through `DateTimeValue` (bound as DATETIME on MySQL), in the
     /// INSERT and the UPDATE, with a `default_fn` and an `onupdate` too.
     #[test]
+    fn struct_level_indexes_and_an_assigned_key() {
+        insta::assert_snapshot!(pretty(parse_quote! {
+            #[fsql(index(author_id, title), unique(title, edition, name = "uq_book_title_edition"))]
+            pub struct Book {
+                #[fsql(primary_key, autoincrement = false)]
+                pub id: i32,
+                pub author_id: i32,
+                pub title: String,
+                pub edition: i16,
+            }
+        }));
+    }
+
+    #[test]
     fn datetime_columns_bind_through_datetime_value() {
         insta::assert_snapshot!(pretty(parse_quote! {
             pub struct Event {

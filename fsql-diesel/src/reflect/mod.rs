@@ -24,8 +24,8 @@ use diesel::RunQueryDsl;
 
 use crate::conn::backend::AnyConnection;
 use fsql_core::schema::{
-    parse_type, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema, UniqueSchema,
-    EXPRESSION_COLUMN,
+    normalize_default, parse_type, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema,
+    UniqueSchema, EXPRESSION_COLUMN,
 };
 use fsql_core::{OnDelete, Result};
 
@@ -101,7 +101,15 @@ impl Tables {
         self.0.get_mut(name)
     }
 
-    fn column(&mut self, table: &str, name: String, raw_type: String, nullable: bool, auto: bool) {
+    fn column(
+        &mut self,
+        table: &str,
+        name: String,
+        raw_type: String,
+        nullable: bool,
+        auto: bool,
+        server_default: Option<String>,
+    ) {
         if let Some(t) = self.get(table) {
             t.columns.push(ColumnSchema {
                 name,
@@ -109,6 +117,10 @@ impl Tables {
                 raw_type,
                 nullable,
                 autoincrement: auto,
+                server_default: server_default
+                    .filter(|_| !auto)
+                    .map(|d| normalize_default(&d))
+                    .filter(|d| !d.eq_ignore_ascii_case("NULL")),
             });
         }
     }

@@ -15,7 +15,8 @@ const TABLES: &str = "SELECT TABLE_NAME AS table_name FROM information_schema.TA
      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
 
 const COLUMNS: &str = "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, \
-     COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, EXTRA AS extra \
+     COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, EXTRA AS extra, \
+     COLUMN_DEFAULT AS server_default \
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
@@ -56,6 +57,8 @@ struct ColumnRow {
     is_nullable: String,
     #[diesel(sql_type = Text)]
     extra: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    server_default: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -101,6 +104,7 @@ pub(super) fn reflect(conn: &mut MysqlConnection) -> Result<Vec<TableSchema>> {
             c.column_type,
             c.is_nullable.eq_ignore_ascii_case("YES"),
             auto,
+            mysql_default(c.server_default, &c.extra),
         );
     }
     for i in indexes {
@@ -133,4 +137,22 @@ pub(super) fn reflect(conn: &mut MysqlConnection) -> Result<Vec<TableSchema>> {
         );
     }
     Ok(out.finish())
+}
+
+/// `COLUMN_DEFAULT` as SQL. MariaDB (10.2.7 on) quotes a string literal and spells a function
+/// (`current_timestamp()`); MySQL 8 gives a string literal bare and marks an expression
+/// `DEFAULT_GENERATED` in `EXTRA`, so a bare value that is not a number is quoted here.
+fn mysql_default(value: Option<String>, extra: &str) -> Option<String> {
+    let value = value?;
+    let bare = !value.starts_with('\'')
+        && !value.eq_ignore_ascii_case("NULL")
+        && value.parse::<f64>().is_err()
+        && !value.contains('(')
+        && !value.to_ascii_uppercase().starts_with("CURRENT_")
+        && !extra.to_ascii_uppercase().contains("DEFAULT_GENERATED");
+    Some(if bare {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        value
+    })
 }

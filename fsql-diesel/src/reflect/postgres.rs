@@ -20,7 +20,8 @@ const TABLES: &str = "SELECT c.relname::text AS table_name \
 const COLUMNS: &str = "SELECT c.relname::text AS table_name, a.attname::text AS column_name, \
      format_type(a.atttypid, a.atttypmod) AS column_type, a.attnotnull AS not_null, \
      (a.attidentity IN ('a', 'd') \
-      OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)) AS autoincrement \
+      OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)) AS autoincrement, \
+     CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS server_default \
      FROM pg_attribute a \
      JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -81,6 +82,8 @@ struct ColumnRow {
     not_null: bool,
     #[diesel(sql_type = Bool)]
     autoincrement: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    server_default: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -127,6 +130,7 @@ pub(super) fn reflect(conn: &mut PgConnection) -> Result<Vec<TableSchema>> {
             c.column_type,
             !c.not_null,
             c.autoincrement,
+            c.server_default,
         );
     }
     let mut last_fk = None;

@@ -26,7 +26,7 @@ const TABLES: &str = concat!(
 
 const COLUMNS: &str = concat!(
     "SELECT m.name AS table_name, p.name AS column_name, p.type AS column_type, \
-     p.\"notnull\" AS not_null, p.pk AS pk_position \
+     p.\"notnull\" AS not_null, p.pk AS pk_position, p.dflt_value AS server_default \
      FROM sqlite_master m, pragma_table_info(m.name) p",
     user_tables!(),
     " ORDER BY m.name, p.cid"
@@ -68,6 +68,8 @@ struct ColumnRow {
     not_null: i32,
     #[diesel(sql_type = Integer)]
     pk_position: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    server_default: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -142,6 +144,7 @@ pub(super) fn reflect(conn: &mut SqliteConnection) -> Result<Vec<TableSchema>> {
             c.column_type,
             c.not_null == 0 && !rowid_alias,
             rowid_alias,
+            c.server_default,
         );
     }
     for (table, _, column) in pk {

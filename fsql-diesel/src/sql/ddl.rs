@@ -134,6 +134,9 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
         BackendKind::Sqlite => match column.ty {
             _ if column.autoincrement => "INTEGER".to_owned(),
             T::SmallInt => "SMALLINT".to_owned(),
+            // A single key spelt exactly `INTEGER` is the rowid, assigned on insert: a key the
+            // application assigns (`autoincrement = false`) is `INT`, the same type to SQLite.
+            T::Integer if column.primary_key && table.primary_key.len() == 1 => "INT".to_owned(),
             T::Integer => "INTEGER".to_owned(),
             T::BigInt => "BIGINT".to_owned(),
             T::Float => "FLOAT".to_owned(),
@@ -458,6 +461,9 @@ fn reflected_column_def(c: &fsql_core::schema::ColumnSchema) -> ColumnDef {
     } else {
         def.not_null();
     }
+    if let Some(default) = &c.server_default {
+        def.default(sea_query::Expr::cust(default.clone()));
+    }
     def
 }
 
@@ -482,7 +488,19 @@ pub fn alter_column(table: &TableMeta, column: &ColumnMeta, dialect: Dialect) ->
     if column.nullable && !column.primary_key {
         def.null();
     }
+    if column.server_default.is_none() {
+        drop_default(&mut def, dialect);
+    }
     alter_to(table, def, dialect)
+}
+
+/// PostgreSQL's `ALTER COLUMN` keeps a default it is not told about (MySQL's `MODIFY COLUMN`
+/// replaces the whole definition): a column that should have none gets `SET DEFAULT NULL`,
+/// which reflection reads as no default.
+fn drop_default(def: &mut ColumnDef, dialect: Dialect) {
+    if dialect.0 == BackendKind::Postgres {
+        def.default(sea_query::Expr::cust("NULL"));
+    }
 }
 
 /// Changes a column back to what the database held (what undoes [`alter_column`]).
@@ -491,7 +509,11 @@ pub fn alter_column_back(
     column: &fsql_core::schema::ColumnSchema,
     dialect: Dialect,
 ) -> Result<String> {
-    alter_to(table, reflected_column_def(column), dialect)
+    let mut def = reflected_column_def(column);
+    if column.server_default.is_none() {
+        drop_default(&mut def, dialect);
+    }
+    alter_to(table, def, dialect)
 }
 
 fn alter_to(table: &TableMeta, mut def: ColumnDef, dialect: Dialect) -> Result<String> {
@@ -602,8 +624,8 @@ pub fn drop_foreign_key(table: &TableMeta, name: &str, dialect: Dialect) -> Resu
 }
 
 /// `CREATE TABLE` for a table as the database held it (a reflected [`TableSchema`]), under
-/// `name`, then its indexes on `schema.name`: what undoes a rebuild. Types are the catalog's
-/// spellings; server defaults are not reflected, so the copy has none.
+/// `name`, then its indexes on `schema.name`: what undoes a rebuild. Types and server defaults
+/// are the catalog's spellings.
 ///
 /// [`TableSchema`]: fsql_core::schema::TableSchema
 pub fn create_reflected_table_as(
