@@ -14,7 +14,7 @@
 //!
 //! | command | what it does |
 //! |---|---|
-//! | `db revision --autogenerate -m MSG` (also `db migrate -m MSG`) | writes a revision from the difference between the models and the database |
+//! | `db revision --autogenerate -m MSG [--drop-tables]` (also `db migrate -m MSG`) | writes a revision from the difference between the models and the database (`--drop-tables`: also drops the tables no model declares) |
 //! | `db upgrade [TARGET] [--sql]` | runs the revisions not run yet, up to TARGET (`--sql`: prints what a new revision would hold instead) |
 //! | `db downgrade [TARGET \| --steps N]` | reverts until TARGET is the latest that ran (`base`: all), or the last N (default 1) |
 //! | `db stamp TARGET` | marks the database as at TARGET (`head`, `base`, a revision) without running anything |
@@ -53,6 +53,10 @@ fn command() -> Command {
         .value_name("MESSAGE")
         .required(true)
         .help("What the revision does, for its directory's name");
+    let drop_tables = Arg::new("drop-tables")
+        .long("drop-tables")
+        .action(ArgAction::SetTrue)
+        .help("Drop the tables no model declares (listed, not dropped, without it)");
     Command::new("manage")
         .about("Schema migrations for the models compiled into this binary")
         .subcommand_required(true)
@@ -66,6 +70,7 @@ fn command() -> Command {
                     Command::new("revision")
                         .about("Write a revision")
                         .arg(message.clone())
+                        .arg(drop_tables.clone())
                         .arg(
                             Arg::new("autogenerate")
                                 .long("autogenerate")
@@ -77,7 +82,8 @@ fn command() -> Command {
                 .subcommand(common(
                     Command::new("migrate")
                         .about("Write a revision from the difference (`revision --autogenerate`)")
-                        .arg(message),
+                        .arg(message)
+                        .arg(drop_tables),
                 ))
                 .subcommand(common(
                     Command::new("upgrade")
@@ -227,7 +233,8 @@ fn execute(db: &Database, name: &str, args: &ArgMatches, out: &mut dyn Write) ->
             let message = args
                 .get_one::<String>("message")
                 .map_or("revision", String::as_str);
-            let revision = db.autogenerate(bind)?;
+            let options = crate::Autogenerate::default().drop_tables(args.get_flag("drop-tables"));
+            let revision = db.autogenerate_with(bind, &options)?;
             if revision.is_empty() {
                 writeln!(out, "no changes: the database matches the models").map_err(io)?;
                 return Ok(0);

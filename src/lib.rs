@@ -89,10 +89,10 @@ pub use fsql_derive::{inherits, mixin, Mixin};
 pub use fsql_diesel::model::aggregate::{func, Aggregate, Grouped};
 pub use fsql_diesel::query::AnyOf;
 pub use fsql_diesel::{
-    AnyConnection, BackendKind, Binds, Change, ColumnValue, Database, DatabaseBuilder, DatabaseUrl,
-    Enum, Executor, Json, KeysetKey, Model, Operation, Page, PageNavigation, Pending, PendingWork,
-    PoolOptions, PoolStatus, PooledConnection, Query, QueryBuilder, Record, ReplicaOptions,
-    RetryPolicy, Revision, Session, QUERY_TARGET,
+    AnyConnection, Autogenerate, BackendKind, Binds, Change, ColumnValue, Database,
+    DatabaseBuilder, DatabaseUrl, Enum, Executor, Json, KeysetKey, Model, Operation, Page,
+    PageNavigation, Pending, PendingWork, PoolOptions, PoolStatus, PooledConnection, Query,
+    QueryBuilder, Record, ReplicaOptions, RetryPolicy, Revision, Session, QUERY_TARGET,
 };
 
 pub use fsql_diesel::keyset_key;

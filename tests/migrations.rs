@@ -553,6 +553,76 @@ fn sqlite_rebuilds_a_table_for_what_alter_table_cannot_do() {
     assert_eq!(v4::Book::query().one(&old).unwrap().title, "Dune");
 }
 
+/// Tables no model declares are listed by default; with `drop_tables` the revision drops them,
+/// children first, and `down.sql` brings them back as they were (without their rows).
+#[test]
+fn tables_no_model_declares_are_dropped_only_when_asked() {
+    use fsql::schema::SchemaDifference;
+    for t in each_backend(&[]) {
+        eprintln!("backend: {}", t.backend);
+        let dir = tempfile::tempdir().unwrap();
+        let file;
+        let url = match t.backend {
+            BackendKind::Sqlite => {
+                file = dir.path().join("app.db");
+                format!("sqlite:///{}", file.display())
+            }
+            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
+        };
+        let migrations = dir.path().join("migrations");
+        let both = [v3::Author::META, v5::Book::META];
+        let full = at(&url, &both);
+        full.autogenerate(None)
+            .unwrap()
+            .write(&migrations, "authors and books")
+            .unwrap();
+        full.upgrade(None, &migrations).unwrap();
+
+        // Books leave the models: listed, not dropped.
+        let authors = at(&url, &[v3::Author::META]);
+        let kept = authors.autogenerate(None).unwrap();
+        assert!(kept.up.is_empty(), "{:?}", kept.up);
+        assert!(
+            matches!(&kept.unsupported[..], [SchemaDifference::ExtraTable(b)] if b.name == "book"),
+            "{:?}",
+            kept.unsupported
+        );
+
+        // Asked to: authors go too when they leave, after the books that refer to them.
+        let nothing = at(&url, &[]);
+        let options = fsql::Autogenerate::default().drop_tables(true);
+        let dropping = nothing.autogenerate_with(None, &options).unwrap();
+        assert!(
+            dropping.unsupported.is_empty(),
+            "{:?}",
+            dropping.unsupported
+        );
+        assert_eq!(dropping.up.len(), 2, "{:?}", dropping.up);
+        assert!(dropping.up[0].contains("book") && dropping.up[1].contains("author"));
+        dropping.write(&migrations, "drop everything").unwrap();
+        nothing.upgrade(None, &migrations).unwrap();
+        let tables = catalog_tables(&nothing, None);
+        assert!(
+            !tables.iter().any(|t| t == "author" || t == "book"),
+            "{tables:?}"
+        );
+
+        // Down: both come back as the models declared them, keys still assigned.
+        full.downgrade(None, &migrations, 1).unwrap();
+        let diff = full.schema_diff(None).unwrap();
+        assert!(diff.is_empty(), "{}: {diff:#?}", t.backend);
+        let ann = v3::Author {
+            id: 0,
+            name: "ann".into(),
+            bio: None,
+            books_written: 0,
+        }
+        .insert(&full)
+        .unwrap();
+        assert!(ann.id > 0);
+    }
+}
+
 #[test]
 fn a_drop_and_an_add_of_one_type_are_flagged_as_a_possible_rename() {
     mod renamed {

@@ -52,7 +52,7 @@ pub use conn::instrument::QUERY_TARGET;
 pub use database::{Binds, Database};
 pub use executor::Executor;
 pub use fsql_core::{Error, Result};
-pub use migrate::Revision;
+pub use migrate::{Autogenerate, Revision};
 pub use model::Model;
 pub use paginate::{KeysetKey, Page, PageNavigation};
 pub use pool::{PoolOptions, PoolStatus, PooledConnection};

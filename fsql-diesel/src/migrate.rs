@@ -15,9 +15,9 @@
 //! the copy renamed, its indexes created: Alembic's batch mode), inside one transaction with
 //! foreign keys off, so the revision is marked `run_in_transaction = false` and opens its own.
 //!
-//! A table the models no longer have is never dropped: it is listed in
-//! [`Revision::unsupported`] and written at the top of `up.sql` as a comment, for the
-//! revision's author. Renames are never guessed: a column dropped and one of the same type
+//! A table the models no longer have is not dropped unless asked ([`Autogenerate::drop_tables`]):
+//! it is listed in [`Revision::unsupported`] and written at the top of `up.sql` as a comment,
+//! for the revision's author. Renames are never guessed: a column dropped and one of the same type
 //! added in one table is a drop and an add, and [`Revision::notes`] says it looks like a
 //! rename. A `NOT NULL` column without a server default cannot be added to a table that has
 //! rows; give it one, `#[fsql(default = "..")]`. Dropping a column loses its data, and its
@@ -473,16 +473,83 @@ mod migrations_table {
     }
 }
 
+/// `tables` ordered so that a table comes before the tables it refers to (a child is dropped
+/// before its parent); a cycle is broken where it closes.
+fn children_first<'a>(
+    tables: &[&'a fsql_core::schema::TableSchema],
+) -> Vec<&'a fsql_core::schema::TableSchema> {
+    let mut out: Vec<&fsql_core::schema::TableSchema> = Vec::new();
+    let mut left: Vec<&fsql_core::schema::TableSchema> = tables.to_vec();
+    while !left.is_empty() {
+        // A table no remaining table refers to can go now.
+        let free = left
+            .iter()
+            .position(|t| {
+                !left.iter().any(|other| {
+                    other.name != t.name
+                        && other
+                            .foreign_keys
+                            .iter()
+                            .any(|fk| fk.referred_table == t.name)
+                })
+            })
+            .unwrap_or(0);
+        out.push(left.remove(free));
+    }
+    out
+}
+
 /// The name a constraint the models leave unnamed gets in a revision.
 fn constraint_name(prefix: &str, table: &str, columns: &[String]) -> String {
     format!("{prefix}_{table}_{}", columns.join("_"))
 }
 
+/// Choices of [`Database::autogenerate_with`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Autogenerate {
+    /// Drop the tables the database has and no model declares (Alembic's default; fsql's is to
+    /// list them in [`Revision::unsupported`], since a database often holds tables another
+    /// program owns). Children are dropped before their parents; `down.sql` creates each again
+    /// as the database held it (columns, keys, defaults, indexes, foreign keys), without its
+    /// rows.
+    pub drop_tables: bool,
+}
+
+impl Autogenerate {
+    /// [`drop_tables`](Self::drop_tables) set to `drop`.
+    pub fn drop_tables(mut self, drop: bool) -> Self {
+        self.drop_tables = drop;
+        self
+    }
+}
+
 impl Database {
     /// The revision that takes bind `key`'s database to its models (Alembic's
     /// `revision --autogenerate`): see the [module docs](crate::migrate) for what it writes.
-    /// Empty when they match.
+    /// Empty when they match. Tables no model declares are listed, not dropped:
+    /// [`autogenerate_with`](Self::autogenerate_with) drops them.
     pub fn autogenerate(&self, key: Option<&str>) -> Result<Revision> {
+        self.autogenerate_with(key, &Autogenerate::default())
+    }
+
+    /// [`autogenerate`](Self::autogenerate) with choices.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder().url("sqlite://").build()?;
+    /// use diesel::connection::SimpleConnection;
+    /// db.connection()?.batch_execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY)")?;
+    /// let kept = db.autogenerate(None)?;
+    /// assert!(kept.up.is_empty() && kept.unsupported.len() == 1);
+    /// let dropped = db.autogenerate_with(None, &fsql::Autogenerate::default().drop_tables(true))?;
+    /// assert_eq!(dropped.up, ["DROP TABLE \"legacy\""]);
+    /// assert!(dropped.down[0].starts_with("CREATE TABLE \"legacy\""));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn autogenerate_with(&self, key: Option<&str>, options: &Autogenerate) -> Result<Revision> {
         let dialect = Dialect::of(self.url(key)?.backend());
         let metadata = self.metadata(key)?;
         let mut revision = Revision {
@@ -530,6 +597,7 @@ impl Database {
                     None => planned.push((d, None, None)),
                 },
                 SchemaDifference::MissingTable(_) => {}
+                SchemaDifference::ExtraTable(_) if options.drop_tables => {}
                 _ => planned.push((d, None, None)),
             }
         }
@@ -572,6 +640,20 @@ impl Database {
         }
         if !rebuild.is_empty() {
             revision.fence = ddl::rebuild_fence(dialect);
+        }
+        if options.drop_tables {
+            let extra: Vec<&fsql_core::schema::TableSchema> = differences
+                .iter()
+                .filter_map(|d| match d {
+                    SchemaDifference::ExtraTable(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            for t in children_first(&extra) {
+                revision.up.push(ddl::drop_table_named(&t.name, dialect)?);
+                let create = ddl::create_reflected_table_as(t, &t.name, dialect)?;
+                revision.down.extend(create.into_iter().rev());
+            }
         }
         // Undo in the reverse order: a table's columns and indexes before the table.
         revision.down.reverse();

@@ -453,9 +453,21 @@ pub fn add_column(table: &TableMeta, column: &ColumnMeta, dialect: Dialect) -> R
 /// spells it, and its nullability.
 ///
 /// [`ColumnSchema`]: fsql_core::schema::ColumnSchema
-fn reflected_column_def(c: &fsql_core::schema::ColumnSchema) -> ColumnDef {
+fn reflected_column_def(c: &fsql_core::schema::ColumnSchema, dialect: Dialect) -> ColumnDef {
     let mut def = ColumnDef::new(sea_query::Alias::new(c.name.as_str()));
-    def.custom(sea_query::Alias::new(c.raw_type.as_str()));
+    // A key the database assigned keeps being assigned: the catalog spells PostgreSQL's
+    // serial as its integer type and MySQL's AUTO_INCREMENT apart from the type (SQLite's
+    // rowid alias is its `INTEGER PRIMARY KEY`, which the type and key give back).
+    let raw_type = match (dialect.0, c.autoincrement, c.ty) {
+        (BackendKind::Postgres, true, Some(ColumnType::SmallInt)) => "SMALLSERIAL",
+        (BackendKind::Postgres, true, Some(ColumnType::BigInt)) => "BIGSERIAL",
+        (BackendKind::Postgres, true, _) => "SERIAL",
+        _ => c.raw_type.as_str(),
+    };
+    def.custom(sea_query::Alias::new(raw_type));
+    if c.autoincrement && dialect.0 == BackendKind::Mysql {
+        def.auto_increment();
+    }
     if c.nullable {
         def.null();
     } else {
@@ -476,7 +488,7 @@ pub fn add_reflected_column(
 ) -> Result<String> {
     let mut stmt = Table::alter();
     stmt.table(table.name)
-        .add_column(reflected_column_def(column));
+        .add_column(reflected_column_def(column, dialect));
     fenced(table, || dialect.render(|b| b.alter(&stmt)))
 }
 
@@ -509,7 +521,7 @@ pub fn alter_column_back(
     column: &fsql_core::schema::ColumnSchema,
     dialect: Dialect,
 ) -> Result<String> {
-    let mut def = reflected_column_def(column);
+    let mut def = reflected_column_def(column, dialect);
     if column.server_default.is_none() {
         drop_default(&mut def, dialect);
     }
@@ -637,7 +649,7 @@ pub fn create_reflected_table_as(
     let mut stmt = Table::create();
     stmt.table(alias(name));
     for c in &schema.columns {
-        stmt.col(reflected_column_def(c));
+        stmt.col(reflected_column_def(c, dialect));
     }
     if !schema.primary_key.is_empty() {
         let mut pk = Index::create();
@@ -667,8 +679,14 @@ pub fn create_reflected_table_as(
     let what = || format!("the table `{}` as the database holds it", schema.name);
     let mut out = vec![fence(what, || dialect.render(|b| b.table(&stmt)))?];
     for ix in &schema.indexes {
-        // SQLite's own indexes (of unnamed UNIQUE constraints) come back with the table.
-        if ix.name.starts_with("sqlite_autoindex_")
+        // SQLite's own indexes (of unnamed UNIQUE constraints) come back with the table, and
+        // so does a unique index MySQL also reports as the constraint it is.
+        let constraint = schema
+            .unique_constraints
+            .iter()
+            .any(|u| u.name.as_deref() == Some(ix.name.as_str()) && u.columns == ix.columns);
+        if constraint
+            || ix.name.starts_with("sqlite_autoindex_")
             || ix
                 .columns
                 .iter()
