@@ -557,6 +557,15 @@ fn rust_type(c: &ColumnSchema, notes: &mut Vec<String>) -> (String, Vec<String>)
         ),
         Some(T::Numeric(None)) => plain("fsql::Decimal"),
         Some(T::Enum(_) | T::PerDialect(_) | T::Custom(_)) | None => {
+            if let Some(ty) = wider_integer(&c.raw_type, notes) {
+                return (ty.to_owned(), vec![format!("ddl_type = {:?}", c.raw_type)]);
+            }
+            if is_text_like(&c.raw_type) {
+                return (
+                    "String".to_owned(),
+                    vec![format!("ddl_type = {:?}", c.raw_type)],
+                );
+            }
             notes.push(format!(
                 "fsql has no Rust type for `{}`; read as text: give the field a type that \
                  implements fsql::ColumnValue",
@@ -568,6 +577,37 @@ fn rust_type(c: &ColumnSchema, notes: &mut Vec<String>) -> (String, Vec<String>)
             )
         }
     }
+}
+
+/// Types every backend sends as text: fixed-width strings and MySQL's `ENUM`/`SET`.
+fn is_text_like(raw: &str) -> bool {
+    let lower = raw.to_ascii_lowercase();
+    let base = lower.split(['(', ' ']).next().unwrap_or_default();
+    matches!(
+        base,
+        "char" | "character" | "bpchar" | "nchar" | "enum" | "set"
+    ) && !lower.contains("varying")
+}
+
+/// MySQL's integers fsql has no type of its own for (`tinyint(4)`, `mediumint`, `int
+/// unsigned`, ..), read as the narrowest Rust integer that holds every value: the column keeps
+/// its type through `ddl_type`.
+fn wider_integer(raw: &str, notes: &mut Vec<String>) -> Option<&'static str> {
+    let lower = raw.to_ascii_lowercase();
+    let base = lower.split(['(', ' ']).next().unwrap_or_default();
+    let unsigned = lower.contains("unsigned");
+    Some(match (base, unsigned) {
+        ("tinyint", _) => "i16",
+        ("smallint", true) | ("mediumint", _) => "i32",
+        ("int" | "integer", true) => "i64",
+        ("bigint", true) => {
+            notes.push(format!(
+                "`{raw}` holds values above i64::MAX, which cannot be read into this field"
+            ));
+            "i64"
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

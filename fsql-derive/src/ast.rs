@@ -125,6 +125,17 @@ impl<'a> Model<'a> {
         } else {
             rust_ident(&table_name, input.ident.span())
         };
+        // A table named like its struct (`"UserAccount"`, as a database made by hand may
+        // have) would give the module the struct's name: it takes the snake_case one then.
+        let table_mod = if table_mod == input.ident.unraw() {
+            let mut snake = fsql_core::camel_to_snake(&table_name);
+            if table_mod == snake {
+                snake.push_str("_table");
+            }
+            rust_ident(&snake, input.ident.span())
+        } else {
+            table_mod
+        };
         let mut fields = Vec::new();
         let mut relations = Vec::new();
         for f in &named.named {
@@ -442,5 +453,45 @@ mod tests {
         assert_eq!(id("self"), "self_");
         assert_eq!(id("my-table"), "my_table");
         assert_eq!(id("2fa"), "_2fa");
+    }
+
+    /// The `table!` module never takes the struct's own name.
+    #[test]
+    fn a_table_named_like_its_struct_gets_a_snake_case_module() {
+        let modules = [
+            (
+                quote::quote!(
+                    #[fsql(table_name = "UserAccount")]
+                    struct UserAccount {
+                        id: i32,
+                    }
+                ),
+                "user_account",
+            ),
+            (
+                quote::quote!(
+                    #[fsql(table_name = "t")]
+                    struct t {
+                        id: i32,
+                    }
+                ),
+                "t_table",
+            ),
+            (
+                quote::quote!(
+                    struct UserAccount {
+                        id: i32,
+                    }
+                ),
+                "user_account",
+            ),
+        ];
+        for (tokens, expected) in modules {
+            let input: syn::DeriveInput = syn::parse2(tokens).unwrap();
+            let cx = crate::ctxt::Ctxt::new();
+            let model = super::Model::from_ast(&cx, &input).unwrap();
+            assert_eq!(model.table_mod.to_string(), expected);
+            let _ = cx.check();
+        }
     }
 }
