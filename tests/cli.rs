@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::*;
 use fsql::prelude::*;
-use fsql::{BackendKind, Registry};
+use fsql::Registry;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[fsql(table_name = "gadget")]
@@ -37,10 +37,7 @@ fn the_db_commands_migrate_check_and_report_on_every_backend() {
     for t in each_backend(&[]) {
         eprintln!("backend: {}", t.backend);
         let dir = tempfile::tempdir().unwrap();
-        let url = match t.backend {
-            BackendKind::Sqlite => format!("sqlite:///{}", dir.path().join("app.db").display()),
-            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
-        };
+        let url = shared_url(&t, dir.path());
         let db = Database::builder()
             .url(&url)
             .registry(Registry::new([Gadget::META]))

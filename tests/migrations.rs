@@ -355,16 +355,7 @@ fn a_schema_evolves_through_generated_revisions_on_every_backend() {
     for t in each_backend(&[]) {
         eprintln!("backend: {}", t.backend);
         let dir = tempfile::tempdir().unwrap();
-        // SQLite in memory lives as long as its one connection: a file, so that every
-        // `Database` of a version sees the same schema.
-        let file;
-        let url = match t.backend {
-            BackendKind::Sqlite => {
-                file = dir.path().join("app.db");
-                format!("sqlite:///{}", file.display())
-            }
-            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
-        };
+        let url = shared_url(&t, dir.path());
         evolve(&url, t.backend, &dir.path().join("migrations"));
     }
 }
@@ -404,10 +395,7 @@ fn upgrade_and_downgrade_to_a_named_revision_and_stamp_on_every_backend() {
         let migrations = dir.path().join("migrations");
         let scratch = format!("sqlite:///{}", dir.path().join("scratch.db").display());
         // Revisions are SQL for their backend: write them against this backend.
-        let url = match t.backend {
-            BackendKind::Sqlite => format!("sqlite:///{}", dir.path().join("app.db").display()),
-            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
-        };
+        let url = shared_url(&t, dir.path());
         let scratch = if t.backend == BackendKind::Sqlite {
             scratch
         } else {
@@ -561,14 +549,7 @@ fn tables_no_model_declares_are_dropped_only_when_asked() {
     for t in each_backend(&[]) {
         eprintln!("backend: {}", t.backend);
         let dir = tempfile::tempdir().unwrap();
-        let file;
-        let url = match t.backend {
-            BackendKind::Sqlite => {
-                file = dir.path().join("app.db");
-                format!("sqlite:///{}", file.display())
-            }
-            _ => t.db.url(None).unwrap().masked().to_owned(), // test URLs carry no password
-        };
+        let url = shared_url(&t, dir.path());
         let migrations = dir.path().join("migrations");
         let both = [v3::Author::META, v5::Book::META];
         let full = at(&url, &both);

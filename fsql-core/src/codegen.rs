@@ -137,15 +137,20 @@ fn struct_names(tables: &[TableSchema]) -> Vec<String> {
             if KEYWORDS.contains(&name.as_str()) {
                 name.push_str("Table");
             }
-            let base = name.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}{n}");
-                n += 1;
-            }
-            name
+            distinct(&mut taken, name, "")
         })
         .collect()
+}
+
+/// `base`, or `base<sep>2`, `base<sep>3`, .. when taken; recorded as taken.
+fn distinct(taken: &mut BTreeSet<String>, base: String, sep: &str) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{sep}{n}");
+        n += 1;
+    }
+    name
 }
 
 /// `user_account` → `UserAccount`; anything that is not a letter or digit separates words.
@@ -193,16 +198,7 @@ fn field_names(t: &TableSchema) -> Vec<String> {
     let mut taken = BTreeSet::new();
     t.columns
         .iter()
-        .map(|c| {
-            let base = field_name(&c.name);
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
-            name
-        })
+        .map(|c| distinct(&mut taken, field_name(&c.name), "_"))
         .collect()
 }
 
@@ -646,6 +642,28 @@ mod tests {
         for (column, expected) in fields {
             assert_eq!(field_name(column), expected, "{column}");
         }
+        // Two columns that clean up to one name, two tables to one struct name.
+        let t = TableSchema {
+            name: "t".into(),
+            columns: ["a b", "a_b", "a-b"]
+                .map(|n| ColumnSchema {
+                    name: n.into(),
+                    ty: None,
+                    raw_type: "text".into(),
+                    nullable: true,
+                    autoincrement: false,
+                    server_default: None,
+                })
+                .into(),
+            primary_key: vec![],
+            foreign_keys: vec![],
+            unique_constraints: vec![],
+            indexes: vec![],
+        };
+        assert_eq!(field_names(&t), ["a_b", "a_b_2", "a_b_3"]);
+        let mut u = t.clone();
+        u.name = "T".into();
+        assert_eq!(struct_names(&[t, u]), ["T", "T2"]);
     }
 
     /// What fsql cannot declare is said beside the item, and the rest is still written.

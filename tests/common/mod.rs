@@ -78,6 +78,16 @@ pub fn each_backend(tables: &[&'static TableMeta]) -> Vec<TestDb> {
     out
 }
 
+/// A URL every `Database` of a test can open to reach `t`'s database: on SQLite a file in
+/// `dir` (an in-memory database lives as long as its one connection), on a server the test's
+/// namespace (test URLs carry no password, so the masked URL is the URL).
+pub fn shared_url(t: &TestDb, dir: &std::path::Path) -> String {
+    match t.backend {
+        BackendKind::Sqlite => format!("sqlite:///{}", dir.join("app.db").display()),
+        _ => t.db.url(None).unwrap().masked().to_owned(),
+    }
+}
+
 /// A fresh database on `backend` alone (which must be compiled in), `tables` created.
 pub fn on_backend(backend: BackendKind, tables: &[&'static TableMeta]) -> TestDb {
     let (url, namespace) = match backend {
