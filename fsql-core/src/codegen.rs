@@ -22,7 +22,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::metadata::{ColumnType, OnDelete};
+use crate::metadata::{ColumnType, OnDelete, MODEL_ITEMS};
+use crate::naming_convention::NamingConvention;
 use crate::schema::{ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema, EXPRESSION_COLUMN};
 use crate::table_name::camel_to_snake;
 
@@ -35,12 +36,9 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
 ];
 
-/// Items `#[derive(Model)]` gives a model, reached as `Model::item`: a field of the same name
-/// would hide them.
-const MODEL_ITEMS: &[&str] = &["query", "primary_key"];
-
 /// The Rust source of models for `tables` (one database, or one bind's: `bind` is written on
-/// every model when given).
+/// every model when given). An index is given its name in the source unless `naming` (the
+/// convention the models will be created under) would give it that name.
 ///
 /// ```
 /// use fsql_core::codegen::models_source;
@@ -61,11 +59,16 @@ const MODEL_ITEMS: &[&str] = &["query", "primary_key"];
 ///     unique_constraints: vec![],
 ///     indexes: vec![],
 /// };
-/// let source = models_source(&[table], None);
+/// let naming = fsql_core::naming_convention::NamingConvention::default();
+/// let source = models_source(&[table], None, &naming);
 /// assert!(source.contains("pub struct BlogPost {"));
 /// assert!(source.contains("#[fsql(column = \"type\", length = 20)]\n    pub type_: Option<String>,"));
 /// ```
-pub fn models_source(tables: &[TableSchema], bind: Option<&str>) -> String {
+pub fn models_source(
+    tables: &[TableSchema],
+    bind: Option<&str>,
+    naming: &NamingConvention,
+) -> String {
     let structs = struct_names(tables);
     let association: BTreeSet<&str> = tables
         .iter()
@@ -84,6 +87,7 @@ pub fn models_source(tables: &[TableSchema], bind: Option<&str>) -> String {
             tables,
             structs: &structs,
             association: &association,
+            naming,
         };
         if association.contains(t.name.as_str()) {
             ctx.association_table(&mut out, bind);
@@ -187,7 +191,8 @@ fn field_name(column: &str) -> String {
     if name.chars().all(|c| c == '_') {
         name.push_str("column");
     }
-    if KEYWORDS.contains(&name.as_str()) || MODEL_ITEMS.contains(&name.as_str()) {
+    let hides_an_item = MODEL_ITEMS.iter().any(|(item, _)| *item == name);
+    if KEYWORDS.contains(&name.as_str()) || hides_an_item {
         name.push('_');
     }
     name
@@ -207,6 +212,7 @@ struct Context<'a> {
     tables: &'a [TableSchema],
     structs: &'a [String],
     association: &'a BTreeSet<&'a str>,
+    naming: &'a NamingConvention,
 }
 
 /// How one column is written: its attributes and its Rust type, and notes for what cannot be.
@@ -385,7 +391,7 @@ impl Context<'_> {
     /// MySQL lists every unique index as a constraint too: there, one named after its column
     /// is what `unique` makes, and one of another name is written as a struct-level index.
     fn single_unique(&self, column: &str) -> bool {
-        let default = default_index_name(&self.table.name, &[column]);
+        let default = self.unnamed_index_name(&[column]);
         self.table.unique_constraints.iter().any(|u| {
             u.columns == [column]
                 && u.name.as_deref() != Some(default.as_str())
@@ -397,7 +403,7 @@ impl Context<'_> {
     /// The index on `column` alone that the field's `index` makes (`ix_<table>_<column>`):
     /// `Some(unique)` when there is one.
     fn single_index(&self, column: &str) -> Option<bool> {
-        let default = default_index_name(&self.table.name, &[column]);
+        let default = self.unnamed_index_name(&[column]);
         self.table
             .indexes
             .iter()
@@ -433,7 +439,9 @@ impl Context<'_> {
                 continue;
             }
             let single = ix.columns.len() == 1;
-            if single && ix.name == default_index_name(&t.name, &[ix.columns[0].as_str()]) {
+            let columns: Vec<&str> = ix.columns.iter().map(String::as_str).collect();
+            let unnamed = ix.name == self.unnamed_index_name(&columns);
+            if single && unnamed {
                 continue; // the field's `index`
             }
             if self.is_foreign_key_index(ix) {
@@ -454,7 +462,7 @@ impl Context<'_> {
             };
             let kind = if ix.unique { "unique" } else { "index" };
             let mut parts = cols;
-            if ix.name != default_index_name(&t.name, &[ix.columns[0].as_str()]) {
+            if !unnamed {
                 parts.push(format!("name = {:?}", ix.name));
             }
             attrs.push(format!("{kind}({})", parts.join(", ")));
@@ -477,6 +485,11 @@ impl Context<'_> {
             attrs.push(format!("unique({})", parts.join(", ")));
         }
         (attrs, notes)
+    }
+
+    /// The name the field's `index` (and an unnamed struct-level index) over `columns` gets.
+    fn unnamed_index_name(&self, columns: &[&str]) -> String {
+        self.naming.unnamed_index_name(&self.table.name, columns)
     }
 
     /// The index MySQL makes by itself for a foreign key (named after the constraint or its
@@ -518,15 +531,6 @@ fn write_columns(out: &mut String, columns: &[ColumnCode], item: Item) {
     }
 }
 
-/// `ix_<table>_<first column>`: the name the field's `index` (and an unnamed struct-level
-/// index) gets from the default naming convention.
-fn default_index_name(table: &str, columns: &[&str]) -> String {
-    format!(
-        "ix_{table}_{}",
-        columns.first().copied().unwrap_or_default()
-    )
-}
-
 /// The Rust type of a column (without `Option`) and the attributes its SQL type needs.
 fn rust_type(c: &ColumnSchema, notes: &mut Vec<String>) -> (String, Vec<String>) {
     use ColumnType as T;
@@ -556,7 +560,7 @@ fn rust_type(c: &ColumnSchema, notes: &mut Vec<String>) -> (String, Vec<String>)
             if let Some(ty) = wider_integer(&c.raw_type, notes) {
                 return (ty.to_owned(), vec![format!("ddl_type = {:?}", c.raw_type)]);
             }
-            if is_text_like(&c.raw_type) {
+            if is_text_like(&c.raw_type.to_ascii_lowercase()) {
                 return (
                     "String".to_owned(),
                     vec![format!("ddl_type = {:?}", c.raw_type)],
@@ -576,23 +580,25 @@ fn rust_type(c: &ColumnSchema, notes: &mut Vec<String>) -> (String, Vec<String>)
 }
 
 /// Types every backend sends as text: fixed-width strings and MySQL's `ENUM`/`SET`.
-fn is_text_like(raw: &str) -> bool {
-    let lower = raw.to_ascii_lowercase();
-    let base = lower.split(['(', ' ']).next().unwrap_or_default();
+fn is_text_like(spelling: &str) -> bool {
     matches!(
-        base,
+        first_word(spelling),
         "char" | "character" | "bpchar" | "nchar" | "enum" | "set"
-    ) && !lower.contains("varying")
+    ) && !spelling.contains("varying")
+}
+
+/// A type's name without its parameters and modifiers: `int(10) unsigned` → `int`.
+fn first_word(spelling: &str) -> &str {
+    spelling.split(['(', ' ']).next().unwrap_or_default()
 }
 
 /// MySQL's integers fsql has no type of its own for (`tinyint(4)`, `mediumint`, `int
 /// unsigned`, ..), read as the narrowest Rust integer that holds every value: the column keeps
 /// its type through `ddl_type`.
 fn wider_integer(raw: &str, notes: &mut Vec<String>) -> Option<&'static str> {
-    let lower = raw.to_ascii_lowercase();
-    let base = lower.split(['(', ' ']).next().unwrap_or_default();
-    let unsigned = lower.contains("unsigned");
-    Some(match (base, unsigned) {
+    let spelling = raw.to_ascii_lowercase();
+    let unsigned = spelling.contains("unsigned");
+    Some(match (first_word(&spelling), unsigned) {
         ("tinyint", _) => "i16",
         ("smallint", true) | ("mediumint", _) => "i32",
         ("int" | "integer", true) => "i64",
@@ -708,7 +714,11 @@ mod tests {
                 unique: false,
             }],
         };
-        let source = models_source(&[child, parent], Some("audit"));
+        let source = models_source(
+            &[child, parent],
+            Some("audit"),
+            &NamingConvention::default(),
+        );
         for expected in [
             "// fsql codegen: index `ix_lower_addr` is over an expression; not generated",
             "// fsql codegen: foreign key (a, b) -> parent(a, b) not generated",

@@ -255,6 +255,19 @@ pub struct IndexMeta {
     pub unique: bool,
 }
 
+/// The items reached through a model's name (`User::query()`), with how each is written after
+/// the name: a field of the same name would hide them, so the derive refuses one and codegen
+/// names such a column's field otherwise. Diesel's `HasTable::table()` is not among them: a
+/// column named `table` is common, and Diesel code reaches the table as `user::table`.
+#[doc(hidden)]
+pub const MODEL_ITEMS: &[(&str, &str)] = &[
+    ("query", "()"),
+    ("primary_key", "(..)"),
+    ("META", ""),
+    ("TABLE_NAME", ""),
+    ("PRIMARY_KEY_COLUMNS", ""),
+];
+
 /// Whether two bind keys are the same, in a `const` (generated code checks at compile time
 /// that a joined-inheritance child lives in its parent's bind).
 #[doc(hidden)]

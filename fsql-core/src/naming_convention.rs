@@ -127,54 +127,80 @@ impl NamingConvention {
     /// An index's name: its own, else the `ix` template, else SQLAlchemy's default
     /// `ix_%(column_0_label)s` (SQL needs a name for an index).
     pub fn index_name(&self, table: &TableMeta, ix: &IndexMeta) -> String {
-        if let Some(name) = ix.name {
-            return name.to_owned();
+        match ix.name {
+            Some(name) => name.to_owned(),
+            None => self.unnamed_index_name(table.name, ix.columns),
         }
-        let target = ConstraintTarget::of(table, ix.columns, None);
-        Self::render(
-            self.ix.as_deref().unwrap_or(DEFAULT_INDEX_TEMPLATE),
-            &target,
-        )
+    }
+
+    /// The name an unnamed index over `columns` of the table `table` gets (the `ix` template,
+    /// else SQLAlchemy's default): what [`index_name`](Self::index_name) gives a model's
+    /// index, for a table known only by name (one read from a database).
+    ///
+    /// ```
+    /// use fsql_core::naming_convention::NamingConvention;
+    /// assert_eq!(NamingConvention::default().unnamed_index_name("book", &["author_id", "title"]), "ix_book_author_id");
+    /// ```
+    pub fn unnamed_index_name(&self, table: &str, columns: &[&str]) -> String {
+        let template = self.ix.as_deref().unwrap_or(DEFAULT_INDEX_TEMPLATE);
+        render_names(template, table, columns, None, None)
     }
 
     /// Fills `template` for `target`.
     pub fn render(template: &str, target: &ConstraintTarget<'_>) -> String {
-        let first = target.columns.first().copied().unwrap_or("");
-        let mut out = String::with_capacity(template.len() + 16);
-        let mut rest = template;
-        while let Some(start) = rest.find("%(") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find(")s") else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let token = &after[..end];
-            match token {
-                "table_name" => out.push_str(target.table.name),
-                "column_0_name" => out.push_str(first),
-                "column_0_label" => {
-                    out.push_str(target.table.name);
-                    out.push('_');
-                    out.push_str(first);
-                }
-                "column_0N_name" => out.push_str(&target.columns.concat()),
-                "column_0_N_name" => out.push_str(&target.columns.join("_")),
-                "referred_table_name" => out.push_str(target.referred_table.unwrap_or("")),
-                "constraint_name" => out.push_str(target.constraint_name.unwrap_or("")),
-                other => {
-                    // check_template rejected unknown tokens when the template was set;
-                    // keep the text rather than lose it.
-                    out.push_str("%(");
-                    out.push_str(other);
-                    out.push_str(")s");
-                }
-            }
-            rest = &after[end + 2..];
-        }
-        out.push_str(rest);
-        out
+        render_names(
+            template,
+            target.table.name,
+            target.columns,
+            target.referred_table,
+            target.constraint_name,
+        )
     }
+}
+
+/// Fills `template` for a constraint over `columns` of the table named `table`.
+fn render_names(
+    template: &str,
+    table: &str,
+    columns: &[&str],
+    referred_table: Option<&str>,
+    constraint_name: Option<&str>,
+) -> String {
+    let first = columns.first().copied().unwrap_or("");
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find("%(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find(")s") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let token = &after[..end];
+        match token {
+            "table_name" => out.push_str(table),
+            "column_0_name" => out.push_str(first),
+            "column_0_label" => {
+                out.push_str(table);
+                out.push('_');
+                out.push_str(first);
+            }
+            "column_0N_name" => out.push_str(&columns.concat()),
+            "column_0_N_name" => out.push_str(&columns.join("_")),
+            "referred_table_name" => out.push_str(referred_table.unwrap_or("")),
+            "constraint_name" => out.push_str(constraint_name.unwrap_or("")),
+            other => {
+                // check_template rejected unknown tokens when the template was set;
+                // keep the text rather than lose it.
+                out.push_str("%(");
+                out.push_str(other);
+                out.push_str(")s");
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 const TOKENS: &[&str] = &[

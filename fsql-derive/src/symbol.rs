@@ -8,17 +8,9 @@ pub struct Symbol(pub &'static str);
 
 pub const FSQL: Symbol = Symbol("fsql");
 
-/// The items reached through a model's name (`User::query()`), with how each is written after
-/// the name: a field of the same name would hide them (see `valid.rs`). Diesel's
-/// `HasTable::table()` is not among them: a column named `table` is common, and Diesel code
-/// reaches the table as `user::table`.
-pub const MODEL_ITEMS: &[(&str, &str)] = &[
-    ("query", "()"),
-    ("primary_key", "(..)"),
-    ("META", ""),
-    ("TABLE_NAME", ""),
-    ("PRIMARY_KEY_COLUMNS", ""),
-];
+/// The items reached through a model's name, which a field of the same name would hide (see
+/// `valid.rs`); kept in fsql-core, whose codegen names fields around them.
+pub use fsql_core::metadata::MODEL_ITEMS;
 
 // Container attributes.
 pub const TABLE_NAME: Symbol = Symbol("table_name");

@@ -666,11 +666,14 @@ impl Database {
     /// # }
     /// ```
     pub fn codegen(&self, key: Option<&str>) -> Result<String> {
-        self.url(key)?;
         let mut conn = self.connection_to(key)?;
         let mut tables = crate::reflect::reflect_tables(&mut conn)?;
         tables.retain(|t| !NOT_MODELS.contains(&t.name.as_str()));
-        Ok(fsql_core::codegen::models_source(&tables, key))
+        Ok(fsql_core::codegen::models_source(
+            &tables,
+            key,
+            &self.inner.naming,
+        ))
     }
 
     /// Creates every table of every bind, parents before children, each bind in one

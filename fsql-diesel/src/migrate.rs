@@ -618,11 +618,12 @@ impl Database {
                 continue;
             }
             match op {
-                // Merged into the statement of another difference of the same column.
-                Some((up, _)) if up.is_empty() => {}
+                // Merged into the statement of another difference of the same column: `up`
+                // and `down` are empty.
                 Some((up, down)) => {
-                    revision.up.push(up);
-                    revision.down.push(down);
+                    revision.up.extend(up);
+                    // `down` is reversed as a whole below: keep this difference's own order.
+                    revision.down.extend(down.into_iter().rev());
                 }
                 None => revision.unsupported.push(d.clone()),
             }
@@ -693,8 +694,8 @@ impl Database {
         Ok((up, down))
     }
 
-    /// The statement that makes one difference go away and the one that undoes it, or `None`
-    /// when autogenerate does not write it (see the module docs).
+    /// The statements that make one difference go away and those that undo it, each in the
+    /// order they run, or `None` when autogenerate does not write it (see the module docs).
     fn operation(
         &self,
         meta: &'static TableMeta,
@@ -702,7 +703,7 @@ impl Database {
         difference: &Difference,
         dialect: Dialect,
         all: &[SchemaDifference],
-    ) -> Result<Option<(String, String)>> {
+    ) -> Result<Option<(Vec<String>, Vec<String>)>> {
         let reflected = || {
             // The table as the database holds it: its other differences say what it has.
             all.iter().filter_map(move |d| match d {
@@ -713,8 +714,8 @@ impl Database {
         Ok(Some(match difference {
             Difference::MissingColumn(c) => match meta.column(&c.name) {
                 Some(column) => (
-                    ddl::add_column(meta, column, dialect)?,
-                    ddl::drop_column(meta, &c.name, dialect)?,
+                    vec![ddl::add_column(meta, column, dialect)?],
+                    vec![ddl::drop_column(meta, &c.name, dialect)?],
                 ),
                 None => return Ok(None),
             },
@@ -730,8 +731,8 @@ impl Database {
                     return Ok(None);
                 }
                 (
-                    ddl::drop_column(meta, &c.name, dialect)?,
-                    ddl::add_reflected_column(meta, c, dialect)?,
+                    vec![ddl::drop_column(meta, &c.name, dialect)?],
+                    vec![ddl::add_reflected_column(meta, c, dialect)?],
                 )
             }
             Difference::ColumnType { declared, database }
@@ -756,26 +757,38 @@ impl Database {
                     _ => None,
                 };
                 if reflected().filter_map(rank).min() != rank(difference) {
-                    return Ok(Some((String::new(), String::new())));
+                    return Ok(Some((Vec::new(), Vec::new())));
                 }
                 let Some(column) = meta.column(&declared.name) else {
                     return Ok(None);
                 };
                 (
-                    ddl::alter_column(meta, column, dialect)?,
-                    ddl::alter_column_back(meta, database, dialect)?,
+                    vec![ddl::alter_column(meta, column, dialect)?],
+                    vec![ddl::alter_column_back(meta, database, dialect)?],
                 )
             }
             // A column added to a table that exists goes last; the order of columns changes
             // nothing a query sees, and Alembic does not compare it either.
-            Difference::ColumnOrder { .. } => (String::new(), String::new()),
+            Difference::ColumnOrder { .. } => (Vec::new(), Vec::new()),
             Difference::MissingIndex(ix) => (
-                ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
-                ddl::drop_index(meta, &ix.name, dialect)?,
+                vec![ddl::create_index(
+                    meta,
+                    &ix.name,
+                    &ix.columns,
+                    ix.unique,
+                    dialect,
+                )?],
+                vec![ddl::drop_index(meta, &ix.name, dialect)?],
             ),
             Difference::ExtraIndex(ix) => (
-                ddl::drop_index(meta, &ix.name, dialect)?,
-                ddl::create_index(meta, &ix.name, &ix.columns, ix.unique, dialect)?,
+                vec![ddl::drop_index(meta, &ix.name, dialect)?],
+                vec![ddl::create_index(
+                    meta,
+                    &ix.name,
+                    &ix.columns,
+                    ix.unique,
+                    dialect,
+                )?],
             ),
             Difference::MissingUnique(u) => {
                 let uq = u
@@ -783,8 +796,8 @@ impl Database {
                     .clone()
                     .unwrap_or_else(|| constraint_name("uq", name, &u.columns));
                 (
-                    ddl::create_index(meta, &uq, &u.columns, true, dialect)?,
-                    ddl::drop_index(meta, &uq, dialect)?,
+                    vec![ddl::create_index(meta, &uq, &u.columns, true, dialect)?],
+                    vec![ddl::drop_index(meta, &uq, dialect)?],
                 )
             }
             Difference::MissingForeignKey(fk) if dialect.alters_foreign_keys() => {
@@ -793,8 +806,8 @@ impl Database {
                     .clone()
                     .unwrap_or_else(|| constraint_name("fk", name, &fk.columns));
                 (
-                    ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
-                    ddl::drop_foreign_key(meta, &fk_name, dialect)?,
+                    vec![ddl::add_foreign_key(meta, fk, &fk_name, dialect)?],
+                    vec![ddl::drop_foreign_key(meta, &fk_name, dialect)?],
                 )
             }
             // Another target or `ON DELETE`: the key is dropped and added again (SQL has no
@@ -806,13 +819,13 @@ impl Database {
                     return Ok(None);
                 };
                 let new = declared.name.clone().unwrap_or_else(|| old.clone());
-                let swap = |drop: &str, add: &ForeignKeySchema, name: &str| -> Result<String> {
-                    Ok(format!(
-                        "{};\n{}",
-                        ddl::drop_foreign_key(meta, drop, dialect)?,
-                        ddl::add_foreign_key(meta, add, name, dialect)?
-                    ))
-                };
+                let swap =
+                    |drop: &str, add: &ForeignKeySchema, name: &str| -> Result<Vec<String>> {
+                        Ok(vec![
+                            ddl::drop_foreign_key(meta, drop, dialect)?,
+                            ddl::add_foreign_key(meta, add, name, dialect)?,
+                        ])
+                    };
                 (swap(&old, declared, &new)?, swap(&new, database, &old)?)
             }
             Difference::ExtraForeignKey(fk) if dialect.alters_foreign_keys() => {
@@ -820,8 +833,8 @@ impl Database {
                     return Ok(None);
                 };
                 (
-                    ddl::drop_foreign_key(meta, &fk_name, dialect)?,
-                    ddl::add_foreign_key(meta, fk, &fk_name, dialect)?,
+                    vec![ddl::drop_foreign_key(meta, &fk_name, dialect)?],
+                    vec![ddl::add_foreign_key(meta, fk, &fk_name, dialect)?],
                 )
             }
             _ => return Ok(None),
