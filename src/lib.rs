@@ -188,8 +188,10 @@ pub mod relation {
 }
 
 /// Reading an existing database's tables (Flask-SQLAlchemy's `db.reflect()`; see also
-/// [`Database::reflect`]).
+/// [`Database::reflect`]), and querying them without a model
+/// ([`Database::reflect_metadata`]).
 pub mod reflect {
+    pub use fsql_core::value::{FromValue, Row, Value};
     pub use fsql_diesel::reflect::*;
 }
 

@@ -28,6 +28,7 @@ pub mod query_log;
 pub mod registry;
 pub mod schema;
 pub mod table_name;
+pub mod value;
 
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use keyset::{CursorKey, KeysetPage, KeysetRequest};

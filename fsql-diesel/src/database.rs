@@ -554,6 +554,42 @@ impl Database {
         self.reflect_in(Binds::Only(keys))
     }
 
+    /// The tables bind `key`'s database holds, queryable without a model: Flask-SQLAlchemy's
+    /// `db.reflect()` followed by `db.metadatas[key].tables`. Each
+    /// [`ReflectedTable`](crate::reflect::ReflectedTable) selects, counts, inserts, updates
+    /// and deletes rows of [`Value`](fsql_core::value::Value)s, with columns named by string
+    /// and checked against the reflected ones. An unknown bind is an error naming the
+    /// configured ones.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Visit {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    ///     pub page: String,
+    /// }
+    /// # fn main() -> fsql::Result<()> {
+    /// let db = Database::builder().url("sqlite://").build()?;
+    /// db.create_all()?;
+    /// Visit { id: 1, page: "/".into() }.insert(&db)?;
+    ///
+    /// let meta = db.reflect_metadata(None)?;
+    /// let visits = meta.table("visit")?;
+    /// let row = visits.select().filter_by("id", 1).first(&db)?.unwrap();
+    /// assert_eq!(row.get_as::<String>("page")?, "/");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reflect_metadata(&self, key: Option<&str>) -> Result<crate::reflect::ReflectedMetaData> {
+        let mut conn = self.connection_to(key)?;
+        let tables = crate::reflect::reflect_tables(&mut conn)?;
+        Ok(crate::reflect::ReflectedMetaData::new(
+            key.map(str::to_owned),
+            tables,
+        ))
+    }
+
     /// [`reflect`](Self::reflect) for some binds (`Binds::All` = the binds that have models).
     pub fn reflect_in(
         &self,
@@ -797,6 +833,29 @@ impl Database {
 
 /// Reads go to a replica when the bind has a healthy one (see [`crate::replica`]), writes to
 /// the primary.
+/// A reflected table's reads go to the bind's replicas as a model's do; its writes take the
+/// SQLite writers' turn and keep this thread's reads on the primary afterwards.
+impl crate::reflect::TableExecutor for &Database {
+    fn run_on_bind<R>(
+        self,
+        key: Option<&str>,
+        write: bool,
+        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
+    ) -> Result<R> {
+        let bind = self.bind(key, None)?;
+        if !write {
+            let mut conn = bind.get_for_read()?;
+            return f(&mut conn);
+        }
+        let turn = bind.gate.as_ref().and_then(|g| g.enter());
+        let mut conn = bind.get()?;
+        let out = f(&mut conn);
+        drop((conn, turn));
+        self.wrote_to(key);
+        out
+    }
+}
+
 impl Executor for &Database {
     fn run<R>(
         self,

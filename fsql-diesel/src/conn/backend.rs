@@ -8,7 +8,9 @@
 //! prepared-statement cache keyed by type: the same code path hand-written Diesel takes.
 
 use diesel::backend::Backend;
+use diesel::query_builder::AstPass;
 use diesel::Connection;
+use fsql_core::value::Value;
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!("fsql needs at least one backend feature: `sqlite`, `postgres` or `mysql`");
@@ -138,6 +140,52 @@ pub trait FsqlBackend: Backend + Default + 'static {
     fn migration_unlock(conn: &mut Self::Conn) -> diesel::QueryResult<()> {
         let _ = conn;
         Ok(())
+    }
+
+    /// One column of a row read without a model (a reflected table), by the type the backend
+    /// reports for the value. Types with no [`Value`] shape are selected as text
+    /// ([`push_as_text`](Self::push_as_text)); one that still arrives is an error naming it.
+    fn read_value(raw: Option<Self::RawValue<'_>>) -> diesel::deserialize::Result<Value>;
+
+    /// Selects `column` as its text, for a type [`read_value`](Self::read_value) has no shape
+    /// for (dates, decimals, JSON, UUIDs, enums).
+    fn push_as_text(out: &mut AstPass<'_, '_, Self>, column: &str) -> diesel::QueryResult<()>;
+
+    /// Binds `value` where a column the catalog types as `raw_type` is compared or written.
+    fn push_value<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b Value,
+        raw_type: &'b str,
+    ) -> diesel::QueryResult<()>;
+}
+
+/// Binds a [`Value`] with the SQL type of its shape (`NULL` as a text `NULL`, which every
+/// backend converts to any column type).
+pub(crate) fn push_value_param<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    value: &'b Value,
+) -> diesel::QueryResult<()>
+where
+    DB: Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Bool>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Double>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Binary>,
+    bool: diesel::serialize::ToSql<diesel::sql_types::Bool, DB>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    f64: diesel::serialize::ToSql<diesel::sql_types::Double, DB>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    Vec<u8>: diesel::serialize::ToSql<diesel::sql_types::Binary, DB>,
+{
+    use diesel::sql_types::{BigInt, Binary, Bool, Double, Nullable, Text};
+    match value {
+        Value::Null => out.push_bind_param::<Nullable<Text>, Option<String>>(&None),
+        Value::Bool(b) => out.push_bind_param::<Bool, bool>(b),
+        Value::Int(i) => out.push_bind_param::<BigInt, i64>(i),
+        Value::Float(x) => out.push_bind_param::<Double, f64>(x),
+        Value::Text(s) => out.push_bind_param::<Text, String>(s),
+        Value::Bytes(b) => out.push_bind_param::<Binary, Vec<u8>>(b),
     }
 }
 

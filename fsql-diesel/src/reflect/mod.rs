@@ -222,6 +222,9 @@ mod sqlite;
 #[cfg(feature = "sqlite")]
 mod tokenizer;
 
+mod table;
+pub use table::{ReflectedMetaData, ReflectedTable, TableExecutor, TableQuery};
+
 #[cfg(feature = "postgres")]
 mod postgres;
 

@@ -8,6 +8,8 @@
 pub mod count;
 pub mod ddl;
 #[doc(hidden)]
+pub mod dynamic;
+#[doc(hidden)]
 pub mod fragment;
 #[doc(hidden)]
 pub mod insert;

@@ -12,6 +12,10 @@ use super::SqliteConnection;
 use super::{FsqlBackend, WriteBegin};
 #[cfg(feature = "mysql")]
 use super::{Mysql, MysqlConnection};
+#[cfg(feature = "mysql")]
+use diesel::query_builder::AstPass;
+#[cfg(feature = "mysql")]
+use fsql_core::value::Value;
 
 #[cfg(feature = "mysql")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
@@ -21,6 +25,62 @@ impl FsqlBackend for Mysql {
 
     // the largest unsigned 64-bit number, as MySQL documents.
     const NO_LIMIT: &'static str = "18446744073709551615";
+
+    // By the type the client library reports for the result column: dates and times arrive
+    // as binary MYSQL_TIME structs, so a reflected table's select casts those (and decimals,
+    // JSON, enums) to text first.
+    fn read_value(
+        raw: Option<diesel::mysql::MysqlValue<'_>>,
+    ) -> diesel::deserialize::Result<Value> {
+        use diesel::deserialize::FromSql;
+        use diesel::mysql::MysqlType;
+        use diesel::sql_types::{BigInt, Binary, Double, Text, Unsigned};
+        let Some(raw) = raw else {
+            return Ok(Value::Null);
+        };
+        Ok(match raw.value_type() {
+            MysqlType::Tiny
+            | MysqlType::UnsignedTiny
+            | MysqlType::Short
+            | MysqlType::UnsignedShort
+            | MysqlType::Long
+            | MysqlType::UnsignedLong
+            | MysqlType::LongLong => Value::Int(<i64 as FromSql<BigInt, Mysql>>::from_sql(raw)?),
+            // Above i64::MAX only as its digits: never a wrapped negative number.
+            MysqlType::UnsignedLongLong => {
+                let n = <u64 as FromSql<Unsigned<BigInt>, Mysql>>::from_sql(raw)?;
+                i64::try_from(n).map_or_else(|_| Value::Text(n.to_string()), Value::Int)
+            }
+            MysqlType::Float | MysqlType::Double => {
+                Value::Float(<f64 as FromSql<Double, Mysql>>::from_sql(raw)?)
+            }
+            MysqlType::Blob => Value::Bytes(<Vec<u8> as FromSql<Binary, Mysql>>::from_sql(raw)?),
+            MysqlType::String | MysqlType::Enum | MysqlType::Set | MysqlType::Numeric => {
+                Value::Text(<String as FromSql<Text, Mysql>>::from_sql(raw)?)
+            }
+            other => {
+                return Err(
+                    format!("a MySQL value of type {other:?} has no fsql Value shape").into(),
+                )
+            }
+        })
+    }
+
+    fn push_as_text(out: &mut AstPass<'_, '_, Mysql>, column: &str) -> diesel::QueryResult<()> {
+        out.push_sql("CAST(");
+        out.push_identifier(column)?;
+        out.push_sql(" AS CHAR)");
+        Ok(())
+    }
+
+    // MySQL converts a parameter to the column's type itself.
+    fn push_value<'b>(
+        out: &mut AstPass<'_, 'b, Mysql>,
+        value: &'b Value,
+        _raw_type: &'b str,
+    ) -> diesel::QueryResult<()> {
+        super::push_value_param(out, value)
+    }
 
     // A named user lock, released when the session ends too. GET_LOCK answers 1 when taken,
     // 0 after the timeout, NULL on an error; the wait is long, as a migration can be.

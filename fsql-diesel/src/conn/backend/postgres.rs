@@ -12,6 +12,10 @@ use super::SqliteConnection;
 use super::{FsqlBackend, WriteBegin};
 #[cfg(feature = "postgres")]
 use super::{Pg, PgConnection};
+#[cfg(feature = "postgres")]
+use diesel::query_builder::AstPass;
+#[cfg(feature = "postgres")]
+use fsql_core::value::Value;
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -21,6 +25,58 @@ impl FsqlBackend for Pg {
 
     // `LIMIT ALL`.
     const NO_LIMIT: &'static str = "ALL";
+
+    // By the value's type OID (pg_type.dat): the result columns a reflected table's select
+    // leaves in their own type; everything else it casts to text.
+    fn read_value(raw: Option<diesel::pg::PgValue<'_>>) -> diesel::deserialize::Result<Value> {
+        use diesel::deserialize::FromSql;
+        use diesel::sql_types::{BigInt, Binary, Bool, Double, Float, Integer, SmallInt, Text};
+        let Some(raw) = raw else {
+            return Ok(Value::Null);
+        };
+        Ok(match raw.get_oid().get() {
+            16 => Value::Bool(<bool as FromSql<Bool, Pg>>::from_sql(raw)?),
+            20 => Value::Int(<i64 as FromSql<BigInt, Pg>>::from_sql(raw)?),
+            21 => Value::Int(<i16 as FromSql<SmallInt, Pg>>::from_sql(raw)?.into()),
+            23 => Value::Int(<i32 as FromSql<Integer, Pg>>::from_sql(raw)?.into()),
+            700 => Value::Float(<f32 as FromSql<Float, Pg>>::from_sql(raw)?.into()),
+            701 => Value::Float(<f64 as FromSql<Double, Pg>>::from_sql(raw)?),
+            17 => Value::Bytes(<Vec<u8> as FromSql<Binary, Pg>>::from_sql(raw)?),
+            // text, varchar, bpchar, name, unknown
+            25 | 1043 | 1042 | 19 | 705 => {
+                Value::Text(<String as FromSql<Text, Pg>>::from_sql(raw)?)
+            }
+            oid => {
+                return Err(
+                    format!("a value of PostgreSQL type OID {oid} has no fsql Value shape").into(),
+                )
+            }
+        })
+    }
+
+    fn push_as_text(out: &mut AstPass<'_, '_, Pg>, column: &str) -> diesel::QueryResult<()> {
+        out.push_sql("CAST(");
+        out.push_identifier(column)?;
+        out.push_sql(" AS TEXT)");
+        Ok(())
+    }
+
+    // PostgreSQL types parameters strictly (a text parameter is not a timestamp, an int8 not a
+    // boolean), so each value is cast to the column's type as the catalog spells it
+    // (`format_type`, already quoted where it needs to be); a value of the wrong kind fails
+    // with PostgreSQL's own message rather than being stored as something else.
+    fn push_value<'b>(
+        out: &mut AstPass<'_, 'b, Pg>,
+        value: &'b Value,
+        raw_type: &'b str,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("CAST(");
+        super::push_value_param(out, value)?;
+        out.push_sql(" AS ");
+        out.push_sql(raw_type);
+        out.push_sql(")");
+        Ok(())
+    }
 
     // A session-level advisory lock: held until unlocked or the session ends, so a process
     // that dies mid-migration releases it. The key spells "fsqlmigr".
