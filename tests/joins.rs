@@ -304,6 +304,58 @@ fn self_referential_joins_read_the_other_row() {
 }
 
 #[test]
+fn a_self_referential_join_orders_by_the_other_row() {
+    for t in each_backend(&TABLES) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        social(db);
+        // 5 "zzz" replies to 3 "other": by the parent's body the replies are 5 (other),
+        // 4 (reply), 2 (top); by their own body they would be 4 (deep), 2 (reply), 5 (zzz).
+        Comment {
+            id: 5,
+            parent_id: Some(3),
+            user_id: None,
+            body: "zzz".into(),
+            replies: Default::default(),
+            user: Default::default(),
+        }
+        .insert(db)
+        .unwrap();
+        let by_parent = |descending: bool| {
+            Comment::query().join(Comment::parent, move |p| {
+                if descending {
+                    p.order_by(Comment::body.desc())
+                } else {
+                    p.order_by(Comment::body.asc())
+                }
+            })
+        };
+        assert_eq!(ids(&by_parent(false).all(db).unwrap(), |c| c.id), [5, 4, 2]);
+        assert_eq!(ids(&by_parent(true).all(db).unwrap(), |c| c.id), [2, 4, 5]);
+        // With a filter on the parent, a count and a page of the same query.
+        let q = Comment::query().join(Comment::parent, |p| {
+            p.filter(Comment::parent_id.is_null())
+                .order_by(Comment::body.desc())
+        });
+        assert_eq!(ids(&q.all(db).unwrap(), |c| c.id), [2, 5]);
+        assert_eq!(q.count(db).unwrap(), 2);
+        let page = q.paginate(db, PageRequest::new(2).per_page(1)).unwrap();
+        assert_eq!(ids(page.items(), |c| c.id), [5]);
+        // An outer join keeps the roots (no parent: NULL, placed where the backend sorts it).
+        let all = Comment::query()
+            .outerjoin(Comment::parent, |p| p.order_by(Comment::body.asc()))
+            .order_by(Comment::id.asc())
+            .all(db)
+            .unwrap();
+        let replies: Vec<i32> = ids(&all, |c| c.id)
+            .into_iter()
+            .filter(|id| ![1, 3].contains(id))
+            .collect();
+        assert_eq!(replies, [5, 4, 2]);
+    }
+}
+
+#[test]
 fn a_follower_timeline_through_nested_joins_and_a_union() {
     for t in each_backend(&TABLES) {
         eprintln!("backend: {}", t.backend);
@@ -380,6 +432,12 @@ fn a_union_keeps_each_side_s_clauses_and_returns_rows_once() {
         // A union of a query with itself is the query.
         let rust = || Post::query().join(Post::tags, |t| t.filter(Tag::name.eq("rust")));
         assert_eq!(rust().union(rust()).count(db).unwrap(), 2);
+        // union_all returns each row once, as Flask-SQLAlchemy's legacy Query does.
+        let newest = Post::query().order_by(Post::id.desc()).limit(2);
+        let anns = Post::query().filter(Post::author_id.eq(ANN));
+        let all = newest.union_all(anns).order_by(Post::id.asc());
+        assert_eq!(post_ids(&all.all(db).unwrap()), [1, 4, 5]);
+        assert_eq!(rust().union_all(rust()).all(db).unwrap().len(), 2);
     }
 }
 

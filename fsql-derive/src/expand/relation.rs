@@ -324,6 +324,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #private::JoinTo {
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
+                        on_left_name: <#fk::Column as ::diesel::Column>::NAME,
                         on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
                     }
             };
@@ -370,6 +371,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                     #private::JoinTo {
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
+                        on_left_name: <<#target as #single>::KeyColumn as ::diesel::Column>::NAME,
                         on_right: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
                     }
                 },
@@ -427,6 +429,7 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                             on_right: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
                         }),
                         on_left: ::std::boxed::Box::new(<#pcol as ::core::default::Default>::default()),
+                        on_left_name: <#pcol as ::diesel::Column>::NAME,
                         on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
                     }
                 },

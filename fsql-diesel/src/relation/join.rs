@@ -1,5 +1,5 @@
 //! Joins along relationships on [`Query`]: SQLAlchemy's `query.join(Post.author)`,
-//! `outerjoin`, and `union`.
+//! `outerjoin`, `union` and `union_all`.
 //!
 //! A join on a model's query keeps returning the model's rows, each once, as Flask-SQLAlchemy's
 //! `Model.query.join(..)` does for a single entity. fsql writes it as a semi-join rather than
@@ -162,13 +162,6 @@ impl<'a, R: Relationship, K> Join<'a, R, K> {
         ByJoined<R, O::Column>: Ordering<'a, <R::Parent as Model>::Table>,
     {
         let _ = ordering;
-        const {
-            assert!(
-                !R::SELF_REFERENTIAL,
-                "ordering by a column of a self-referential join is not supported: both sides \
-                 are the same table, so the column would name the row itself"
-            )
-        };
         self.orders.push(Arc::new(ByJoined::<R, O::Column> {
             descending: O::DESCENDING,
             marker: PhantomData,
@@ -213,7 +206,7 @@ pub struct ByJoined<R, C> {
 impl<'a, R, C, T, DB> OrderingOn<'a, T, DB> for ByJoined<R, C>
 where
     R: RelationshipOn<DB>,
-    C: diesel::query_builder::QueryFragment<DB> + Default + Send + 'static,
+    C: diesel::Column + diesel::query_builder::QueryFragment<DB> + Default + Send + 'static,
     DB: FsqlBackend + 'a,
 {
     fn boxed(&self) -> BoxedOrdering<'a, T, DB> {
@@ -224,6 +217,7 @@ where
             on_left: link.on_left,
             on_right: link.on_right,
             descending: self.descending,
+            self_join: R::SELF_REFERENTIAL.then_some((C::NAME, link.on_left_name)),
         })
     }
 }
@@ -402,6 +396,45 @@ impl<'a, M: Model> Query<'a, M> {
             union = union.options(load);
         }
         union
+    }
+
+    /// Flask-SQLAlchemy's `query.union_all(other)`: the same rows as [`union`](Self::union).
+    /// `Model.query` is SQLAlchemy's legacy `Query`, which returns a full entity once per
+    /// primary key however many result rows name it (SQLAlchemy's FAQ, "My Query does not
+    /// return the same number of objects as query.count() tells me"), so a model's
+    /// `union_all` there yields each row once too; fsql's `count` agrees with the rows it
+    /// returns, where SQLAlchemy's counts the duplicates of `UNION ALL`.
+    ///
+    /// ```
+    /// # use fsql::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # pub struct Post {
+    /// #     #[fsql(primary_key)]
+    /// #     pub id: i32,
+    /// #     pub pinned: bool,
+    /// # }
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # for (id, pinned) in [(1, true), (2, false)] {
+    /// #     Post { id, pinned }.insert(&db)?;
+    /// # }
+    /// let pinned = || Post::query().filter(Post::pinned.eq(true));
+    /// assert_eq!(pinned().union_all(Post::query()).all(&db)?.len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn union_all(self, other: Query<'a, M>) -> Query<'a, M>
+    where
+        M: SingleKey,
+        AnyOf<
+            crate::relation::Under<'a, M, M::KeyColumn, M::KeyColumn>,
+            crate::relation::Under<'a, M, M::KeyColumn, M::KeyColumn>,
+        >: Predicate<'a, M::Table>,
+        AnyOf<AllOf<'a, M::Table>, AllOf<'a, M::Table>>: Predicate<'a, M::Table>,
+    {
+        self.union(other)
     }
 }
 

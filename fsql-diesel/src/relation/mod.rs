@@ -135,6 +135,8 @@ pub struct JoinTo<DB> {
     pub right: Fragment<'static, DB>,
     /// The join condition's column on the right side.
     pub on_left: Fragment<'static, DB>,
+    /// That column's name, for a self-referential join, whose right side is aliased.
+    pub on_left_name: &'static str,
     /// The join condition's column on the parent.
     pub on_right: Fragment<'static, DB>,
 }

@@ -465,18 +465,42 @@ pub struct ScalarOrder<'a, DB> {
     pub on_left: Fragment<'a, DB>,
     pub on_right: Fragment<'a, DB>,
     pub descending: bool,
+    /// A self-referential join: `from` is the outer query's own table, so it is aliased and
+    /// the inner columns are named through the alias (`column`, `on_left`: their names);
+    /// `on_right`, qualified by the table's name, then names the outer row.
+    pub self_join: Option<(&'static str, &'static str)>,
 }
 
 fsql_expression!(ScalarOrder);
 
+/// The alias of the inner table of a self-referential join's ordering.
+const JOINED_ALIAS: &str = "fsql_joined";
+
 impl<DB: Backend> QueryFragment<DB> for ScalarOrder<'_, DB> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql("(SELECT ");
-        self.column.walk_ast(out.reborrow())?;
-        out.push_sql(" FROM ");
-        self.from.walk_ast(out.reborrow())?;
-        out.push_sql(" WHERE ");
-        self.on_left.walk_ast(out.reborrow())?;
+        match self.self_join {
+            None => {
+                self.column.walk_ast(out.reborrow())?;
+                out.push_sql(" FROM ");
+                self.from.walk_ast(out.reborrow())?;
+                out.push_sql(" WHERE ");
+                self.on_left.walk_ast(out.reborrow())?;
+            }
+            Some((column, on_left)) => {
+                out.push_identifier(JOINED_ALIAS)?;
+                out.push_sql(".");
+                out.push_identifier(column)?;
+                out.push_sql(" FROM ");
+                self.from.walk_ast(out.reborrow())?;
+                out.push_sql(" AS ");
+                out.push_identifier(JOINED_ALIAS)?;
+                out.push_sql(" WHERE ");
+                out.push_identifier(JOINED_ALIAS)?;
+                out.push_sql(".");
+                out.push_identifier(on_left)?;
+            }
+        }
         out.push_sql(" = ");
         self.on_right.walk_ast(out.reborrow())?;
         // A has-one whose foreign key is not unique could match several rows; the first one
