@@ -10,7 +10,7 @@
 //!   join inside a join and a union, in one statement plus the count;
 //! - post counts of the people I follow, through `group_by` on the same join; follower counts
 //!   with Diesel's `group_by` on the association table (hand-written Diesel runs on any fsql
-//!   connection);
+//!   connection), and with `func::count_related`, which counts 0 for a user nobody follows;
 //! - `lazy = "raise"` catching an N+1;
 //! - deleting a user deletes their posts, the comments on them and the replies to those
 //!   (`cascade = "all, delete-orphan"`), and their follow rows, in one transaction.
@@ -256,6 +256,26 @@ fn main() -> fsql::Result<()> {
         .load(&mut *db.connection()?)?;
     assert_eq!(followers, [(ann.id, 1), (bob.id, 1), (cat.id, 1)]);
     println!("followers per user: {followers:?}");
+
+    // Followed and following counts of every user, 0 included, from fsql: a correlated
+    // count per row (`func::count_related`), where a group_by over the association table
+    // has no group for a user nobody follows.
+    let counts: Vec<(String, i64, i64)> = User::query()
+        .group_by(User::id)
+        .select((
+            User::username,
+            func::count_related(User::followers),
+            func::count_related(User::following),
+        ))
+        .order_by(User::id.asc())
+        .load(&db)?;
+    let expected = [("ann", 1, 2), ("bob", 1, 1), ("cat", 1, 0)];
+    let expected: Vec<(String, i64, i64)> = expected
+        .iter()
+        .map(|&(u, a, b)| (u.to_owned(), a, b))
+        .collect();
+    assert_eq!(counts, expected);
+    println!("followers and following per user: {counts:?}");
 
     // `lazy = "raise"`: reading posts without loading them is an error that names the fix.
     let users = User::query().all(&db)?;

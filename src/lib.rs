@@ -86,7 +86,16 @@ pub use fsql_derive::table;
 pub use fsql_derive::Enum;
 pub use fsql_derive::Model;
 pub use fsql_derive::{inherits, mixin, Mixin};
-pub use fsql_diesel::model::aggregate::{func, Aggregate, Grouped};
+pub use fsql_diesel::model::aggregate::{Aggregate, Grouped};
+
+/// SQL's aggregate functions, as SQLAlchemy's `func`: Diesel's `count`, `count_star`, `sum`,
+/// `avg`, `min`, `max` (see [`fsql_diesel::model::aggregate::func`]), and
+/// [`count_related`](fsql_diesel::relation::join::count_related), how many rows a
+/// relationship leads to from each row (0 included).
+pub mod func {
+    pub use fsql_diesel::model::aggregate::func::*;
+    pub use fsql_diesel::relation::join::{count_related, RelatedCount};
+}
 pub use fsql_diesel::query::AnyOf;
 pub use fsql_diesel::{
     AnyConnection, Autogenerate, BackendKind, Binds, Change, ColumnValue, Database,

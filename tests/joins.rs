@@ -304,6 +304,71 @@ fn self_referential_joins_read_the_other_row() {
 }
 
 #[test]
+fn related_counts_include_rows_with_none() {
+    use fsql::func::count_related;
+    for t in each_backend(&TABLES) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        social(db);
+        // Followers and followed (one association table, both ways) and posts; dan has none.
+        let users: Vec<(i32, i64, i64, i64)> = User::query()
+            .group_by(User::id)
+            .select((
+                User::id,
+                count_related(User::followers),
+                count_related(User::following),
+                count_related(User::posts),
+            ))
+            .order_by(User::id.asc())
+            .load(db)
+            .unwrap();
+        assert_eq!(
+            users,
+            [(1, 1, 2, 2), (2, 1, 1, 2), (3, 1, 0, 1), (4, 0, 0, 0)]
+        );
+        // A table counting rows of itself: replies (one-to-many) and parent (many-to-one).
+        let comments: Vec<(i32, i64, i64)> = Comment::query()
+            .group_by(Comment::id)
+            .select((
+                Comment::id,
+                count_related(Comment::replies),
+                count_related(Comment::parent),
+            ))
+            .order_by(Comment::id.asc())
+            .load(db)
+            .unwrap();
+        assert_eq!(comments, [(1, 1, 0), (2, 1, 1), (3, 0, 0), (4, 0, 1)]);
+        // Ordering and filtering a model's query, with count and paginate on it.
+        let tagged = Post::query()
+            .filter(count_related(Post::tags).ge(1))
+            .order_by(count_related(Post::tags).desc())
+            .order_by(Post::id.asc());
+        assert_eq!(post_ids(&tagged.all(db).unwrap()), [2, 1, 3]);
+        assert_eq!(tagged.count(db).unwrap(), 3);
+        let page = tagged
+            .paginate(db, PageRequest::new(2).per_page(2))
+            .unwrap();
+        assert_eq!(post_ids(page.items()), [3]);
+        // Most followed first, through a join's filter too: active users only.
+        let popular = User::query()
+            .filter(User::active.eq(true))
+            .order_by(count_related(User::following).desc())
+            .order_by(User::id.asc())
+            .all(db)
+            .unwrap();
+        assert_eq!(ids(&popular, |u| u.id), [ANN, BOB, 4]);
+        // A backref of a many-to-many.
+        let tags: Vec<(String, i64)> = Tag::query()
+            .group_by(Tag::id)
+            .select((Tag::name, count_related(Tag::posts)))
+            .order_by(Tag::name.asc())
+            .load(db)
+            .unwrap();
+        assert_eq!(tags, [("rust".into(), 2), ("sql".into(), 2)]);
+    }
+}
+
+#[test]
 fn a_self_referential_join_orders_by_the_other_row() {
     for t in each_backend(&TABLES) {
         eprintln!("backend: {}", t.backend);

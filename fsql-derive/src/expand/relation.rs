@@ -325,7 +325,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
                         on_left_name: <#fk::Column as ::diesel::Column>::NAME,
+                        on_left_table: <#target as #model_tr>::META.name,
                         on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
+                        on_right_name: <<#parent as #single>::KeyColumn as ::diesel::Column>::NAME,
                     }
             };
             (
@@ -372,7 +374,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                         right: ::std::boxed::Box::new(<<#target as #model_tr>::Table as ::core::default::Default>::default()),
                         on_left: ::std::boxed::Box::new(<<#target as #single>::KeyColumn as ::core::default::Default>::default()),
                         on_left_name: <<#target as #single>::KeyColumn as ::diesel::Column>::NAME,
+                        on_left_table: <#target as #model_tr>::META.name,
                         on_right: ::std::boxed::Box::new(<#fk::Column as ::core::default::Default>::default()),
+                        on_right_name: <#fk::Column as ::diesel::Column>::NAME,
                     }
                 },
             )
@@ -430,7 +434,9 @@ fn side(m: &Model<'_>, r: &Relation<'_>, s: &Side<'_>, reverse: bool) -> TokenSt
                         }),
                         on_left: ::std::boxed::Box::new(<#pcol as ::core::default::Default>::default()),
                         on_left_name: <#pcol as ::diesel::Column>::NAME,
+                        on_left_table: #assoc::META.name,
                         on_right: ::std::boxed::Box::new(<<#parent as #single>::KeyColumn as ::core::default::Default>::default()),
+                        on_right_name: <<#parent as #single>::KeyColumn as ::diesel::Column>::NAME,
                     }
                 },
             )

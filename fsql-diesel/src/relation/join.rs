@@ -24,7 +24,7 @@ use crate::model::query::{
 use crate::model::{Model, ModelOn};
 use crate::relation::slot::{BelongsTo, HasOne};
 use crate::relation::{under, Relationship, RelationshipOn, SingleKey};
-use crate::sql::fragment::{Correlated, InQuery, ScalarOrder};
+use crate::sql::fragment::{Correlated, InQuery, RelatedCountSql, ScalarOrder};
 
 /// A relationship declared on model `M`, which `M`'s queries can join along. Every
 /// relationship is one through the blanket impl, so passing another model's relationship is
@@ -474,5 +474,118 @@ where
             .fold(DB::predicate(&*self.first), |all, next| {
                 Box::new(all.and(DB::predicate(&**next)))
             })
+    }
+}
+
+/// How many rows a relationship leads to from each row, as an expression over the parent's
+/// table: `(SELECT COUNT(*) FROM <target or association table> WHERE <link> = <row's key>)`.
+/// A row with none counts 0, which a `group_by` over a join cannot give (its groups come from
+/// the related rows). Select it in an aggregate grouped by the key, order a model's query by
+/// it, or filter on it (SQLAlchemy's correlated `select(func.count()).where(..)
+/// .scalar_subquery()`).
+///
+/// ```
+/// use fsql::prelude::*;
+/// use fsql::func;
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Author {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+///     pub name: String,
+///     #[fsql(backref = "author")]
+///     pub books: HasMany<Book>,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// pub struct Book {
+///     #[fsql(primary_key)]
+///     pub id: i32,
+///     #[fsql(references = Author)]
+///     pub author_id: i32,
+/// }
+///
+/// # fn main() -> fsql::Result<()> {
+/// # let db = Database::builder().url("sqlite://").build()?;
+/// # db.create_all()?;
+/// # for (id, name) in [(1, "Ann"), (2, "Bob"), (3, "Cy")] {
+/// #     Author { id, name: name.into(), books: HasMany::default() }.insert(&db)?;
+/// # }
+/// # for (id, author_id) in [(1, 2), (2, 2), (3, 1)] {
+/// #     Book { id, author_id }.insert(&db)?;
+/// # }
+/// // Every author with their book count, Cy's 0 included.
+/// let counts: Vec<(String, i64)> = Author::query()
+///     .group_by(Author::id)
+///     .select((Author::name, func::count_related(Author::books)))
+///     .order_by(Author::id.asc())
+///     .load(&db)?;
+/// assert_eq!(counts, [("Ann".into(), 1), ("Bob".into(), 2), ("Cy".into(), 0)]);
+///
+/// // The authors, most books first; those with fewer than one left out.
+/// let busiest = Author::query()
+///     .filter(func::count_related(Author::books).ge(1))
+///     .order_by(func::count_related(Author::books).desc())
+///     .all(&db)?;
+/// assert_eq!(busiest.iter().map(|a| a.id).collect::<Vec<_>>(), [2, 1]);
+/// # Ok(())
+/// # }
+/// ```
+pub fn count_related<R: Relationship>(relationship: R) -> RelatedCount<R> {
+    let _ = relationship;
+    RelatedCount(PhantomData)
+}
+
+/// The expression [`count_related`] returns.
+pub struct RelatedCount<R>(PhantomData<fn() -> R>);
+
+impl<R> Clone for RelatedCount<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for RelatedCount<R> {}
+
+impl<R> diesel::expression::Expression for RelatedCount<R> {
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<R: Relationship> diesel::expression::AppearsOnTable<<R::Parent as Model>::Table>
+    for RelatedCount<R>
+{
+}
+
+impl<R: Relationship> diesel::expression::SelectableExpression<<R::Parent as Model>::Table>
+    for RelatedCount<R>
+{
+}
+
+// A correlated subquery has one value per outer row, whatever the grouping.
+impl<R, G> diesel::expression::ValidGrouping<G> for RelatedCount<R> {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl<R> diesel::query_builder::QueryId for RelatedCount<R> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<R, DB> diesel::query_builder::QueryFragment<DB> for RelatedCount<R>
+where
+    R: RelationshipOn<DB>,
+    DB: FsqlBackend,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        let link = R::join();
+        RelatedCountSql {
+            counted: link.on_left_table,
+            column: link.on_left_name,
+            outer_table: <R::Parent as Model>::META.name,
+            outer_column: link.on_right_name,
+        }
+        .walk(&mut out)
     }
 }

@@ -137,8 +137,13 @@ pub struct JoinTo<DB> {
     pub on_left: Fragment<'static, DB>,
     /// That column's name, for a self-referential join, whose right side is aliased.
     pub on_left_name: &'static str,
+    /// The table that column is in: the association table of a many-to-many, the target's
+    /// otherwise (what [`count_related`](crate::relation::join::count_related) counts).
+    pub on_left_table: &'static str,
     /// The join condition's column on the parent.
     pub on_right: Fragment<'static, DB>,
+    /// That column's name.
+    pub on_right_name: &'static str,
 }
 
 /// A relationship with a field on its parent (not a backref), which eager loading fills.

@@ -511,6 +511,37 @@ impl<DB: Backend> QueryFragment<DB> for ScalarOrder<'_, DB> {
     }
 }
 
+/// `(SELECT COUNT(*) FROM <counted> AS fsql_joined WHERE fsql_joined.<column> =
+/// <outer_table>.<outer_column>)`: how many rows of table `counted` point at the outer row.
+/// The counted table is always aliased, so a table counting rows of itself (a comment's
+/// replies) names the outer row through its own name. Names only: it is built while being
+/// rendered, so it can hold nothing that borrows.
+pub struct RelatedCountSql {
+    pub counted: &'static str,
+    pub column: &'static str,
+    pub outer_table: &'static str,
+    pub outer_column: &'static str,
+}
+
+impl RelatedCountSql {
+    pub fn walk<DB: Backend>(&self, out: &mut AstPass<'_, '_, DB>) -> QueryResult<()> {
+        out.push_sql("(SELECT COUNT(*) FROM ");
+        out.push_identifier(self.counted)?;
+        out.push_sql(" AS ");
+        out.push_identifier(JOINED_ALIAS)?;
+        out.push_sql(" WHERE ");
+        out.push_identifier(JOINED_ALIAS)?;
+        out.push_sql(".");
+        out.push_identifier(self.column)?;
+        out.push_sql(" = ");
+        out.push_identifier(self.outer_table)?;
+        out.push_sql(".");
+        out.push_identifier(self.outer_column)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
 /// `SELECT <columns> FROM <from> [WHERE ..] [GROUP BY ..] [HAVING ..] [ORDER BY ..]
 /// [LIMIT .. OFFSET ..]`, read as rows of SQL type `ST`: an aggregate over a model's query.
 pub struct GroupedSelect<'a, DB, ST> {
