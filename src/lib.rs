@@ -190,9 +190,9 @@ pub mod relation {
     pub use fsql_diesel::relation::load::Eager;
     pub use fsql_diesel::relation::{
         joinedload, lazyload, noload, raiseload, selectinload, subqueryload, AssociationLink,
-        BelongsTo, ColumnOrdering, ForeignKey, HasMany, HasOne, InQueryExt, Join, JoinFrom, Lazy,
-        LoadOption, ManyToMany, PageWith, PagedWith, Relationship, SingleKey, ToOne, Under,
-        WithSlot,
+        BelongsTo, ColumnOrdering, ForeignKey, HasMany, HasOne, InQueryExt, InTable, Join,
+        JoinFrom, Lazy, LoadOption, ManyToMany, PageWith, PagedWith, Relationship, SingleKey,
+        ToOne, Under, WithSlot,
     };
 }
 

@@ -304,6 +304,46 @@ fn self_referential_joins_read_the_other_row() {
 }
 
 #[test]
+fn a_join_through_an_association_table_without_a_relationship() {
+    for t in each_backend(&TABLES) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        social(db);
+        // Posts by the users ann follows, through `follows` directly (no relationship), plus
+        // dan's and ann's own through `or`.
+        let followed_by_ann = || {
+            Post::author_id
+                .in_table(follows::followed_id)
+                .filter(follows::follower_id.eq(ANN))
+        };
+        let q = Post::query()
+            .filter(followed_by_ann())
+            .order_by(Post::id.asc());
+        assert_eq!(post_ids(&q.all(db).unwrap()), [2, 3, 5]);
+        assert_eq!(q.count(db).unwrap(), 3);
+        let page = q.paginate(db, PageRequest::new(1).per_page(2)).unwrap();
+        assert_eq!(post_ids(page.items()), [2, 3]);
+        assert_eq!(page.total(), Some(3));
+        let with_mine = Post::query()
+            .filter(followed_by_ann().or(Post::author_id.eq(ANN)))
+            .order_by(Post::id.asc());
+        assert_eq!(post_ids(&with_mine.all(db).unwrap()), [1, 2, 3, 4, 5]);
+        // Without a filter: every followed user; two filters on the association table.
+        let followed = User::query()
+            .filter(User::id.in_table(follows::followed_id))
+            .order_by(User::id.asc());
+        assert_eq!(ids(&followed.all(db).unwrap(), |u| u.id), [ANN, BOB, CAT]);
+        let none = User::query().filter(
+            User::id
+                .in_table(follows::followed_id)
+                .filter(follows::follower_id.eq(BOB))
+                .filter(follows::followed_id.ne(ANN)),
+        );
+        assert_eq!(none.count(db).unwrap(), 0);
+    }
+}
+
+#[test]
 fn related_counts_include_rows_with_none() {
     use fsql::func::count_related;
     for t in each_backend(&TABLES) {

@@ -31,6 +31,7 @@ pub use crate::sql::fragment as sql;
 
 use std::fmt::Debug;
 use std::hash::Hash;
+use std::sync::Arc;
 
 pub use join::{ColumnOrdering, Join, JoinFrom, ToOne};
 pub use load::{
@@ -40,7 +41,7 @@ pub use paged::{PageWith, PagedWith};
 pub use slot::{BelongsTo, HasMany, HasOne, ManyToMany, Slot};
 
 use crate::conn::backend::FsqlBackend;
-use crate::model::query::Query;
+use crate::model::query::{Predicate, Query};
 use crate::model::Model;
 use crate::sql::fragment::Fragment;
 
@@ -499,9 +500,113 @@ pub trait InQueryExt: diesel::Column + Default + Copy + Send + Sync + Sized {
     {
         under(self, S::KeyColumn::default(), source)
     }
+
+    /// `self IN (SELECT selected FROM <selected's table> [WHERE ..])`: a semi-join through a
+    /// table that is not a model, such as an `fsql::table!` association table without a
+    /// relationship over it; add conditions on that table with
+    /// [`filter`](InTable::filter). fsql writes the subquery itself, so the two tables need
+    /// no `allow_tables_to_appear_in_same_query!`.
+    ///
+    /// ```
+    /// use fsql::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// pub struct Member {
+    ///     #[fsql(primary_key)]
+    ///     pub id: i32,
+    /// }
+    ///
+    /// fsql::table! {
+    ///     blocks {
+    ///         #[primary_key, references = Member]
+    ///         blocker_id: i32,
+    ///         #[primary_key, references = Member]
+    ///         blocked_id: i32,
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> fsql::Result<()> {
+    /// # let db = Database::builder().url("sqlite://").build()?;
+    /// # db.create_all()?;
+    /// # for id in 1..=3 { Member { id }.insert(&db)?; }
+    /// # use diesel::RunQueryDsl;
+    /// # diesel::insert_into(blocks::table)
+    /// #     .values((blocks::blocker_id.eq(1), blocks::blocked_id.eq(3)))
+    /// #     .execute(&mut *db.connection()?)?;
+    /// // Members that member 1 blocked.
+    /// let blocked = Member::query()
+    ///     .filter(Member::id.in_table(blocks::blocked_id).filter(blocks::blocker_id.eq(1)))
+    ///     .all(&db)?;
+    /// assert_eq!(blocked.iter().map(|m| m.id).collect::<Vec<_>>(), [3]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn in_table<'a, Sel>(self, selected: Sel) -> InTable<'a, Self, Sel>
+    where
+        Sel: diesel::Column + Default + Copy + Send + Sync + 'static,
+        Sel::Table: Default,
+        Self::SqlType: diesel::sql_types::IntoNullable<
+            Nullable = <Sel::SqlType as diesel::sql_types::IntoNullable>::Nullable,
+        >,
+        Sel::SqlType: diesel::sql_types::IntoNullable,
+    {
+        InTable {
+            column: self,
+            selected,
+            filters: Vec::new(),
+        }
+    }
 }
 
 impl<C: diesel::Column + Default + Copy + Send + Sync> InQueryExt for C {}
+
+/// `column IN (SELECT selected FROM <table> WHERE <filters>)` over a table that is not a
+/// model: built by [`InQueryExt::in_table`].
+#[derive(Clone)]
+pub struct InTable<'a, C, Sel: diesel::Column> {
+    column: C,
+    selected: Sel,
+    filters: Vec<Arc<dyn Predicate<'a, Sel::Table>>>,
+}
+
+impl<'a, C, Sel: diesel::Column> InTable<'a, C, Sel> {
+    /// Keeps the subquery's rows matching `predicate`, a condition on the selected column's
+    /// table (several are joined with `AND`).
+    pub fn filter<P: Predicate<'a, Sel::Table>>(mut self, predicate: P) -> Self {
+        self.filters.push(Arc::new(predicate));
+        self
+    }
+
+    /// This filter or `other` (`a OR b`).
+    pub fn or<P>(self, other: P) -> crate::model::query::AnyOf<Self, P> {
+        crate::model::query::AnyOf::new(self, other)
+    }
+}
+
+impl<'a, C, Sel, T, DB> crate::model::query::PredicateOn<'a, T, DB> for InTable<'a, C, Sel>
+where
+    DB: FsqlBackend + crate::model::query::BoxFilters + 'a,
+    C: diesel::query_builder::QueryFragment<DB>
+        + diesel::expression::SelectableExpression<T>
+        + Copy
+        + Send
+        + 'a,
+    Sel: diesel::Column + diesel::query_builder::QueryFragment<DB> + Copy + Send + 'a,
+    Sel::Table: diesel::query_builder::QueryFragment<DB> + Default + Send + 'a,
+{
+    fn boxed(&self) -> crate::model::query::BoxedPredicate<'a, T, DB> {
+        Box::new(sql::InQuery {
+            column: self.column,
+            selected: Box::new(self.selected),
+            from: Box::new(Sel::Table::default()),
+            filters: self
+                .filters
+                .iter()
+                .map(|p| Box::new(DB::predicate(&**p)) as sql::Fragment<'a, DB>)
+                .collect(),
+        })
+    }
+}
 
 /// Builds an [`Under`] filter.
 #[doc(hidden)]
