@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use diesel::connection::SimpleConnection;
 use diesel::RunQueryDsl;
 use fsql::prelude::*;
 use fsql::{BackendKind, Json};
@@ -176,6 +177,18 @@ fn enums_round_trip_by_name_and_filter_in_sql() {
             .unwrap();
         assert_eq!(was_so_so.len(), 1);
         assert_eq!(was_so_so[0].mood, Mood::Sad);
+        // Lists of enum values bind as arrays on PostgreSQL (`= ANY($1)`), of the native
+        // type's array type for a native enum.
+        let some_states = Diary::query()
+            .filter(Diary::state.eq_any([State::Closed, State::Open]))
+            .count(db)
+            .unwrap();
+        assert_eq!(some_states, 3);
+        let some_moods = Diary::query()
+            .filter(Diary::mood.eq_any(vec![Mood::Happy, Mood::Indifferent]))
+            .count(db)
+            .unwrap();
+        assert_eq!(some_moods, 2);
         // Stored by name, the renamed one under its new name.
         let stored: Vec<String> = Diary::query()
             .order_by(Diary::id.asc())
@@ -190,6 +203,174 @@ fn enums_round_trip_by_name_and_filter_in_sql() {
             "SELECT mood AS c0, mood AS c1, mood AS c2, mood AS c3 FROM diary WHERE id = 2",
         );
         assert_eq!(raw[0][0], "so-so");
+    }
+}
+
+/// PostgreSQL's own enum type for `#[fsql(native)]`, as SQLAlchemy creates by default:
+/// created before its tables with the cast that lets text parameters in, matched by
+/// `schema_diff`, written in migrations, dropped by `drop_all` and created again by the next
+/// `create_all`; a table whose type another program created is written once `create_all`
+/// has added the cast.
+#[test]
+fn native_enums_are_types_of_their_own_on_postgres() {
+    for t in each_backend(&[Diary::META]) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        let write = |id: i32, state: State| {
+            Diary {
+                id,
+                mood: Mood::Happy,
+                yesterday: None,
+                state,
+            }
+            .insert(db)
+            .unwrap()
+        };
+        write(1, State::Closed);
+        assert!(
+            db.schema_diff(fsql::Binds::All).unwrap().is_empty(),
+            "{}",
+            t.backend
+        );
+        let sql = db.create_all_sql(None).unwrap();
+        if t.backend == BackendKind::Postgres {
+            assert!(
+                sql[0].starts_with(
+                    "DO $fsql_enum$ BEGIN CREATE TYPE \"ticket_state\" AS ENUM ('Open', 'Closed');"
+                ),
+                "{sql:?}"
+            );
+            let labels = rows4(
+                db,
+                "SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS c0, \
+                 t.typname AS c1, '' AS c2, '' AS c3 FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
+                 WHERE t.typname = 'ticket_state' AND t.typnamespace = current_schema()::regnamespace \
+                 GROUP BY t.typname",
+            );
+            assert_eq!(labels[0][0], "Open,Closed");
+            let column = rows4(
+                db,
+                "SELECT udt_name AS c0, data_type AS c1, '' AS c2, '' AS c3 FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = 'diary' AND column_name = 'state'",
+            );
+            assert_eq!(
+                column[0][..2],
+                ["ticket_state".to_owned(), "USER-DEFINED".to_owned()]
+            );
+            // A value the type does not have is PostgreSQL's error, not a stored string.
+            let e = db
+                .connection()
+                .unwrap()
+                .batch_execute("UPDATE diary SET state = 'Lost'")
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+                .unwrap_err();
+            assert!(
+                e.contains("invalid input value for enum ticket_state"),
+                "{e}"
+            );
+        } else {
+            assert!(sql.iter().all(|s| !s.contains("CREATE TYPE")), "{sql:?}");
+        }
+        // create_all again: the type exists, nothing fails.
+        db.create_all().unwrap();
+        // drop_all, then create_all on the same Database: the type is new.
+        db.drop_all().unwrap();
+        if t.backend == BackendKind::Postgres {
+            let left = rows4(
+                db,
+                "SELECT typname AS c0, '' AS c1, '' AS c2, '' AS c3 FROM pg_type \
+                 WHERE typname = 'ticket_state' AND typnamespace = current_schema()::regnamespace",
+            );
+            assert!(left.is_empty(), "drop_all drops the type: {left:?}");
+        }
+        db.create_all().unwrap();
+        write(2, State::Open);
+        let open = Diary::query()
+            .filter(Diary::state.eq(State::Open))
+            .all(db)
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        // A migration creates the type before the table that needs it.
+        db.drop_all().unwrap();
+        let revision = db.autogenerate(None).unwrap();
+        if t.backend == BackendKind::Postgres {
+            assert!(
+                revision.up[0].contains("CREATE TYPE \"ticket_state\""),
+                "{:?}",
+                revision.up
+            );
+            assert!(
+                revision.up[1].contains("CREATE CAST (text AS \"ticket_state\")"),
+                "{:?}",
+                revision.up
+            );
+            let table = revision
+                .up
+                .iter()
+                .position(|s| s.starts_with("CREATE TABLE"));
+            let operator = revision
+                .up
+                .iter()
+                .rposition(|s| s.contains("CREATE OPERATOR"));
+            assert!(operator < table, "{:?}", revision.up);
+        }
+        let mut conn = db.connection().unwrap();
+        for statement in &revision.up {
+            conn.batch_execute(statement).unwrap();
+        }
+        drop(conn);
+        assert!(
+            db.schema_diff(fsql::Binds::All).unwrap().is_empty(),
+            "{}",
+            t.backend
+        );
+        write(3, State::Closed);
+    }
+}
+
+/// A PostgreSQL enum type another program created (as SQLAlchemy does for `db.Enum`): fsql
+/// reads it as it is, and writes to it once `create_all` has added its cast and comparisons
+/// (the table and the type exist, so nothing else is created).
+#[test]
+fn a_native_enum_created_by_another_program_is_written_after_create_all() {
+    for t in each_backend(&[]) {
+        if t.backend != BackendKind::Postgres {
+            continue;
+        }
+        raw_execute(&t, "CREATE TYPE ticket_state AS ENUM ('Open', 'Closed')");
+        raw_execute(
+            &t,
+            "CREATE TABLE diary (id SERIAL PRIMARY KEY, mood VARCHAR(5) NOT NULL, \
+             yesterday VARCHAR(5), state ticket_state NOT NULL)",
+        );
+        raw_execute(
+            &t,
+            "INSERT INTO diary (mood, state) VALUES ('Sad', 'Closed')",
+        );
+        let db = Database::builder()
+            .url(t.url(None).unwrap().masked())
+            .registry(fsql::Registry::new([Diary::META]))
+            .build()
+            .unwrap();
+        let read = Diary::query().all(&db).unwrap();
+        assert_eq!(read[0].state, State::Closed);
+        let row = Diary {
+            id: 0,
+            mood: Mood::Happy,
+            yesterday: None,
+            state: State::Open,
+        };
+        let e = row.insert(&db).unwrap_err().to_string();
+        assert!(e.contains("ticket_state"), "{e}");
+        db.create_all().unwrap();
+        row.insert(&db).unwrap();
+        let open = Diary::query()
+            .filter(Diary::state.eq(State::Open))
+            .count(&db)
+            .unwrap();
+        assert_eq!(open, 1);
+        assert!(db.schema_diff(fsql::Binds::All).unwrap().is_empty());
     }
 }
 
@@ -223,6 +404,7 @@ fn enum_columns_are_varchars_of_the_longest_name_or_native_on_mysql() {
         assert_eq!(column_type(mood, Diary::META, dialect), "VARCHAR(5)");
         let expect = match backend {
             BackendKind::Mysql => "ENUM('Open', 'Closed')",
+            BackendKind::Postgres => "\"ticket_state\"",
             _ => "VARCHAR(6)",
         };
         assert_eq!(

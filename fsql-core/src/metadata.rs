@@ -169,15 +169,16 @@ impl ColumnType {
 
 /// An enum column's type: its SQL name and the names its values are stored as.
 ///
-/// Stored as `VARCHAR(n)`, `n` the longest name, unless `native`: then MySQL's
-/// `ENUM('a', 'b')` (PostgreSQL and SQLite keep the `VARCHAR`, see `#[derive(fsql::Enum)]`).
+/// Stored as `VARCHAR(n)`, `n` the longest name, unless `native`: then MySQL's inline
+/// `ENUM('a', 'b')`, or PostgreSQL's `CREATE TYPE name AS ENUM ('a', 'b')` (SQLite keeps the
+/// `VARCHAR`; see `#[derive(fsql::Enum)]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EnumType {
     /// The enum's SQL name (`"mood"`, its Rust name in snake_case unless renamed).
     pub name: &'static str,
     /// The stored name of each variant, in declaration order.
     pub variants: &'static [&'static str],
-    /// A native `ENUM` type where the backend has one inline (MySQL).
+    /// The backend's own enum type: MySQL's inline `ENUM`, PostgreSQL's named type.
     pub native: bool,
 }
 

@@ -326,7 +326,7 @@ impl RelationAttrs {
 pub struct EnumAttrs {
     /// The enum's SQL name (a native type's name); the enum's name in snake_case by default.
     pub name: Attr<String>,
-    /// MySQL's native `ENUM(..)` column type instead of a `VARCHAR`.
+    /// The backend's own enum type instead of a `VARCHAR`: MySQL's `ENUM(..)`, PostgreSQL's `CREATE TYPE .. AS ENUM`.
     pub native: Attr<()>,
 }
 

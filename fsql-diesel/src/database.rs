@@ -785,8 +785,24 @@ impl Database {
             let bind = self.bind(key, tables.first().map(|t| t.model))?;
             let dialect = Dialect::of(bind.url.backend());
             let mut statements = Vec::new();
+            let enum_types = ddl::native_enum_types(tables.iter().copied(), dialect);
+            let first_user = |e: &fsql_core::EnumType| {
+                tables
+                    .iter()
+                    .find(|t| {
+                        t.columns.iter().any(
+                            |c| matches!(c.ty, fsql_core::ColumnType::Enum(x) if x.name == e.name),
+                        )
+                    })
+                    .map_or("<enum>", |t| t.model)
+            };
             match ddl {
                 Ddl::Create => {
+                    for e in &enum_types {
+                        for sql in ddl::create_enum_type(e)? {
+                            statements.push((first_user(e), sql));
+                        }
+                    }
                     for t in tables {
                         for sql in ddl::create_table(t, dialect, &self.inner.naming)? {
                             statements.push((t.model, sql));
@@ -796,6 +812,11 @@ impl Database {
                 Ddl::Drop => {
                     for t in tables.iter().rev() {
                         statements.push((t.model, ddl::drop_table(t, dialect)?));
+                    }
+                    for e in &enum_types {
+                        for sql in ddl::drop_enum_type(e) {
+                            statements.push((first_user(e), sql));
+                        }
                     }
                 }
             }
@@ -831,8 +852,6 @@ impl Database {
     }
 }
 
-/// Reads go to a replica when the bind has a healthy one (see [`crate::replica`]), writes to
-/// the primary.
 /// A reflected table's reads go to the bind's replicas as a model's do; its writes take the
 /// SQLite writers' turn and keep this thread's reads on the primary afterwards.
 impl crate::reflect::TableExecutor for &Database {
@@ -856,6 +875,8 @@ impl crate::reflect::TableExecutor for &Database {
     }
 }
 
+/// Reads go to a replica when the bind has a healthy one (see [`crate::replica`]), writes to
+/// the primary.
 impl Executor for &Database {
     fn run<R>(
         self,

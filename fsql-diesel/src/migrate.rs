@@ -656,6 +656,27 @@ impl Database {
                 revision.down.extend(create.into_iter().rev());
             }
         }
+        // PostgreSQL enum types (`#[fsql(native)]`) before the tables and columns that use
+        // them; the statement does nothing when the type exists, and `down` leaves it (other
+        // tables may use it).
+        let involved = metadata.sorted_tables().iter().copied().filter(|meta| {
+            differences.iter().any(|d| match d {
+                SchemaDifference::MissingTable(t) => t.name == meta.name,
+                SchemaDifference::Table {
+                    table,
+                    difference: Difference::MissingColumn(_) | Difference::ColumnType { .. },
+                } => table == meta.name,
+                _ => false,
+            })
+        });
+        let types = ddl::native_enum_types(involved, dialect);
+        if !types.is_empty() {
+            let mut creates = Vec::new();
+            for e in &types {
+                creates.extend(ddl::create_enum_type(e)?);
+            }
+            revision.up.splice(0..0, creates);
+        }
         // Undo in the reverse order: a table's columns and indexes before the table.
         revision.down.reverse();
         Ok(revision)

@@ -426,8 +426,13 @@ fn types_match(table: &TableSchema, d: &ColumnSchema, r: &ColumnSchema) -> bool 
         (Some(T::Uuid), None) => same_spelling(&r.raw_type, "char(32)"),
         (Some(T::Numeric(None)), Some(T::Numeric(Some((65, 30))))) => true,
         (Some(T::Enum(e)), Some(T::Varchar(n))) => n == e.max_len(),
+        // MySQL's inline `ENUM(..)`; PostgreSQL's enum type, by name (`format_type` quotes a
+        // name that needs it, and may qualify it with a schema off the search path).
         (Some(T::Enum(e)), None) => {
-            e.native && r.raw_type.to_ascii_lowercase().starts_with("enum(")
+            e.native
+                && (r.raw_type.to_ascii_lowercase().starts_with("enum(")
+                    || r.raw_type.trim_matches('"') == e.name
+                    || r.raw_type.rsplit('.').next().map(|n| n.trim_matches('"')) == Some(e.name))
         }
         (Some(T::PerDialect(t)), rt) => [t.sqlite, t.postgres, t.mysql]
             .iter()

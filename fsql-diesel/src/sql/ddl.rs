@@ -179,6 +179,8 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
             T::Uuid => "UUID".to_owned(),
             T::Numeric(None) => "NUMERIC".to_owned(),
             T::Numeric(Some((p, s))) => numeric("NUMERIC", p, s),
+            // Created before the tables that use it (`enum_types`).
+            T::Enum(e) if e.native => postgres_identifier(e.name),
             T::Enum(e) => varchar(e),
             T::PerDialect(t) => t.postgres.to_owned(),
             T::Custom(s) => s.to_owned(),
@@ -217,6 +219,128 @@ pub fn column_type(column: &ColumnMeta, table: &TableMeta, dialect: Dialect) -> 
 /// A string literal in DDL, quotes doubled.
 fn sql_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A PostgreSQL identifier, always quoted (the name is kept exactly, case included).
+fn postgres_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The native enum types (`#[fsql(native)]`) the columns of `tables` use, each once, in the
+/// order of first use: PostgreSQL creates them as types of their own before the tables.
+/// Empty on the other dialects (MySQL's `ENUM(..)` is inline, SQLite has none).
+pub fn native_enum_types<'t>(
+    tables: impl IntoIterator<Item = &'t TableMeta>,
+    dialect: Dialect,
+) -> Vec<&'static fsql_core::EnumType> {
+    let mut out: Vec<&'static fsql_core::EnumType> = Vec::new();
+    if dialect.0 != BackendKind::Postgres {
+        return out;
+    }
+    for table in tables {
+        for column in table.columns {
+            if let ColumnType::Enum(e) = column.ty {
+                if e.native && !out.iter().any(|seen| seen.name == e.name) {
+                    out.push(e);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The dollar-quote tag of [`create_enum_type`]'s blocks: no label may contain it.
+const ENUM_BLOCK_TAG: &str = "$fsql_enum$";
+
+/// The comparisons an enum column gets with a text parameter: operator, and the function
+/// behind it (overloaded by the enum type).
+const ENUM_TEXT_OPERATORS: [(&str, &str); 6] = [
+    ("=", "fsql_enum_eq"),
+    ("<>", "fsql_enum_ne"),
+    ("<", "fsql_enum_lt"),
+    ("<=", "fsql_enum_le"),
+    (">", "fsql_enum_gt"),
+    (">=", "fsql_enum_ge"),
+];
+
+/// PostgreSQL's own enum type for an `#[fsql(native)]` enum, and what lets text parameters
+/// reach it: `CREATE TYPE "name" AS ENUM ('a', 'b')`, an assignment cast from text (for
+/// `INSERT` and `UPDATE .. SET`), and the comparisons `=`, `<>`, `<`, `<=`, `>`, `>=` of the
+/// enum with text, each an SQL function `$1 <op> $2::"name"` that the planner inlines, so a
+/// filter still uses the column's index and compares in the enum's order.
+///
+/// Why: a model's enum column is Diesel's `Text` on every backend (the derive cannot name an
+/// enum's own SQL type inside `diesel::table!`), and PostgreSQL, unlike MySQL, neither assigns
+/// nor compares a text parameter to an enum by itself. A value that is not a label stays
+/// PostgreSQL's error.
+///
+/// Each statement does nothing when its object exists (PostgreSQL has no `IF NOT EXISTS` for
+/// types, casts or operators; the blocks catch the duplicate), so `create_all` stays safe to
+/// repeat, an existing type keeps its labels, and on a database whose enum types another
+/// program created (SQLAlchemy creates one per `Enum` column) it adds only the cast and the
+/// comparisons.
+pub fn create_enum_type(e: &fsql_core::EnumType) -> Result<Vec<String>> {
+    if e.variants.is_empty() {
+        return Err(Error::Schema(format!(
+            "enum type `{}` has no variants; PostgreSQL needs at least one label",
+            e.name
+        )));
+    }
+    if let Some(bad) = e
+        .variants
+        .iter()
+        .find(|v| v.contains(ENUM_BLOCK_TAG) || v.len() > 63)
+    {
+        return Err(Error::Schema(format!(
+            "enum type `{}`: PostgreSQL cannot create the label {bad:?} (labels are at most 63 \
+             bytes, and fsql's DDL block reserves `{ENUM_BLOCK_TAG}`)",
+            e.name
+        )));
+    }
+    let name = postgres_identifier(e.name);
+    let labels: Vec<String> = e.variants.iter().map(|v| sql_string(v)).collect();
+    let block = |statement: String| {
+        format!(
+            "DO {ENUM_BLOCK_TAG} BEGIN {statement}; EXCEPTION WHEN duplicate_object OR \
+             duplicate_function THEN NULL; END {ENUM_BLOCK_TAG}"
+        )
+    };
+    let mut out = vec![
+        block(format!(
+            "CREATE TYPE {name} AS ENUM ({})",
+            labels.join(", ")
+        )),
+        block(format!(
+            "CREATE CAST (text AS {name}) WITH INOUT AS ASSIGNMENT"
+        )),
+    ];
+    for (operator, function) in ENUM_TEXT_OPERATORS {
+        let body = sql_string(&format!("SELECT $1 {operator} $2::{name}"));
+        out.push(format!(
+            "CREATE OR REPLACE FUNCTION {function}({name}, text) RETURNS boolean \
+             LANGUAGE sql STABLE AS {body}"
+        ));
+        out.push(block(format!(
+            "CREATE OPERATOR {operator} (LEFTARG = {name}, RIGHTARG = text, \
+             FUNCTION = {function})"
+        )));
+    }
+    Ok(out)
+}
+
+/// What [`create_enum_type`] made, after the tables that used the type, each by itself, so
+/// that nothing else that depends on the type goes with it (a `DROP TYPE` that other tables
+/// still use fails and says so).
+pub fn drop_enum_type(e: &fsql_core::EnumType) -> Vec<String> {
+    let name = postgres_identifier(e.name);
+    let mut out = Vec::new();
+    for (operator, function) in ENUM_TEXT_OPERATORS {
+        out.push(format!("DROP OPERATOR IF EXISTS {operator} ({name}, text)"));
+        out.push(format!("DROP FUNCTION IF EXISTS {function}({name}, text)"));
+    }
+    out.push(format!("DROP CAST IF EXISTS (text AS {name})"));
+    out.push(format!("DROP TYPE IF EXISTS {name}"));
+    out
 }
 
 /// Part of a key, a unique constraint, an index or a foreign key.
