@@ -507,10 +507,14 @@ fn statement_error(
 }
 
 /// A value as the column declares it: a boolean column's `0`/`1` (MySQL's `TINYINT(1)`,
-/// SQLite's integers) as a [`Value::Bool`].
+/// SQLite's integers) as a [`Value::Bool`]; a text column's bytes as text (MySQL reports a
+/// text column of a binary collation, `utf8mb4_bin`, as binary).
 fn as_declared(value: Value, column: &ColumnSchema) -> Value {
     match (value, &column.ty) {
         (Value::Int(i), Some(ColumnType::Bool)) if i == 0 || i == 1 => Value::Bool(i == 1),
+        (Value::Bytes(b), Some(ColumnType::Text | ColumnType::Varchar(_))) => {
+            String::from_utf8(b).map_or_else(|e| Value::Bytes(e.into_bytes()), Value::Text)
+        }
         (value, _) => value,
     }
 }
