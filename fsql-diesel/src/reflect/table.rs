@@ -199,14 +199,8 @@ impl ReflectedTable {
             )));
         }
         let statement = DynamicStatement {
-            verb: Verb::Insert,
-            table: self.name(),
-            columns: &[],
-            filters: &[],
             assignments: &assignments,
-            order: &[],
-            limit: None,
-            offset: None,
+            ..DynamicStatement::of(Verb::Insert, self.name())
         };
         exec.run_on_bind(self.bind(), true, |conn| execute(conn, &statement))
     }
@@ -344,14 +338,12 @@ impl TableQuery {
             .map(|(name, desc)| Ok((self.table.column(name)?, *desc)))
             .collect::<Result<Vec<_>>>()?;
         let statement = DynamicStatement {
-            verb: Verb::Select,
-            table: self.table.name(),
             columns: &columns,
             filters: &filters,
-            assignments: &[],
             order: &order,
             limit: self.limit,
             offset: self.offset,
+            ..DynamicStatement::of(Verb::Select, self.table.name())
         };
         let names: Arc<[String]> = schema.columns.iter().map(|c| c.name.clone()).collect();
         let rows = self.table.bind_run(exec, false, |conn| {
@@ -383,14 +375,8 @@ impl TableQuery {
         self.checked()?;
         let filters = self.filters()?;
         let statement = DynamicStatement {
-            verb: Verb::Count,
-            table: self.table.name(),
-            columns: &[],
             filters: &filters,
-            assignments: &[],
-            order: &[],
-            limit: None,
-            offset: None,
+            ..DynamicStatement::of(Verb::Count, self.table.name())
         };
         let count = self.table.bind_run(exec, false, |conn| {
             dispatch!(conn, |c, DB| statement.get_result::<DynamicCount>(c))
@@ -419,14 +405,9 @@ impl TableQuery {
         }
         let filters = self.filters()?;
         let statement = DynamicStatement {
-            verb: Verb::Update,
-            table: self.table.name(),
-            columns: &[],
             filters: &filters,
             assignments: &assignments,
-            order: &[],
-            limit: None,
-            offset: None,
+            ..DynamicStatement::of(Verb::Update, self.table.name())
         };
         self.table
             .bind_run(exec, true, |conn| execute(conn, &statement))
@@ -438,14 +419,8 @@ impl TableQuery {
         self.checked_for_write("delete")?;
         let filters = self.filters()?;
         let statement = DynamicStatement {
-            verb: Verb::Delete,
-            table: self.table.name(),
-            columns: &[],
             filters: &filters,
-            assignments: &[],
-            order: &[],
-            limit: None,
-            offset: None,
+            ..DynamicStatement::of(Verb::Delete, self.table.name())
         };
         self.table
             .bind_run(exec, true, |conn| execute(conn, &statement))

@@ -52,6 +52,23 @@ pub struct DynamicStatement<'a> {
     pub offset: Option<i64>,
 }
 
+impl<'a> DynamicStatement<'a> {
+    /// `verb` on `table`, with no columns, filters, assignments, order, limit or offset yet
+    /// (set the ones the statement has with struct update syntax).
+    pub fn of(verb: Verb, table: &'a str) -> Self {
+        Self {
+            verb,
+            table,
+            columns: &[],
+            filters: &[],
+            assignments: &[],
+            order: &[],
+            limit: None,
+            offset: None,
+        }
+    }
+}
+
 impl QueryId for DynamicStatement<'_> {
     type QueryId = ();
     // The text depends on the values' table, columns and clauses, not on a type; Diesel
