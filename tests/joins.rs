@@ -343,6 +343,56 @@ fn a_join_through_an_association_table_without_a_relationship() {
     }
 }
 
+/// Hand-written Diesel joins between related models' tables: the derives declare what Diesel's
+/// `joinable!` and `allow_tables_to_appear_in_same_query!` would, each for its own table (so
+/// a join reads both tables' columns where each model names the other: `Post` by its foreign
+/// key, `User` by its `HasMany<Post>`).
+#[test]
+fn hand_written_diesel_joins_between_related_models() {
+    use diesel::RunQueryDsl as _;
+    use diesel::{ExpressionMethods as _, NullableExpressionMethods as _, QueryDsl as _};
+    for t in each_backend(&TABLES) {
+        eprintln!("backend: {}", t.backend);
+        let db = &t.db;
+        social(db);
+        let mut conn = db.connection().unwrap();
+        // Child to parent, through the foreign key; columns of both tables.
+        let titles: Vec<(String, String)> = post::table
+            .inner_join(user::table)
+            .filter(user::active.eq(true))
+            .select((post::title, user::name))
+            .order_by(post::id)
+            .load(&mut *conn)
+            .unwrap();
+        let expected = [("a1", "ann"), ("b1", "bob"), ("a2", "ann"), ("b2", "bob")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(p, u)| (p.to_string(), u.to_string()))
+            .collect();
+        assert_eq!(titles, expected);
+        // Parent to children, through the `HasMany`; dan has no posts.
+        let per_user: Vec<(String, Option<String>)> = user::table
+            .left_join(post::table)
+            .select((user::name, post::title.nullable()))
+            .order_by((user::id, post::id))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(per_user.len(), 6);
+        assert_eq!(per_user[5], ("dan".to_string(), None));
+        // A model to its many-to-many association table.
+        let tagged: Vec<(String, i32)> = post::table
+            .inner_join(post_tag::table)
+            .select((post::title, post_tag::tag_id))
+            .order_by((post::id, post_tag::tag_id))
+            .load(&mut *conn)
+            .unwrap();
+        let expected = [("a1", 1), ("b1", 1), ("b1", 2), ("c1", 2)];
+        let expected: Vec<(String, i32)> =
+            expected.iter().map(|(p, t)| (p.to_string(), *t)).collect();
+        assert_eq!(tagged, expected);
+    }
+}
+
 #[test]
 fn related_counts_include_rows_with_none() {
     use fsql::func::count_related;

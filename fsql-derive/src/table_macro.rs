@@ -311,10 +311,13 @@ fn generate(m: &Model<'_>, decl: &TableDecl) -> TokenStream {
             }
         })
     });
+    let joins = crate::expand::diesel_joins::expand(m);
     quote! {
         #module
 
         #(#links)*
+
+        #joins
 
         impl #table_mod::table {
             #[doc = #meta_doc]

@@ -6,6 +6,7 @@
 //! of for every model whether used or not (`benches/compile_time` measures the difference).
 
 mod diesel_impls;
+pub(crate) mod diesel_joins;
 pub(crate) mod meta;
 mod model;
 mod relation;
@@ -47,6 +48,7 @@ pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>
     let single_key = relation::single_key(&model);
     let foreign_keys = relation::foreign_keys(&model);
     let relations = relation::expand(&model);
+    let joins = diesel_joins::expand(&model);
     let repr = model::repr(&model);
     quote! {
         #carrier
@@ -57,6 +59,7 @@ pub fn derive_model_with(input: &DeriveInput, settings: Result<Settings, String>
         #single_key
         #foreign_keys
         #relations
+        #joins
         #repr
     }
 }
