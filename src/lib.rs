@@ -172,7 +172,7 @@ pub mod __private_v0_1_0 {
     pub use fsql_diesel::relation::association::{association_error, AssociationCleanup};
     pub use fsql_diesel::relation::cascade::{delete_children, CascadeDelete, OrphanRule};
     pub use fsql_diesel::relation::load::{lazy_load, load_backref, Eager};
-    pub use fsql_diesel::relation::sql::{InSubquery, Join, JoinKind};
+    pub use fsql_diesel::relation::sql::{InSubquery, Join, JoinKind, KeyEq};
     pub use fsql_diesel::relation::{
         under, AssociationLink, BelongsTo, ForeignKey, HasMany, HasOne, JoinTo, Lazy, LoadOption,
         ManyToMany, Relationship, SingleKey, Slot, WithSlot,

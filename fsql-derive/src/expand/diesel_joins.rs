@@ -99,25 +99,8 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             continue;
         };
         let parent = &related[name];
-        // Fully qualified calls and no names shared with the `fn` around it: the impl is
-        // spanned where the model is named, which may be inside a caller's `macro_rules!`.
-        let on = quote! {
-            ::diesel::ExpressionMethods::eq(
-                ::diesel::NullableExpressionMethods::nullable(
-                    <#column as ::core::default::Default>::default(),
-                ),
-                ::diesel::NullableExpressionMethods::nullable(
-                    <#parent as ::diesel::Table>::primary_key(
-                        &<#parent as ::core::default::Default>::default(),
-                    ),
-                ),
-            )
-        };
         let on_type = quote! {
-            ::diesel::dsl::Eq<
-                ::diesel::dsl::Nullable<#column>,
-                ::diesel::dsl::Nullable<<#parent as ::diesel::Table>::PrimaryKey>,
-            >
+            #private::KeyEq<#column, <#parent as ::diesel::Table>::PrimaryKey>
         };
         out.extend(quote_spanned! {span_of(name)=>
             #[automatically_derived]
@@ -125,7 +108,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 type FromClause = #parent;
                 type OnClause = #on_type;
                 fn join_target(rhs: #parent) -> (Self::FromClause, Self::OnClause) {
-                    (rhs, #on)
+                    (rhs, ::core::default::Default::default())
                 }
             }
 
@@ -134,7 +117,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
                 type FromClause = #own_table;
                 type OnClause = #on_type;
                 fn join_target(rhs: #own_table) -> (Self::FromClause, Self::OnClause) {
-                    (rhs, #on)
+                    (rhs, ::core::default::Default::default())
                 }
             }
         });

@@ -511,6 +511,45 @@ impl<DB: Backend> QueryFragment<DB> for ScalarOrder<'_, DB> {
     }
 }
 
+/// `(left = right)`: the `ON` clause of a join along a foreign key, as Diesel's `joinable!`
+/// writes it, for the `JoinTo` impls the derive declares. Generic over the two columns, so
+/// its expression impls are checked once here rather than once per foreign key (Diesel's
+/// `Eq` would be checked at every derive); both columns are zero-sized and `Default`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyEq<L, R>(pub L, pub R);
+
+impl<L, R> Expression for KeyEq<L, R> {
+    type SqlType = Bool;
+}
+
+impl<L: AppearsOnTable<QS>, R: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for KeyEq<L, R> {}
+
+impl<L: SelectableExpression<QS>, R: SelectableExpression<QS>, QS> SelectableExpression<QS>
+    for KeyEq<L, R>
+{
+}
+
+// Two columns of the joined tables: never an aggregate.
+impl<L, R, GB> ValidGrouping<GB> for KeyEq<L, R> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<L: QueryFragment<DB>, R: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for KeyEq<L, R> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        self.1.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<L: QueryId, R: QueryId> QueryId for KeyEq<L, R> {
+    type QueryId = KeyEq<L::QueryId, R::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = L::HAS_STATIC_QUERY_ID && R::HAS_STATIC_QUERY_ID;
+}
+
 /// `(SELECT COUNT(*) FROM <counted> AS fsql_joined WHERE fsql_joined.<column> =
 /// <outer_table>.<outer_column>)`: how many rows of table `counted` point at the outer row.
 /// The counted table is always aliased, so a table counting rows of itself (a comment's
