@@ -269,6 +269,38 @@ fn native_enums_are_types_of_their_own_on_postgres() {
                 e.contains("invalid input value for enum ticket_state"),
                 "{e}"
             );
+            // A filter with a text parameter goes through fsql's `=` (enum, text), an SQL
+            // function PostgreSQL inlines into the enum's own `=`: the index serves it.
+            #[derive(diesel::QueryableByName)]
+            struct Plan {
+                #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+                line: String,
+            }
+            let mut conn = db.connection().unwrap();
+            conn.batch_execute("SET enable_seqscan = off").unwrap();
+            let plan: Vec<Plan> =
+                diesel::sql_query("EXPLAIN SELECT id FROM diary WHERE state = $1")
+                    .bind::<diesel::sql_types::Text, _>("Open")
+                    .load(&mut *conn)
+                    .unwrap();
+            conn.batch_execute("RESET enable_seqscan").unwrap();
+            drop(conn);
+            let plan: Vec<String> = plan.into_iter().map(|p| p.line).collect();
+            assert!(
+                plan.iter().any(|l| l.contains("ix_diary_state")),
+                "the index is not used: {plan:?}"
+            );
+            // The enum's order, not the names' (Open < Closed as declared).
+            let before_closed = Diary::query()
+                .filter(Diary::state.lt(State::Closed))
+                .count(db)
+                .unwrap();
+            assert_eq!(before_closed, 0, "no row is Open yet");
+            let after_open = Diary::query()
+                .filter(Diary::state.gt(State::Open))
+                .count(db)
+                .unwrap();
+            assert_eq!(after_open, 1);
         } else {
             assert!(sql.iter().all(|s| !s.contains("CREATE TYPE")), "{sql:?}");
         }
