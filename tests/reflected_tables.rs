@@ -369,6 +369,10 @@ fn bad_names_and_arguments_are_errors_that_say_what_exists() {
             .unwrap_err()
             .to_string();
         assert!(e.contains("\"analytics\""), "{b}: {e}");
+        assert!(
+            e.starts_with("bind key \"analytics\" was asked for"),
+            "{b}: {e}"
+        );
     }
 }
 

@@ -39,14 +39,16 @@ pub enum Error {
         reason: String,
     },
 
-    /// A model's bind key has no database URL.
+    /// A model's bind key (or a bind asked for by key) has no database URL.
     #[error(
-        "model `{model}` uses bind key {key:?}, but no database is configured for that key \
-         (configured binds: {}); add it with Database::builder().bind({key:?}, \"<url>\")",
+        "{}, but no database is configured for that key (configured binds: {}); add it with \
+         Database::builder().bind({key:?}, \"<url>\")",
+        who_uses(model, key),
         format_binds(available)
     )]
     UnknownBind {
-        /// The model.
+        /// The model; [`NO_MODEL`] when the bind was asked for by its key alone
+        /// (`Database::connection_to`, `reflect_metadata`).
         model: &'static str,
         /// Its bind key.
         key: String,
@@ -112,6 +114,17 @@ pub enum Error {
         /// The relationship as a loader option takes it, `Model::field`.
         option: String,
     },
+}
+
+/// [`Error::UnknownBind`]'s model when no model asked for the bind.
+pub const NO_MODEL: &str = "<none>";
+
+fn who_uses(model: &str, key: &str) -> String {
+    if model == NO_MODEL {
+        format!("bind key {key:?} was asked for")
+    } else {
+        format!("model `{model}` uses bind key {key:?}")
+    }
 }
 
 fn format_binds(available: &[Option<String>]) -> String {

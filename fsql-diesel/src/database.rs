@@ -418,7 +418,7 @@ impl Database {
                 .map(|(_, b)| b),
         };
         found.ok_or_else(|| Error::UnknownBind {
-            model: model.unwrap_or("<none>"),
+            model: model.unwrap_or(fsql_core::error::NO_MODEL),
             key: key.unwrap_or("<default>").to_owned(),
             available: self.inner.binds.keys().cloned().collect(),
         })
@@ -786,21 +786,11 @@ impl Database {
             let dialect = Dialect::of(bind.url.backend());
             let mut statements = Vec::new();
             let enum_types = ddl::native_enum_types(tables.iter().copied(), dialect);
-            let first_user = |e: &fsql_core::EnumType| {
-                tables
-                    .iter()
-                    .find(|t| {
-                        t.columns.iter().any(
-                            |c| matches!(c.ty, fsql_core::ColumnType::Enum(x) if x.name == e.name),
-                        )
-                    })
-                    .map_or("<enum>", |t| t.model)
-            };
             match ddl {
                 Ddl::Create => {
-                    for e in &enum_types {
+                    for (e, model) in &enum_types {
                         for sql in ddl::create_enum_type(e)? {
-                            statements.push((first_user(e), sql));
+                            statements.push((*model, sql));
                         }
                     }
                     for t in tables {
@@ -813,9 +803,9 @@ impl Database {
                     for t in tables.iter().rev() {
                         statements.push((t.model, ddl::drop_table(t, dialect)?));
                     }
-                    for e in &enum_types {
+                    for (e, model) in &enum_types {
                         for sql in ddl::drop_enum_type(e) {
-                            statements.push((first_user(e), sql));
+                            statements.push((*model, sql));
                         }
                     }
                 }

@@ -672,7 +672,7 @@ impl Database {
         let types = ddl::native_enum_types(involved, dialect);
         if !types.is_empty() {
             let mut creates = Vec::new();
-            for e in &types {
+            for (e, _) in &types {
                 creates.extend(ddl::create_enum_type(e)?);
             }
             revision.up.splice(0..0, creates);

@@ -20,12 +20,20 @@ use syn::spanned::Spanned;
 use crate::ast::{Model, RelationKind};
 use crate::private::private;
 
-/// The last segment of a path or type, which tells the related models apart (as
-/// `relation::foreign_keys` does).
-fn last_ident(tokens: &impl ToTokens) -> String {
-    let text = tokens.to_token_stream().to_string();
-    let base = text.split('<').next().unwrap_or(&text);
-    base.rsplit("::").next().unwrap_or(base).trim().to_owned()
+/// The last segment of a path, which tells the related models apart (as
+/// `relation::foreign_keys` does); a type that is not a path by its tokens.
+fn last_ident(path: Option<&syn::Path>, tokens: &impl ToTokens) -> String {
+    path.and_then(|p| p.segments.last()).map_or_else(
+        || tokens.to_token_stream().to_string(),
+        |s| s.ident.to_string(),
+    )
+}
+
+fn type_path(ty: &syn::Type) -> Option<&syn::Path> {
+    match ty {
+        syn::Type::Path(tp) if tp.qself.is_none() => Some(&tp.path),
+        _ => None,
+    }
 }
 
 pub fn expand(m: &Model<'_>) -> TokenStream {
@@ -51,7 +59,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
         let Some(parent) = f.attrs.references.get() else {
             continue;
         };
-        let name = last_ident(parent);
+        let name = last_ident(Some(parent), parent);
         if is_self(&name) {
             continue;
         }
@@ -66,7 +74,7 @@ pub fn expand(m: &Model<'_>) -> TokenStream {
             .push(quote!(#own::#column));
     }
     for r in &m.relations {
-        let name = last_ident(r.target);
+        let name = last_ident(type_path(r.target), r.target);
         if !is_self(&name) {
             related.entry(name).or_insert_with(|| model_table(r.target));
         }

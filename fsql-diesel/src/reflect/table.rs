@@ -206,13 +206,26 @@ impl ReflectedTable {
     }
 
     fn column(&self, name: &str) -> Result<&ColumnSchema> {
-        self.schema.column(name).ok_or_else(|| {
-            Error::Schema(format!(
-                "table `{}` has no column `{name}`; its columns: {}",
-                self.name(),
-                list(self.columns())
-            ))
-        })
+        self.schema
+            .column(name)
+            .ok_or_else(|| Error::Schema(self.no_column(name)))
+    }
+
+    /// The position of column `name`, or what to say about a name the table does not have.
+    fn column_index(&self, name: &str) -> std::result::Result<usize, String> {
+        self.schema
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| self.no_column(name))
+    }
+
+    fn no_column(&self, name: &str) -> String {
+        format!(
+            "table `{}` has no column `{name}`; its columns: {}",
+            self.name(),
+            list(self.columns())
+        )
     }
 
     fn assignments<I, K, V>(&self, values: I) -> Result<Vec<(&ColumnSchema, Value)>>
@@ -259,8 +272,9 @@ fn read_natively(column: &ColumnSchema) -> bool {
 #[derive(Debug, Clone)]
 pub struct TableQuery {
     table: ReflectedTable,
-    filters: Vec<(String, Value)>,
-    order: Vec<(String, bool)>,
+    /// Columns by their position in the table's schema, checked when given.
+    filters: Vec<(usize, Value)>,
+    order: Vec<(usize, bool)>,
     limit: Option<i64>,
     offset: Option<i64>,
     // The first bad argument (an unknown column, a negative limit): reported when the query
@@ -269,14 +283,12 @@ pub struct TableQuery {
 }
 
 impl TableQuery {
-    fn check_column(mut self, name: &str) -> Self {
-        if self.error.is_none() {
-            if let Err(e) = self.table.column(name) {
-                self.error = Some(
-                    e.to_string()
-                        .trim_start_matches("schema error: ")
-                        .to_owned(),
-                );
+    /// Records `name`'s position with `clause`, or the first unknown name as the query's error.
+    fn with_column(mut self, name: &str, clause: impl FnOnce(&mut Self, usize)) -> Self {
+        match self.table.column_index(name) {
+            Ok(index) => clause(&mut self, index),
+            Err(message) => {
+                self.error.get_or_insert(message);
             }
         }
         self
@@ -285,23 +297,18 @@ impl TableQuery {
     /// Rows whose `column` equals `value` (`IS NULL` for a `NULL`); filters are joined by
     /// `AND` (Flask-SQLAlchemy's `filter_by`). The value is bound as a parameter.
     pub fn filter_by(self, column: &str, value: impl Into<Value>) -> Self {
-        let mut q = self.check_column(column);
-        q.filters.push((column.to_owned(), value.into()));
-        q
+        let value = value.into();
+        self.with_column(column, |q, i| q.filters.push((i, value)))
     }
 
     /// Orders by `column`, ascending; later calls order within earlier ones.
     pub fn order_by(self, column: &str) -> Self {
-        let mut q = self.check_column(column);
-        q.order.push((column.to_owned(), false));
-        q
+        self.with_column(column, |q, i| q.order.push((i, false)))
     }
 
     /// Orders by `column`, descending.
     pub fn order_by_desc(self, column: &str) -> Self {
-        let mut q = self.check_column(column);
-        q.order.push((column.to_owned(), true));
-        q
+        self.with_column(column, |q, i| q.order.push((i, true)))
     }
 
     /// At most `n` rows.
@@ -331,12 +338,12 @@ impl TableQuery {
             .iter()
             .map(|c| (c, !read_natively(c)))
             .collect();
-        let filters = self.filters()?;
-        let order = self
+        let filters = self.filters();
+        let order: Vec<(&ColumnSchema, bool)> = self
             .order
             .iter()
-            .map(|(name, desc)| Ok((self.table.column(name)?, *desc)))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|&(index, descending)| (&schema.columns[index], descending))
+            .collect();
         let statement = DynamicStatement {
             columns: &columns,
             filters: &filters,
@@ -346,7 +353,7 @@ impl TableQuery {
             ..DynamicStatement::of(Verb::Select, self.table.name())
         };
         let names: Arc<[String]> = schema.columns.iter().map(|c| c.name.clone()).collect();
-        let rows = self.table.bind_run(exec, false, |conn| {
+        let rows = exec.run_on_bind(self.table.bind(), false, |conn| {
             dispatch!(conn, |c, DB| statement.load::<DynamicValues>(c))
                 .map_err(|e| statement_error(e, &statement, conn))
         })?;
@@ -373,12 +380,12 @@ impl TableQuery {
     /// How many rows the filters select (limit and offset are not applied).
     pub fn count<E: TableExecutor>(&self, exec: E) -> Result<u64> {
         self.checked()?;
-        let filters = self.filters()?;
+        let filters = self.filters();
         let statement = DynamicStatement {
             filters: &filters,
             ..DynamicStatement::of(Verb::Count, self.table.name())
         };
-        let count = self.table.bind_run(exec, false, |conn| {
+        let count = exec.run_on_bind(self.table.bind(), false, |conn| {
             dispatch!(conn, |c, DB| statement.get_result::<DynamicCount>(c))
                 .map_err(|e| statement_error(e, &statement, conn))
         })?;
@@ -403,27 +410,25 @@ impl TableQuery {
                 self.table.name()
             )));
         }
-        let filters = self.filters()?;
+        let filters = self.filters();
         let statement = DynamicStatement {
             filters: &filters,
             assignments: &assignments,
             ..DynamicStatement::of(Verb::Update, self.table.name())
         };
-        self.table
-            .bind_run(exec, true, |conn| execute(conn, &statement))
+        exec.run_on_bind(self.table.bind(), true, |conn| execute(conn, &statement))
     }
 
     /// Deletes every row the filters select (every row of the table without a filter);
     /// returns how many.
     pub fn delete<E: TableExecutor>(&self, exec: E) -> Result<usize> {
         self.checked_for_write("delete")?;
-        let filters = self.filters()?;
+        let filters = self.filters();
         let statement = DynamicStatement {
             filters: &filters,
             ..DynamicStatement::of(Verb::Delete, self.table.name())
         };
-        self.table
-            .bind_run(exec, true, |conn| execute(conn, &statement))
+        exec.run_on_bind(self.table.bind(), true, |conn| execute(conn, &statement))
     }
 
     fn checked(&self) -> Result<()> {
@@ -444,22 +449,12 @@ impl TableQuery {
         Ok(())
     }
 
-    fn filters(&self) -> Result<Vec<(&ColumnSchema, Value)>> {
+    fn filters(&self) -> Vec<(&ColumnSchema, Value)> {
+        let columns = &self.table.schema().columns;
         self.filters
             .iter()
-            .map(|(name, value)| Ok((self.table.column(name)?, value.clone())))
+            .map(|(index, value)| (&columns[*index], value.clone()))
             .collect()
-    }
-}
-
-impl ReflectedTable {
-    fn bind_run<E: TableExecutor, R>(
-        &self,
-        exec: E,
-        write: bool,
-        f: impl FnOnce(&mut AnyConnection) -> Result<R>,
-    ) -> Result<R> {
-        exec.run_on_bind(self.bind(), write, f)
     }
 }
 
@@ -473,11 +468,9 @@ fn statement_error(
     statement: &DynamicStatement<'_>,
     conn: &mut AnyConnection,
 ) -> Error {
-    let sql = dispatch!(conn, |_c, DB| diesel::debug_query::<DB, _>(statement)
-        .to_string()
-        .split(" -- binds: ")
-        .next()
-        .map(str::to_owned));
+    let sql = dispatch!(conn, |_c, DB| crate::conn::error::render_sql::<DB, _>(
+        statement
+    ));
     crate::conn::error::from_diesel(error, None, sql)
 }
 

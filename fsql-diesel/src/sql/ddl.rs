@@ -227,21 +227,22 @@ fn postgres_identifier(name: &str) -> String {
 }
 
 /// The native enum types (`#[fsql(native)]`) the columns of `tables` use, each once, in the
-/// order of first use: PostgreSQL creates them as types of their own before the tables.
-/// Empty on the other dialects (MySQL's `ENUM(..)` is inline, SQLite has none).
+/// order of first use, with the first model that uses it (for errors): PostgreSQL creates
+/// them as types of their own before the tables. Empty on the other dialects (MySQL's
+/// `ENUM(..)` is inline, SQLite has none).
 pub fn native_enum_types<'t>(
     tables: impl IntoIterator<Item = &'t TableMeta>,
     dialect: Dialect,
-) -> Vec<&'static fsql_core::EnumType> {
-    let mut out: Vec<&'static fsql_core::EnumType> = Vec::new();
+) -> Vec<(&'static fsql_core::EnumType, &'static str)> {
+    let mut out: Vec<(&'static fsql_core::EnumType, &'static str)> = Vec::new();
     if dialect.0 != BackendKind::Postgres {
         return out;
     }
     for table in tables {
         for column in table.columns {
             if let ColumnType::Enum(e) = column.ty {
-                if e.native && !out.iter().any(|seen| seen.name == e.name) {
-                    out.push(e);
+                if e.native && !out.iter().any(|(seen, _)| seen.name == e.name) {
+                    out.push((e, table.model));
                 }
             }
         }
